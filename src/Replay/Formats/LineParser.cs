@@ -1,0 +1,531 @@
+namespace KernelSim.Replay.Formats;
+
+/// <summary>What one line of text turned out to be.</summary>
+internal enum LineKind
+{
+    Event,
+    Blank,
+    Comment,
+    Header,
+    Lost,
+    BufferStarted,
+    Malformed,
+}
+
+/// <summary>The pieces of one event line, as slices of the line (no copies).</summary>
+internal ref struct ParsedLine
+{
+    public LineKind Kind;
+    public ReadOnlySpan<byte> Comm;
+    public int Pid;
+    public int Tgid;
+    public int Cpu;
+    public ReadOnlySpan<byte> Flags;
+    public long Seconds;
+    public long Fraction;
+    public int FractionDigits;
+    public bool HasFraction;
+    public ReadOnlySpan<byte> EventToken;
+    public ReadOnlySpan<byte> Payload;
+    public SyscallForm Syscall;
+    public long LostCount;
+    public string? Expected;
+}
+
+/// <summary>ftrace prints syscall events in their own shapes: "sys_write(fd: 1, ...)" and "sys_write -> 0x2".</summary>
+internal enum SyscallForm
+{
+    None,
+    Enter,
+    Exit,
+}
+
+/// <summary>
+/// Line parsers for the three text layouts. Each works left to right on one line without allocating.
+/// Layouts (verified on Linux 6.18, trace-cmd 3.1.6, perf 6.1; samples in traces/samples):
+/// ftrace   "{comm,16}-{pid,-7} [(tgid) ][{cpu:03}] [{flags} ]{sec}.{usec}: {event}: {payload}"
+/// trace-cmd"[{instance}: ]{comm,16}-{pid} [{cpu:03}] [{flags} ]{sec}.{usec}: {event}:{pad} {payload}"
+/// perf     "{comm,16} {tid,5}[/{tid}] [{cpu:03}] {sec}.{usec}: {sys}:{event}: {payload}"
+/// </summary>
+internal static class LineParser
+{
+    public static void Parse(ReadOnlySpan<byte> line, TraceFormat format, ref ParsedLine p)
+    {
+        p = default;
+        p.Tgid = -1;
+        int first = IndexOfNonSpace(line);
+        if (first < 0)
+        {
+            p.Kind = LineKind.Blank;
+            return;
+        }
+
+        ReadOnlySpan<byte> trimmed = line[first..];
+        if (trimmed[0] == (byte)'#')
+        {
+            p.Kind = trimmed.StartsWith("#####"u8) && trimmed.IndexOf("buffer started"u8) >= 0
+                ? LineKind.BufferStarted
+                : LineKind.Comment;
+            return;
+        }
+
+        if (TryParseMarker(trimmed, ref p))
+        {
+            return;
+        }
+
+        if (format == TraceFormat.PerfScript)
+        {
+            ParsePerf(line, ref p);
+        }
+        else
+        {
+            ParseFtraceLike(line, format == TraceFormat.TraceCmdReport, ref p);
+        }
+    }
+
+    /// <summary>Lost-event markers and trace-cmd/perf header lines.</summary>
+    private static bool TryParseMarker(ReadOnlySpan<byte> t, ref ParsedLine p)
+    {
+        // ftrace and trace-cmd: "CPU:1 [LOST 123 EVENTS]"; trace-cmd also "CPU:1 [123 EVENTS DROPPED]".
+        if (t.StartsWith("CPU:"u8) || t.StartsWith("CPU "u8))
+        {
+            int lost = t.IndexOf("LOST "u8);
+            if (lost >= 0 && TryParseLong(t[(lost + 5)..], out long n, out _))
+            {
+                p.Kind = LineKind.Lost;
+                p.LostCount = n;
+                return true;
+            }
+
+            int open = t.IndexOf((byte)'[');
+            int dropped = t.IndexOf("EVENTS DROPPED"u8);
+            if (open >= 0 && dropped > open && TryParseLong(t[(open + 1)..], out n, out _))
+            {
+                p.Kind = LineKind.Lost;
+                p.LostCount = n;
+                return true;
+            }
+
+            if (t.IndexOf("is empty"u8) >= 0 || t.IndexOf("LOST EVENTS"u8) >= 0)
+            {
+                p.Kind = t.IndexOf("LOST EVENTS"u8) >= 0 ? LineKind.Lost : LineKind.Header;
+                return true;
+            }
+        }
+
+        // trace-cmd report header lines.
+        if (t.StartsWith("cpus="u8) || t.StartsWith("version ="u8) || t.StartsWith("version="u8))
+        {
+            p.Kind = LineKind.Header;
+            return true;
+        }
+
+        // perf script --show-lost-events: "... PERF_RECORD_LOST ... lost: 12" or "LOST 12 events!".
+        int perfLost = t.IndexOf("PERF_RECORD_LOST"u8);
+        if (perfLost >= 0)
+        {
+            int lostAt = t.LastIndexOf("lost"u8);
+            long n = 0;
+            if (lostAt >= 0)
+            {
+                ReadOnlySpan<byte> rest = t[(lostAt + 4)..];
+                int digit = rest.IndexOfAnyInRange((byte)'0', (byte)'9');
+                if (digit >= 0 && !TryParseLong(rest[digit..], out n, out _))
+                {
+                    n = 0;
+                }
+            }
+
+            p.Kind = LineKind.Lost;
+            p.LostCount = n;
+            return true;
+        }
+
+        if (t.StartsWith("LOST "u8) && TryParseLong(t[5..], out long m, out _))
+        {
+            p.Kind = LineKind.Lost;
+            p.LostCount = m;
+            return true;
+        }
+
+        return false;
+    }
+
+    private static void ParseFtraceLike(ReadOnlySpan<byte> line, bool traceCmd, ref ParsedLine p)
+    {
+        int commStart = IndexOfNonSpace(line);
+        if (traceCmd && commStart == 0)
+        {
+            // "instance:   comm-pid [cpu]": a token ending in ':' followed by spaces at column 0.
+            int sp = line.IndexOf((byte)' ');
+            if (sp > 1 && line[sp - 1] == (byte)':')
+            {
+                int next = IndexOfNonSpace(line[sp..]);
+                commStart = next < 0 ? line.Length : sp + next;
+            }
+        }
+
+        int searchFrom = commStart;
+        while (true)
+        {
+            int rel = line[searchFrom..].IndexOf((byte)'[');
+            if (rel < 0)
+            {
+                Malformed(ref p, "'COMM-PID [CPU]' (a task and a bracketed CPU number)");
+                return;
+            }
+
+            int b = searchFrom + rel;
+            searchFrom = b + 1;
+            if (!TryParseCpu(line, b, out int cpu, out int afterCpu))
+            {
+                continue;
+            }
+
+            int k = b - 1;
+            while (k >= commStart && line[k] == (byte)' ')
+            {
+                k--;
+            }
+
+            int tgid = -1;
+            if (k >= commStart && line[k] == (byte)')')
+            {
+                int open = line[commStart..k].LastIndexOf((byte)'(');
+                if (open < 0)
+                {
+                    continue;
+                }
+
+                open += commStart;
+                ReadOnlySpan<byte> inner = Trim(line[(open + 1)..k]);
+                if (inner.Length > 0 && IsAllDigits(inner))
+                {
+                    if (!TryParseLong(inner, out long t, out _) || t > int.MaxValue)
+                    {
+                        continue;
+                    }
+
+                    tgid = (int)t;
+                }
+                else if (inner.Length == 0 || inner.IndexOfAnyExcept((byte)'-') >= 0)
+                {
+                    continue;
+                }
+
+                k = open - 1;
+                while (k >= commStart && line[k] == (byte)' ')
+                {
+                    k--;
+                }
+            }
+
+            int pidEnd = k + 1;
+            while (k >= commStart && IsDigit(line[k]))
+            {
+                k--;
+            }
+
+            int pidStart = k + 1;
+            if (pidStart == pidEnd || k < commStart || line[k] != (byte)'-')
+            {
+                continue;
+            }
+
+            if (!TryParseLong(line[pidStart..pidEnd], out long pid, out _) || pid > int.MaxValue)
+            {
+                continue;
+            }
+
+            p.Pid = (int)pid;
+            p.Tgid = tgid;
+            p.Cpu = cpu;
+            p.Comm = line[commStart..k];
+            ParseAfterCpu(line, afterCpu, perf: false, traceCmd, ref p);
+            return;
+        }
+    }
+
+    private static void ParsePerf(ReadOnlySpan<byte> line, ref ParsedLine p)
+    {
+        int commStart = IndexOfNonSpace(line);
+        int searchFrom = commStart;
+        while (true)
+        {
+            int rel = line[searchFrom..].IndexOf((byte)'[');
+            if (rel < 0)
+            {
+                Malformed(ref p, "'COMM TID [CPU]' (perf script default fields)");
+                return;
+            }
+
+            int b = searchFrom + rel;
+            searchFrom = b + 1;
+            if (!TryParseCpu(line, b, out int cpu, out int afterCpu))
+            {
+                continue;
+            }
+
+            int k = b - 1;
+            while (k >= commStart && line[k] == (byte)' ')
+            {
+                k--;
+            }
+
+            // "tid" or "pid/tid".
+            int idEnd = k + 1;
+            while (k >= commStart && (IsDigit(line[k]) || line[k] == (byte)'/'))
+            {
+                k--;
+            }
+
+            int idStart = k + 1;
+            if (idStart == idEnd || (k >= commStart && line[k] != (byte)' '))
+            {
+                continue;
+            }
+
+            ReadOnlySpan<byte> ids = line[idStart..idEnd];
+            int slash = ids.IndexOf((byte)'/');
+            if (slash >= 0)
+            {
+                if (!TryParseLong(ids[..slash], out long pgid, out int used1) || used1 != slash || pgid > int.MaxValue
+                    || !TryParseLong(ids[(slash + 1)..], out long tid, out int used2) || used2 != ids.Length - slash - 1 || tid > int.MaxValue)
+                {
+                    continue;
+                }
+
+                p.Tgid = (int)pgid;
+                p.Pid = (int)tid;
+            }
+            else
+            {
+                if (!TryParseLong(ids, out long tid, out int used) || used != ids.Length || tid > int.MaxValue)
+                {
+                    continue;
+                }
+
+                p.Pid = (int)tid;
+            }
+
+            p.Cpu = cpu;
+            p.Comm = k >= commStart ? TrimEnd(line[commStart..k]) : [];
+            ParseAfterCpu(line, afterCpu, perf: true, traceCmd: false, ref p);
+            return;
+        }
+    }
+
+    private static void ParseAfterCpu(ReadOnlySpan<byte> line, int pos, bool perf, bool traceCmd, ref ParsedLine p)
+    {
+        pos = SkipSpaces(line, pos);
+        int tokEnd = IndexOfSpaceFrom(line, pos);
+        ReadOnlySpan<byte> tok = line[pos..tokEnd];
+        if (tok.Length == 0 || tok[^1] != (byte)':' || !TryParseTimestamp(tok[..^1], ref p))
+        {
+            // A flags column ("d..2.", "....") precedes the timestamp.
+            p.Flags = tok;
+            pos = SkipSpaces(line, tokEnd);
+            tokEnd = IndexOfSpaceFrom(line, pos);
+            tok = line[pos..tokEnd];
+            if (tok.Length == 0 || tok[^1] != (byte)':' || !TryParseTimestamp(tok[..^1], ref p))
+            {
+                Malformed(ref p, "a timestamp 'SECONDS.FRACTION:' or 'TICKS:' after the CPU column");
+                return;
+            }
+        }
+
+        pos = SkipSpaces(line, tokEnd);
+        ReadOnlySpan<byte> ev = line[pos..];
+        if (ev.IsEmpty)
+        {
+            Malformed(ref p, "an event name after the timestamp");
+            return;
+        }
+
+        if (perf)
+        {
+            // "sys:event: payload" (event names are left-padded; payload after one space).
+            int c1 = ev.IndexOf((byte)':');
+            if (c1 <= 0)
+            {
+                Malformed(ref p, "'SUBSYSTEM:EVENT:' after the timestamp");
+                return;
+            }
+
+            int c2rel = ev[(c1 + 1)..].IndexOf((byte)':');
+            if (c2rel < 0)
+            {
+                Malformed(ref p, "'SUBSYSTEM:EVENT:' after the timestamp");
+                return;
+            }
+
+            int c2 = c1 + 1 + c2rel;
+            p.EventToken = ev[..c2];
+            p.Payload = TrimStart(ev[(c2 + 1)..]);
+            p.Kind = LineKind.Event;
+            return;
+        }
+
+        int i = 0;
+        while (i < ev.Length && IsNameChar(ev[i]))
+        {
+            i++;
+        }
+
+        if (i == 0)
+        {
+            Malformed(ref p, "an event name after the timestamp");
+            return;
+        }
+
+        ReadOnlySpan<byte> name = ev[..i];
+        if (i < ev.Length && ev[i] == (byte)'(' && name.StartsWith("sys_"u8))
+        {
+            int close = ev.LastIndexOf((byte)')');
+            p.EventToken = name;
+            p.Syscall = SyscallForm.Enter;
+            p.Payload = close > i ? ev[(i + 1)..close] : ev[(i + 1)..];
+            p.Kind = LineKind.Event;
+            return;
+        }
+
+        if (ev[i..].StartsWith(" -> "u8) && name.StartsWith("sys_"u8))
+        {
+            p.EventToken = name;
+            p.Syscall = SyscallForm.Exit;
+            p.Payload = ev[(i + 4)..];
+            p.Kind = LineKind.Event;
+            return;
+        }
+
+        if (i == ev.Length || ev[i] == (byte)':')
+        {
+            p.EventToken = name;
+            ReadOnlySpan<byte> rest = i < ev.Length ? ev[(i + 1)..] : [];
+            if (traceCmd)
+            {
+                rest = TrimStart(rest);
+            }
+            else if (!rest.IsEmpty && rest[0] == (byte)' ')
+            {
+                rest = rest[1..];
+            }
+
+            p.Payload = rest;
+            p.Kind = LineKind.Event;
+            return;
+        }
+
+        Malformed(ref p, "'EVENT: PAYLOAD' after the timestamp");
+    }
+
+    private static bool TryParseCpu(ReadOnlySpan<byte> line, int bracket, out int cpu, out int after)
+    {
+        cpu = 0;
+        after = 0;
+        int j = bracket + 1;
+        int digits = 0;
+        while (j < line.Length && IsDigit(line[j]) && digits < 6)
+        {
+            cpu = (cpu * 10) + (line[j] - '0');
+            j++;
+            digits++;
+        }
+
+        if (digits == 0 || j >= line.Length || line[j] != (byte)']')
+        {
+            return false;
+        }
+
+        after = j + 1;
+        return after == line.Length || line[after] == (byte)' ';
+    }
+
+    private static bool TryParseTimestamp(ReadOnlySpan<byte> tok, ref ParsedLine p)
+    {
+        int dot = tok.IndexOf((byte)'.');
+        if (dot < 0)
+        {
+            if (!IsAllDigits(tok) || !TryParseLong(tok, out long ticks, out _))
+            {
+                return false;
+            }
+
+            p.Seconds = ticks;
+            p.HasFraction = false;
+            return true;
+        }
+
+        ReadOnlySpan<byte> sec = tok[..dot];
+        ReadOnlySpan<byte> frac = tok[(dot + 1)..];
+        if (sec.IsEmpty || frac.IsEmpty || frac.Length > 18 || !IsAllDigits(sec) || !IsAllDigits(frac))
+        {
+            return false;
+        }
+
+        if (!TryParseLong(sec, out p.Seconds, out _) || !TryParseLong(frac, out p.Fraction, out _))
+        {
+            return false;
+        }
+
+        p.FractionDigits = frac.Length;
+        p.HasFraction = true;
+        return true;
+    }
+
+    private static void Malformed(ref ParsedLine p, string expected)
+    {
+        p.Kind = LineKind.Malformed;
+        p.Expected = expected;
+    }
+
+    internal static bool TryParseLong(ReadOnlySpan<byte> s, out long value, out int consumed)
+    {
+        value = 0;
+        consumed = 0;
+        while (consumed < s.Length && IsDigit(s[consumed]))
+        {
+            if (value > (long.MaxValue - 9) / 10)
+            {
+                return false;
+            }
+
+            value = (value * 10) + (s[consumed] - '0');
+            consumed++;
+        }
+
+        return consumed > 0;
+    }
+
+    private static bool IsDigit(byte b) => (uint)(b - '0') <= 9;
+
+    private static bool IsNameChar(byte b) =>
+        (uint)((b | 0x20) - 'a') <= 'z' - 'a' || IsDigit(b) || b == (byte)'_' || b == (byte)'.' || b == (byte)'-';
+
+    private static bool IsAllDigits(ReadOnlySpan<byte> s) => s.IndexOfAnyExceptInRange((byte)'0', (byte)'9') < 0;
+
+    private static int IndexOfNonSpace(ReadOnlySpan<byte> s) => s.IndexOfAnyExcept((byte)' ', (byte)'\t');
+
+    private static int SkipSpaces(ReadOnlySpan<byte> s, int pos)
+    {
+        while (pos < s.Length && s[pos] == (byte)' ')
+        {
+            pos++;
+        }
+
+        return pos;
+    }
+
+    private static int IndexOfSpaceFrom(ReadOnlySpan<byte> s, int pos)
+    {
+        int rel = s[pos..].IndexOf((byte)' ');
+        return rel < 0 ? s.Length : pos + rel;
+    }
+
+    private static ReadOnlySpan<byte> Trim(ReadOnlySpan<byte> s) => s.Trim((byte)' ');
+
+    private static ReadOnlySpan<byte> TrimStart(ReadOnlySpan<byte> s) => s.TrimStart((byte)' ');
+
+    private static ReadOnlySpan<byte> TrimEnd(ReadOnlySpan<byte> s) => s.TrimEnd((byte)' ');
+}

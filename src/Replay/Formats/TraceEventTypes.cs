@@ -1,0 +1,72 @@
+using System.Text;
+
+namespace KernelSim.Replay.Formats;
+
+/// <summary>
+/// The event types a reader has met, numbered in order of first appearance. <see cref="KernelSim.Tracing.RawEvent.TypeId"/>
+/// indexes this table, so per-type counting needs no string work.
+/// </summary>
+public sealed class TraceEventTypes
+{
+    private readonly List<Entry> _entries = [];
+    private readonly Dictionary<string, int> _byToken = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+
+    internal TraceEventTypes() => _lookup = _byToken.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    /// <summary>Number of distinct event types seen.</summary>
+    public int Count => _entries.Count;
+
+    /// <summary>"subsystem:event" of type <paramref name="typeId"/> (the bare name if the subsystem is unknown).</summary>
+    public string this[int typeId] => _entries[typeId].FullName;
+
+    /// <summary>Subsystem of type <paramref name="typeId"/> ("" if unknown).</summary>
+    public string SystemOf(int typeId) => _entries[typeId].System;
+
+    /// <summary>Name of type <paramref name="typeId"/>.</summary>
+    public string NameOf(int typeId) => _entries[typeId].Name;
+
+    internal byte[] SystemBytes(int typeId) => _entries[typeId].SystemUtf8;
+
+    internal byte[] NameBytes(int typeId) => _entries[typeId].NameUtf8;
+
+    /// <summary>Finds or adds the type whose printed token is <paramref name="token"/> (ASCII: "sched_switch" or "sched:sched_switch").</summary>
+    internal int Intern(ReadOnlySpan<byte> token)
+    {
+        Span<char> chars = token.Length <= 256 ? stackalloc char[token.Length] : new char[token.Length];
+        for (int i = 0; i < token.Length; i++)
+        {
+            chars[i] = (char)token[i];
+        }
+
+        if (_lookup.TryGetValue(chars, out int id))
+        {
+            return id;
+        }
+
+        string text = Encoding.UTF8.GetString(token);
+        string system;
+        string name;
+        int colon = text.IndexOf(':', StringComparison.Ordinal);
+        if (colon > 0)
+        {
+            system = text[..colon];
+            name = text[(colon + 1)..];
+        }
+        else
+        {
+            name = text;
+            system = KnownEvents.TryGetSystem(name, out string s) ? s : string.Empty;
+        }
+
+        id = _entries.Count;
+        _entries.Add(new Entry(system, name, Encoding.UTF8.GetBytes(system), Encoding.UTF8.GetBytes(name)));
+        _byToken.Add(new string(chars), id);
+        return id;
+    }
+
+    private sealed record Entry(string System, string Name, byte[] SystemUtf8, byte[] NameUtf8)
+    {
+        public string FullName { get; } = System.Length == 0 ? Name : System + ":" + Name;
+    }
+}

@@ -1,0 +1,58 @@
+namespace KernelSim.Replay.Formats;
+
+/// <summary>
+/// Malformed trace input: names the source, the 1-based line and the byte offset, the offending text
+/// (shortened to 200 characters) and what was expected there.
+/// </summary>
+public sealed class TraceFormatException : FormatException
+{
+    /// <summary>Creates an exception for a malformed line.</summary>
+    public TraceFormatException(string sourceName, long line, long byteOffset, string offendingText, string expected)
+        : base($"{sourceName}:{line} (byte {byteOffset}): expected {expected}; found \"{offendingText}\"")
+    {
+        SourceName = sourceName;
+        Line = line;
+        ByteOffset = byteOffset;
+        OffendingText = offendingText;
+        Expected = expected;
+    }
+
+    /// <summary>Creates an exception with a message only (for tooling that requires the standard constructors).</summary>
+    public TraceFormatException()
+        : this("<unknown>", 0, 0, string.Empty, "a trace")
+    {
+    }
+
+    /// <summary>Creates an exception with a message only.</summary>
+    public TraceFormatException(string message)
+        : base(message)
+    {
+        SourceName = "<unknown>";
+        OffendingText = string.Empty;
+        Expected = message;
+    }
+
+    /// <summary>Creates an exception with a message and cause.</summary>
+    public TraceFormatException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+        SourceName = "<unknown>";
+        OffendingText = string.Empty;
+        Expected = message;
+    }
+
+    /// <summary>File name or other description of the input.</summary>
+    public string SourceName { get; }
+
+    /// <summary>1-based line number in the decompressed input.</summary>
+    public long Line { get; }
+
+    /// <summary>0-based byte offset of that line in the decompressed input.</summary>
+    public long ByteOffset { get; }
+
+    /// <summary>The offending text (possibly shortened).</summary>
+    public string OffendingText { get; }
+
+    /// <summary>What the reader expected.</summary>
+    public string Expected { get; }
+}

@@ -1,0 +1,604 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using KernelSim.Time;
+using KernelSim.Tracing;
+
+namespace KernelSim.Replay.Formats;
+
+/// <summary>
+/// A streaming reader of kernel trace text: ftrace (tracefs <c>trace</c>/<c>trace_pipe</c>),
+/// <c>trace-cmd report</c> and <c>perf script</c>, plain or gzip/zstd/xz compressed, format detected
+/// from the content. Memory stays bounded by the longest line, not the file size.
+/// </summary>
+/// <remarks>
+/// Shaped like <c>Utf8JsonReader</c>: <see cref="Read"/> advances and <see cref="Current"/> is a view
+/// into the reader's buffer, valid until the next <see cref="Read"/>. No allocation per event.
+/// <code>
+/// using var reader = TraceReader.Open("fio.trace.gz");
+/// while (reader.Read()) { RawEvent e = reader.Current; ... }
+/// </code>
+/// </remarks>
+public sealed class TraceReader : IDisposable
+{
+    private const int InitialBufferSize = 1 << 20;
+    private const int DetectBytes = 64 * 1024;
+
+    private readonly Stream _stream;
+    private readonly Stream? _sourceForProgress;
+    private readonly Process? _tool;
+    private readonly TraceReaderOptions _options;
+    private readonly byte[] _scratch = new byte[256];
+    private byte[] _buffer;
+    private int _start;
+    private int _end;
+    private bool _eof;
+    private long _lineNumber;
+    private long _offsetOfStart;
+    private long[] _lastTimestampByCpu = new long[8];
+    private bool[] _cpuSeen = new bool[8];
+    private int _cpusSeen;
+    private RawEventParts _current;
+    private bool _hasCurrent;
+    private bool _disposed;
+
+    private TraceReader(TraceInput.Opened opened, string sourceName, Stream? sourceForProgress, TraceReaderOptions options)
+    {
+        _stream = opened.Stream;
+        _tool = opened.Tool;
+        _sourceForProgress = sourceForProgress;
+        _options = options;
+        SourceName = sourceName;
+        Compression = opened.Compression;
+        Diagnostics = new TraceDiagnostics(options.MaxIssues);
+        _buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
+        Format = options.Format != TraceFormat.Auto ? options.Format
+            : opened.ImpliedFormat != TraceFormat.Auto ? opened.ImpliedFormat
+            : Detect();
+        if (Format == TraceFormat.PerfScript && options.Clock == TraceClock.Auto)
+        {
+            Diagnostics.AddNote("perf script timestamps are read as seconds.microseconds of the perf clock");
+        }
+    }
+
+    /// <summary>Opens a trace file (plain, .gz, .zst, .xz; binary trace.dat/perf.data through trace-cmd/perf when installed).</summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="TraceFormatException">The file is not a readable trace.</exception>
+    public static TraceReader Open(string path, TraceReaderOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        options ??= TraceReaderOptions.Default;
+        TraceInput.Opened opened = TraceInput.OpenFile(path, options);
+        Stream? progress = opened.Tool is null ? FindFileStream(opened.Stream) : null;
+        return new TraceReader(opened, path, progress, options);
+    }
+
+    /// <summary>Reads a trace from a stream (compression is detected; the stream is disposed with the reader).</summary>
+    /// <param name="stream">The input.</param>
+    /// <param name="sourceName">Name used in errors and diagnostics.</param>
+    /// <param name="options">Options, or the defaults.</param>
+    public static TraceReader FromStream(Stream stream, string sourceName, TraceReaderOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(sourceName);
+        options ??= TraceReaderOptions.Default;
+        return new TraceReader(TraceInput.Wrap(stream, sourceName), sourceName, stream.CanSeek ? stream : null, options);
+    }
+
+    /// <summary>Name of the source (the path for files).</summary>
+    public string SourceName { get; }
+
+    /// <summary>The layout being read.</summary>
+    public TraceFormat Format { get; }
+
+    /// <summary>"gzip", "zstd", "xz" or null for plain text.</summary>
+    public string? Compression { get; }
+
+    /// <summary>Event types met so far; <see cref="RawEvent.TypeId"/> indexes it.</summary>
+    public TraceEventTypes EventTypes { get; } = new();
+
+    /// <summary>Lost events, malformed lines and other findings so far.</summary>
+    public TraceDiagnostics Diagnostics { get; }
+
+    /// <summary>Events returned so far.</summary>
+    public long EventsRead { get; private set; }
+
+    /// <summary>Decompressed bytes consumed so far.</summary>
+    public long BytesRead => _offsetOfStart;
+
+    /// <summary>Position in the underlying (possibly compressed) source, for progress; null if unknown.</summary>
+    public long? SourcePosition => _sourceForProgress is { CanSeek: true } s ? s.Position : null;
+
+    /// <summary>Length of the underlying source, for progress; null if unknown.</summary>
+    public long? SourceLength => _sourceForProgress is { CanSeek: true } s ? s.Length : null;
+
+    /// <summary>Number of distinct CPUs that recorded events so far.</summary>
+    public int CpusSeen => _cpusSeen;
+
+    /// <summary>Smallest event timestamp so far.</summary>
+    public SimTime? FirstTimestamp { get; private set; }
+
+    /// <summary>Largest event timestamp so far.</summary>
+    public SimTime? LastTimestamp { get; private set; }
+
+    /// <summary>The current event; valid until the next <see cref="Read"/>.</summary>
+    /// <exception cref="InvalidOperationException"><see cref="Read"/> has not returned true.</exception>
+    public RawEvent Current
+    {
+        get
+        {
+            if (!_hasCurrent)
+            {
+                throw new InvalidOperationException("No current event: call Read() and check that it returned true.");
+            }
+
+            RawEventParts c = _current;
+            ReadOnlySpan<byte> buf = _buffer;
+            return new RawEvent(
+                c.Timestamp,
+                c.Cpu,
+                c.Pid,
+                c.Tgid,
+                buf.Slice(c.CommStart, c.CommLength),
+                EventTypes.SystemBytes(c.TypeId),
+                EventTypes.NameBytes(c.TypeId),
+                buf.Slice(c.PayloadStart, c.PayloadLength),
+                buf.Slice(c.FlagsStart, c.FlagsLength),
+                c.TypeId,
+                c.Line,
+                c.Offset);
+        }
+    }
+
+    /// <summary>Advances to the next event.</summary>
+    /// <returns>False at the end of the input.</returns>
+    /// <exception cref="TraceFormatException">A malformed line in strict mode.</exception>
+    public bool Read()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _hasCurrent = false;
+        var parsed = default(ParsedLine);
+        while (true)
+        {
+            int nl = _buffer.AsSpan(_start, _end - _start).IndexOf((byte)'\n');
+            int lineStart = _start;
+            int lineLength;
+            bool complete;
+            if (nl >= 0)
+            {
+                lineLength = nl;
+                complete = true;
+            }
+            else if (!_eof)
+            {
+                Fill();
+                continue;
+            }
+            else if (_start < _end)
+            {
+                lineLength = _end - _start;
+                complete = false;
+            }
+            else
+            {
+                return false;
+            }
+
+            long lineOffset = _offsetOfStart;
+            _lineNumber++;
+            int consumed = complete ? lineLength + 1 : lineLength;
+            _start += consumed;
+            _offsetOfStart += consumed;
+
+            int effectiveLength = lineLength;
+            if (effectiveLength > 0 && _buffer[lineStart + effectiveLength - 1] == (byte)'\r')
+            {
+                effectiveLength--;
+            }
+
+            ReadOnlySpan<byte> line = _buffer.AsSpan(lineStart, effectiveLength);
+            if (line.Length > _options.MaxLineLength)
+            {
+                Bad(line, lineOffset, $"a line of at most {_options.MaxLineLength} bytes", complete);
+                continue;
+            }
+
+            LineParser.Parse(line, Format, ref parsed);
+            switch (parsed.Kind)
+            {
+                case LineKind.Event:
+                    if (TryAccept(ref parsed, line, lineStart, lineOffset, complete))
+                    {
+                        return true;
+                    }
+
+                    break;
+                case LineKind.Blank:
+                    break;
+                case LineKind.Comment:
+                    Diagnostics.NonEventLines++;
+                    ReadHeaderComment(line);
+                    break;
+                case LineKind.Header:
+                    Diagnostics.NonEventLines++;
+                    ReadHeaderLine(line);
+                    break;
+                case LineKind.Lost:
+                    Diagnostics.LostEventMarkers++;
+                    Diagnostics.LostEvents += parsed.LostCount;
+                    break;
+                case LineKind.BufferStarted:
+                    Diagnostics.BufferStartedMarkers++;
+                    break;
+                default:
+                    Bad(line, lineOffset, parsed.Expected ?? "an event line", complete);
+                    break;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        _stream.Dispose();
+        if (_tool is not null)
+        {
+            if (!_tool.HasExited)
+            {
+                _tool.Kill();
+            }
+
+            _tool.Dispose();
+        }
+
+        ArrayPool<byte>.Shared.Return(_buffer);
+        _buffer = [];
+    }
+
+    private bool TryAccept(ref ParsedLine p, ReadOnlySpan<byte> line, int lineStart, long lineOffset, bool complete)
+    {
+        if (!TryConvertTimestamp(ref p, out long ns))
+        {
+            Bad(line, lineOffset, "a timestamp that fits in 64-bit nanoseconds", complete);
+            return false;
+        }
+
+        if (!complete && p.Payload.Length == 0 && p.Syscall == SyscallForm.None && line.IndexOf((byte)':') == line.Length - 1)
+        {
+            // Cut off right after the event name: treat as truncation.
+            Diagnostics.TruncatedLastLine = true;
+            return false;
+        }
+
+        int typeId;
+        if (p.Syscall == SyscallForm.None)
+        {
+            typeId = EventTypes.Intern(p.EventToken);
+        }
+        else
+        {
+            // "sys_write" printed by ftrace is the tracepoint syscalls:sys_enter_write / sys_exit_write.
+            ReadOnlySpan<byte> prefix = p.Syscall == SyscallForm.Enter ? "sys_enter_"u8 : "sys_exit_"u8;
+            ReadOnlySpan<byte> bare = p.EventToken[4..];
+            int len = prefix.Length + bare.Length;
+            Span<byte> token = len <= _scratch.Length ? _scratch.AsSpan(0, len) : new byte[len];
+            prefix.CopyTo(token);
+            bare.CopyTo(token[prefix.Length..]);
+            typeId = EventTypes.Intern(token);
+        }
+
+        int cpu = p.Cpu;
+        if (cpu >= _cpuSeen.Length)
+        {
+            int size = Math.Max(cpu + 1, _cpuSeen.Length * 2);
+            Array.Resize(ref _cpuSeen, size);
+            Array.Resize(ref _lastTimestampByCpu, size);
+        }
+
+        if (!_cpuSeen[cpu])
+        {
+            _cpuSeen[cpu] = true;
+            _cpusSeen++;
+            _lastTimestampByCpu[cpu] = long.MinValue;
+        }
+
+        if (ns < _lastTimestampByCpu[cpu])
+        {
+            Diagnostics.OutOfOrderEvents++;
+        }
+        else
+        {
+            _lastTimestampByCpu[cpu] = ns;
+        }
+
+        SimTime ts = SimTime.FromNanoseconds(ns);
+        if (FirstTimestamp is not SimTime f || ts < f)
+        {
+            FirstTimestamp = ts;
+        }
+
+        if (LastTimestamp is not SimTime l || ts > l)
+        {
+            LastTimestamp = ts;
+        }
+
+        _current = new RawEventParts
+        {
+            Timestamp = ts,
+            Cpu = cpu,
+            Pid = p.Pid,
+            Tgid = p.Tgid,
+            CommStart = lineStart + OffsetIn(line, p.Comm),
+            CommLength = p.Comm.Length,
+            PayloadStart = lineStart + OffsetIn(line, p.Payload),
+            PayloadLength = p.Payload.Length,
+            FlagsStart = lineStart + OffsetIn(line, p.Flags),
+            FlagsLength = p.Flags.Length,
+            TypeId = typeId,
+            Line = _lineNumber,
+            Offset = lineOffset,
+        };
+        _hasCurrent = true;
+        EventsRead++;
+        return true;
+    }
+
+    private bool TryConvertTimestamp(ref ParsedLine p, out long ns)
+    {
+        ns = 0;
+        if (p.HasFraction)
+        {
+            long frac = p.Fraction;
+            int digits = p.FractionDigits;
+            while (digits > 9)
+            {
+                frac /= 10;
+                digits--;
+            }
+
+            while (digits < 9)
+            {
+                frac *= 10;
+                digits++;
+            }
+
+            if (p.Seconds > (long.MaxValue - frac) / 1_000_000_000L)
+            {
+                return false;
+            }
+
+            ns = (p.Seconds * 1_000_000_000L) + frac;
+            return true;
+        }
+
+        long ticks = p.Seconds;
+        switch (_options.Clock)
+        {
+            case TraceClock.Uptime:
+                Int128 j = (Int128)ticks * 1_000_000_000L / _options.Hz;
+                if (j > long.MaxValue)
+                {
+                    return false;
+                }
+
+                ns = (long)j;
+                Diagnostics.AddNote(string.Create(CultureInfo.InvariantCulture, $"uptime clock: timestamps are jiffies, converted with HZ={_options.Hz}"));
+                return true;
+            case TraceClock.X86Tsc when _options.TscTicksPerSecond is long tps && tps > 0:
+                Int128 t = (Int128)ticks * 1_000_000_000L / tps;
+                if (t > long.MaxValue)
+                {
+                    return false;
+                }
+
+                ns = (long)t;
+                Diagnostics.AddNote(string.Create(CultureInfo.InvariantCulture, $"x86-tsc clock: cycles converted at {tps} Hz"));
+                return true;
+            default:
+                ns = ticks;
+                Diagnostics.AddNote(_options.Clock == TraceClock.Counter
+                    ? "counter clock: timestamps are event ordinals, not time (1 tick is reported as 1 ns)"
+                    : "integer timestamps (a counter clock such as counter, uptime or x86-tsc): kept as ticks, 1 tick reported as 1 ns; pass the clock to convert");
+                return true;
+        }
+    }
+
+    private void Bad(ReadOnlySpan<byte> line, long offset, string expected, bool complete)
+    {
+        if (!complete)
+        {
+            // The input ended inside this line: a truncated capture, which is normal.
+            Diagnostics.TruncatedLastLine = true;
+            return;
+        }
+
+        string text = Shorten(line);
+        if (!_options.Lenient)
+        {
+            throw new TraceFormatException(SourceName, _lineNumber, offset, text, expected);
+        }
+
+        Diagnostics.MalformedLines++;
+        Diagnostics.AddIssue(new TraceIssue(_lineNumber, offset, text, expected));
+    }
+
+    private void ReadHeaderComment(ReadOnlySpan<byte> line)
+    {
+        // "# entries-in-buffer/entries-written: 123/456   #P:2"
+        int e = line.IndexOf("entries-written:"u8);
+        if (e >= 0)
+        {
+            ReadOnlySpan<byte> rest = line[(e + "entries-written:"u8.Length)..].TrimStart((byte)' ');
+            if (LineParser.TryParseLong(rest, out long inBuffer, out int used) && used < rest.Length && rest[used] == (byte)'/'
+                && LineParser.TryParseLong(rest[(used + 1)..], out long written, out _))
+            {
+                Diagnostics.EntriesInBuffer = inBuffer;
+                Diagnostics.EntriesWritten = written;
+            }
+        }
+
+        int pcpu = line.IndexOf("#P:"u8);
+        if (pcpu >= 0 && LineParser.TryParseLong(line[(pcpu + 3)..], out long cpus, out _))
+        {
+            Diagnostics.HeaderCpuCount = (int)Math.Min(cpus, int.MaxValue);
+        }
+    }
+
+    private void ReadHeaderLine(ReadOnlySpan<byte> line)
+    {
+        ReadOnlySpan<byte> t = line.TrimStart((byte)' ');
+        if (t.StartsWith("cpus="u8) && LineParser.TryParseLong(t[5..], out long cpus, out _))
+        {
+            Diagnostics.HeaderCpuCount = (int)Math.Min(cpus, int.MaxValue);
+        }
+    }
+
+    private TraceFormat Detect()
+    {
+        while (!_eof && _end - _start < DetectBytes)
+        {
+            Fill();
+        }
+
+        ReadOnlySpan<byte> window = _buffer.AsSpan(_start, _end - _start);
+        int ftraceVotes = 0, traceCmdVotes = 0, perfVotes = 0;
+        var probe = default(ParsedLine);
+        int lines = 0;
+        while (!window.IsEmpty && lines < 400)
+        {
+            int nl = window.IndexOf((byte)'\n');
+            ReadOnlySpan<byte> line = nl >= 0 ? window[..nl] : window;
+            window = nl >= 0 ? window[(nl + 1)..] : [];
+            lines++;
+            ReadOnlySpan<byte> t = line.TrimStart((byte)' ');
+            if (t.StartsWith("# tracer:"u8) || t.StartsWith("#P:"u8) || (t.StartsWith("#"u8) && t.IndexOf("entries-in-buffer"u8) >= 0))
+            {
+                ftraceVotes += 10;
+                continue;
+            }
+
+            if (t.StartsWith("cpus="u8) || t.StartsWith("version ="u8))
+            {
+                traceCmdVotes += 10;
+                continue;
+            }
+
+            if (t.IsEmpty || t[0] == (byte)'#')
+            {
+                continue;
+            }
+
+            LineParser.Parse(line, TraceFormat.PerfScript, ref probe);
+            bool perfOk = probe.Kind == LineKind.Event && probe.EventToken.IndexOf((byte)':') > 0;
+            LineParser.Parse(line, TraceFormat.FtraceText, ref probe);
+            bool ftraceOk = probe.Kind == LineKind.Event;
+            LineParser.Parse(line, TraceFormat.TraceCmdReport, ref probe);
+            bool traceCmdOk = probe.Kind == LineKind.Event;
+            if (perfOk && !ftraceOk)
+            {
+                perfVotes++;
+            }
+            else if (ftraceOk)
+            {
+                ftraceVotes++;
+            }
+            else if (traceCmdOk)
+            {
+                traceCmdVotes++;
+            }
+        }
+
+        if (perfVotes > ftraceVotes && perfVotes >= traceCmdVotes)
+        {
+            return TraceFormat.PerfScript;
+        }
+
+        return traceCmdVotes > ftraceVotes ? TraceFormat.TraceCmdReport : TraceFormat.FtraceText;
+    }
+
+    private void Fill()
+    {
+        if (_start > 0)
+        {
+            int remaining = _end - _start;
+            Buffer.BlockCopy(_buffer, _start, _buffer, 0, remaining);
+            _start = 0;
+            _end = remaining;
+        }
+
+        if (_end == _buffer.Length)
+        {
+            // One line fills the buffer: grow, up to the line limit (plus slack for the newline).
+            if (_buffer.Length > _options.MaxLineLength + 1)
+            {
+                // Hand the oversized prefix to the parser as a line of its own: it will be reported.
+                Array.Resize(ref _buffer, _buffer.Length);
+                _buffer[_end - 1] = (byte)'\n';
+                return;
+            }
+
+            byte[] bigger = ArrayPool<byte>.Shared.Rent(_buffer.Length * 2);
+            Buffer.BlockCopy(_buffer, 0, bigger, 0, _end);
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = bigger;
+        }
+
+        int n = _stream.Read(_buffer, _end, _buffer.Length - _end);
+        if (n == 0)
+        {
+            _eof = true;
+        }
+        else
+        {
+            _end += n;
+        }
+    }
+
+    private static int OffsetIn(ReadOnlySpan<byte> line, ReadOnlySpan<byte> slice)
+    {
+        if (slice.IsEmpty)
+        {
+            return 0;
+        }
+
+        return line.Overlaps(slice, out int offset) ? offset : 0;
+    }
+
+    private static string Shorten(ReadOnlySpan<byte> line)
+    {
+        ReadOnlySpan<byte> s = line.Length > 200 ? line[..200] : line;
+        string text = Encoding.UTF8.GetString(s);
+        return line.Length > 200 ? text + "..." : text;
+    }
+
+    private static FileStream? FindFileStream(Stream s) => s switch
+    {
+        FileStream fs => fs,
+        System.IO.Compression.GZipStream g => g.BaseStream as FileStream,
+        _ => null,
+    };
+
+    private struct RawEventParts
+    {
+        public SimTime Timestamp;
+        public int Cpu;
+        public int Pid;
+        public int Tgid;
+        public int CommStart;
+        public int CommLength;
+        public int PayloadStart;
+        public int PayloadLength;
+        public int FlagsStart;
+        public int FlagsLength;
+        public int TypeId;
+        public long Line;
+        public long Offset;
+    }
+}
