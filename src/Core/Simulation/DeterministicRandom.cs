@@ -51,9 +51,9 @@ public sealed class DeterministicRandom
         {
             ulong r = NextUInt64();
             UInt128 m = (UInt128)r * exclusiveMax;
-            if ((ulong)m >= threshold)
+            if (unchecked((ulong)m) >= threshold)
             {
-                return (ulong)(m >> 64);
+                return unchecked((ulong)(m >> 64));
             }
         }
     }

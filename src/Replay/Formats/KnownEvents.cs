@@ -30,9 +30,8 @@ internal static class KnownEvents
             }
         }
 
-        // Events ftrace prints under a name that is not in available_events.
-        map.TryAdd("tracing_mark_write", "ftrace");
-        map.TryAdd("tracing_mark", "ftrace");
+        // ftrace-internal events are not listed in available_events.
+        map.TryAdd("print", "ftrace");
         return map;
     }
 }

@@ -53,6 +53,12 @@ public sealed class TraceEventTypes
             system = text[..colon];
             name = text[(colon + 1)..];
         }
+        else if (text == "tracing_mark_write")
+        {
+            // ftrace text prints ftrace:print events (trace_marker writes) under this name.
+            system = "ftrace";
+            name = "print";
+        }
         else
         {
             name = text;

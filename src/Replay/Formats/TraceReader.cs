@@ -486,8 +486,8 @@ public sealed class TraceReader : IDisposable
 
             if (t.StartsWith("cpus="u8) || t.StartsWith("version ="u8))
             {
-                traceCmdVotes += 10;
-                continue;
+                // trace-cmd report opens with these; ftrace and perf never print them.
+                return TraceFormat.TraceCmdReport;
             }
 
             if (t.IsEmpty || t[0] == (byte)'#')
@@ -501,7 +501,12 @@ public sealed class TraceReader : IDisposable
             bool ftraceOk = probe.Kind == LineKind.Event;
             LineParser.Parse(line, TraceFormat.TraceCmdReport, ref probe);
             bool traceCmdOk = probe.Kind == LineKind.Event;
-            if (perfOk && !ftraceOk)
+            bool instancePrefix = line.Length > 0 && line[0] != (byte)' ' && line.IndexOf((byte)' ') is int sp and > 1 && line[sp - 1] == (byte)':';
+            if (traceCmdOk && instancePrefix)
+            {
+                traceCmdVotes++;
+            }
+            else if (perfOk && !ftraceOk)
             {
                 perfVotes++;
             }

@@ -1,0 +1,44 @@
+using System.CommandLine;
+using KernelSim.Replay.Formats;
+
+namespace KernelSim.Cli.Commands;
+
+/// <summary>Options shared by commands that read a trace.</summary>
+internal sealed class CommonOptions
+{
+    public Option<bool> Strict { get; } = new("--strict") { Description = "Fail on the first malformed line instead of skipping and counting it." };
+
+    public Option<TraceFormat> Format { get; } = new("--format") { Description = "Input layout (default: detect). One of FtraceText, TraceCmdReport, PerfScript.", DefaultValueFactory = _ => TraceFormat.Auto };
+
+    public Option<TraceClock> Clock { get; } = new("--clock") { Description = "trace_clock of the capture when no manifest says (needed for counter/uptime/x86-tsc timestamps).", DefaultValueFactory = _ => TraceClock.Auto };
+
+    public Option<int?> Hz { get; } = new("--hz") { Description = "Kernel CONFIG_HZ for the uptime clock (default: manifest, else 250)." };
+
+    public Option<long?> TscHz { get; } = new("--tsc-hz") { Description = "TSC frequency in Hz for the x86-tsc clock." };
+
+    public void AddTo(Command c)
+    {
+        c.Options.Add(Strict);
+        c.Options.Add(Format);
+        c.Options.Add(Clock);
+        c.Options.Add(Hz);
+        c.Options.Add(TscHz);
+    }
+
+    public TraceReaderOptions Build(ParseResult r)
+    {
+        var o = new TraceReaderOptions
+        {
+            Lenient = !r.GetValue(Strict),
+            Format = r.GetValue(Format),
+            Clock = r.GetValue(Clock),
+            TscTicksPerSecond = r.GetValue(TscHz),
+        };
+        if (r.GetValue(Hz) is int hz)
+        {
+            o = o with { Hz = hz };
+        }
+
+        return o;
+    }
+}

@@ -1,0 +1,159 @@
+using System.Globalization;
+using System.Text.Json;
+using KernelSim.Replay.Formats;
+
+namespace KernelSim.Replay.Capture;
+
+/// <summary>
+/// The capture configuration written by <c>traces/capture/ksim-capture</c> next to a trace
+/// (<c>x.trace.gz</c> → <c>x.manifest.json</c>). Schema: traces/README.md. The whole document is kept in
+/// <see cref="Document"/>; the properties below are the parts readers and models use.
+/// </summary>
+public sealed class CaptureManifest : IDisposable
+{
+    private static readonly string[] TraceSuffixes = [".trace", ".txt", ".dat", ".perf", ".ftrace", ".parquet"];
+    private static readonly string[] CompressionSuffixes = [".gz", ".zst", ".xz"];
+
+    private CaptureManifest(string path, JsonDocument document)
+    {
+        Path = path;
+        Document = document;
+    }
+
+    /// <summary>Where the manifest was read from.</summary>
+    public string Path { get; }
+
+    /// <summary>The parsed JSON.</summary>
+    public JsonDocument Document { get; }
+
+    /// <summary>The trace_clock the capture used, if recorded.</summary>
+    public TraceClock Clock => GetString("trace_clock") switch
+    {
+        "local" => TraceClock.Local,
+        "global" => TraceClock.Global,
+        "counter" => TraceClock.Counter,
+        "uptime" => TraceClock.Uptime,
+        "perf" => TraceClock.Perf,
+        "mono" => TraceClock.Mono,
+        "mono_raw" => TraceClock.MonoRaw,
+        "boot" => TraceClock.Boot,
+        "tai" => TraceClock.Tai,
+        "x86-tsc" => TraceClock.X86Tsc,
+        _ => TraceClock.Auto,
+    };
+
+    /// <summary>CONFIG_HZ of the captured kernel, if recorded.</summary>
+    public int? Hz => GetInt64("hz") is long hz and > 0 and < 100_000 ? (int)hz : null;
+
+    /// <summary>The memory limit the workload ran under, in bytes, if any.</summary>
+    public long? MemoryLimitBytes => GetInt64("limit_bytes");
+
+    /// <summary>Kernel release (uname -r), if recorded.</summary>
+    public string? KernelRelease => GetString("kernel_release");
+
+    /// <summary>The cgroup version (1 or 2), if recorded.</summary>
+    public int? CgroupVersion => GetInt64("cgroup_version") is long v ? (int)v : null;
+
+    /// <summary>Reader options that follow this capture (clock and HZ), on top of <paramref name="baseOptions"/>.</summary>
+    public TraceReaderOptions ApplyTo(TraceReaderOptions baseOptions)
+    {
+        ArgumentNullException.ThrowIfNull(baseOptions);
+        TraceReaderOptions o = baseOptions;
+        if (o.Clock == TraceClock.Auto && Clock != TraceClock.Auto)
+        {
+            o = o with { Clock = Clock };
+        }
+
+        if (Hz is int hz)
+        {
+            o = o with { Hz = hz };
+        }
+
+        if (GetInt64("tsc_hz") is long tsc && tsc > 0 && o.TscTicksPerSecond is null)
+        {
+            o = o with { TscTicksPerSecond = tsc };
+        }
+
+        return o;
+    }
+
+    /// <summary>The manifest path for a trace: <c>x.trace.gz</c>, <c>x.trace</c>, <c>x.txt.zst</c> → <c>x.manifest.json</c>.</summary>
+    public static string PathFor(string tracePath)
+    {
+        ArgumentNullException.ThrowIfNull(tracePath);
+        string p = tracePath;
+        foreach (string c in CompressionSuffixes)
+        {
+            if (p.EndsWith(c, StringComparison.Ordinal))
+            {
+                p = p[..^c.Length];
+                break;
+            }
+        }
+
+        foreach (string t in TraceSuffixes)
+        {
+            if (p.EndsWith(t, StringComparison.Ordinal))
+            {
+                p = p[..^t.Length];
+                break;
+            }
+        }
+
+        return p + ".manifest.json";
+    }
+
+    /// <summary>Loads the manifest beside <paramref name="tracePath"/>, or returns null if there is none.</summary>
+    /// <exception cref="TraceFormatException">The manifest exists but is not valid JSON.</exception>
+    public static CaptureManifest? TryLoadFor(string tracePath)
+    {
+        string path = PathFor(tracePath);
+        return File.Exists(path) ? Load(path) : null;
+    }
+
+    /// <summary>Loads a manifest file.</summary>
+    /// <exception cref="TraceFormatException">The file is not valid JSON.</exception>
+    public static CaptureManifest Load(string path)
+    {
+        try
+        {
+            using FileStream fs = File.OpenRead(path);
+            return new CaptureManifest(path, JsonDocument.Parse(fs));
+        }
+        catch (JsonException ex)
+        {
+            throw new TraceFormatException(path, (ex.LineNumber ?? 0) + 1, ex.BytePositionInLine ?? 0, ex.Message, "a JSON capture manifest (see traces/README.md)");
+        }
+    }
+
+    /// <summary>A top-level (or dotted, "a.b") string property, or null.</summary>
+    public string? GetString(string name) =>
+        Find(name) is { ValueKind: JsonValueKind.String } e ? e.GetString() : null;
+
+    /// <summary>A top-level (or dotted, "a.b") integer property (number or numeric string), or null.</summary>
+    public long? GetInt64(string name) => Find(name) switch
+    {
+        { ValueKind: JsonValueKind.Number } e when e.TryGetInt64(out long v) => v,
+        { ValueKind: JsonValueKind.String } e when long.TryParse(e.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out long v) => v,
+        _ => null,
+    };
+
+    /// <inheritdoc />
+    public void Dispose() => Document.Dispose();
+
+    private JsonElement? Find(string dotted)
+    {
+        JsonElement e = Document.RootElement;
+        foreach (string part in dotted.Split('.'))
+        {
+            if (e.ValueKind != JsonValueKind.Object || !e.TryGetProperty(part, out JsonElement next))
+            {
+                return null;
+            }
+
+            e = next;
+        }
+
+        return e;
+    }
+}
