@@ -12,16 +12,16 @@ internal static class InfoCommand
 {
     public static Command Create()
     {
-        var trace = new Argument<FileInfo>("trace") { Description = "Trace file: ftrace text, trace-cmd report, perf script (plain/.gz/.zst/.xz), trace.dat, perf.data, or a Parquet file from `ksim convert`." };
+        var trace = new Argument<FileInfo?>("trace") { Description = "Trace file: ftrace text, trace-cmd report, perf script (plain/.gz/.zst/.xz), trace.dat, perf.data, or a Parquet file from `ksim convert`. Default: the capture embedded in ksim (fio 64k writes under a 128M memcg).", Arity = ArgumentArity.ZeroOrOne };
         var json = new Option<bool>("--json") { Description = "Print one JSON object (format, events, lost_events, malformed_lines, cpus, first_ns, last_ns, ...)." };
         var common = new CommonOptions();
-        var cmd = new Command("info", "Show what is in a trace.\n\nExamples:\n  ksim info traces/fio-seq64k-memcg128M.trace.gz\n  ksim info --json trace.parquet");
+        var cmd = new Command("info", "Show what is in a trace.\n\nExamples:\n  ksim info                      (the embedded default capture)\n  ksim info traces/fio-seq64k-memcg128M.trace.gz\n  ksim info --json trace.parquet");
         cmd.Arguments.Add(trace);
         cmd.Options.Add(json);
         common.AddTo(cmd);
         cmd.SetAction(async (r, ct) =>
         {
-            FileInfo file = r.GetValue(trace)!;
+            FileInfo file = r.GetValue(trace) ?? DefaultTrace.Extract();
             using Stream stdout = Console.OpenStandardOutput();
             return await RunAsync(file, r.GetValue(json), common.Build(r), stdout, ct).ConfigureAwait(false);
         });
@@ -105,6 +105,7 @@ internal static class InfoCommand
         if (s.Diagnostics is TraceDiagnostics d)
         {
             w.WriteNumber("lost_event_markers", d.LostEventMarkers);
+            w.WriteNumber("lost_markers_without_count", d.LostMarkersWithoutCount);
             w.WriteNumber("buffer_started_markers", d.BufferStartedMarkers);
             WriteNullableLong(w, "overwritten_entries", d.OverwrittenEntries);
             w.WriteNumber("out_of_order_events", d.OutOfOrderEvents);

@@ -74,6 +74,16 @@ internal static class LineParser
             return;
         }
 
+        if (format == TraceFormat.TraceCmdReport && first == 0)
+        {
+            // trace-cmd prefixes instance buffers' lines, markers included: "inst: CPU:1 [N EVENTS DROPPED]".
+            int sp = trimmed.IndexOf((byte)' ');
+            if (sp > 1 && trimmed[sp - 1] == (byte)':' && TryParseMarker(trimmed[sp..].TrimStart((byte)' '), ref p))
+            {
+                return;
+            }
+        }
+
         if (format == TraceFormat.PerfScript)
         {
             ParsePerf(line, ref p);
@@ -107,9 +117,17 @@ internal static class LineParser
                 return true;
             }
 
-            if (t.IndexOf("is empty"u8) >= 0 || t.IndexOf("LOST EVENTS"u8) >= 0)
+            if (t.IndexOf("is empty"u8) >= 0)
             {
-                p.Kind = t.IndexOf("LOST EVENTS"u8) >= 0 ? LineKind.Lost : LineKind.Header;
+                p.Kind = LineKind.Header;
+                return true;
+            }
+
+            if (t.IndexOf("LOST EVENTS"u8) >= 0 || t.IndexOf("EVENTS DROPPED"u8) >= 0)
+            {
+                // A marker that does not say how many ("CPU:0 [EVENTS DROPPED]"): counted, count unknown.
+                p.Kind = LineKind.Lost;
+                p.LostCount = -1;
                 return true;
             }
         }

@@ -19,6 +19,9 @@ public sealed class TraceDiagnostics
     /// <summary>Number of lost-event marker lines.</summary>
     public long LostEventMarkers { get; internal set; }
 
+    /// <summary>Lost-event markers that gave no count ("[EVENTS DROPPED]"): <see cref="LostEvents"/> is then a lower bound.</summary>
+    public long LostMarkersWithoutCount { get; internal set; }
+
     /// <summary>
     /// <c>##### CPU N buffer started ####</c> lines: the ring buffer of that CPU had wrapped, so
     /// events before this point on that CPU were overwritten.

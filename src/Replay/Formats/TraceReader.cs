@@ -226,7 +226,16 @@ public sealed class TraceReader : IDisposable
                     break;
                 case LineKind.Lost:
                     Diagnostics.LostEventMarkers++;
-                    Diagnostics.LostEvents += parsed.LostCount;
+                    if (parsed.LostCount >= 0)
+                    {
+                        Diagnostics.LostEvents += parsed.LostCount;
+                    }
+                    else
+                    {
+                        Diagnostics.LostMarkersWithoutCount++;
+                        Diagnostics.AddNote("some lost-event markers do not say how many events were lost; lost_events is a lower bound");
+                    }
+
                     break;
                 case LineKind.BufferStarted:
                     Diagnostics.BufferStartedMarkers++;

@@ -63,6 +63,21 @@ public class SampleFilesTests
     }
 
     [Fact]
+    public void Read_TraceCmdLostSample_SumsDroppedMarkers_AndCountsUncounted()
+    {
+        string path = Fixtures.Sample("trace-cmd-report-lost.txt");
+        string text = File.ReadAllText(path);
+        long expected = Regex.Matches(text, @"CPU:\d+ \[(\d+) EVENTS DROPPED\]").Sum(m => long.Parse(m.Groups[1].Value));
+        int uncounted = Regex.Count(text, @"CPU:\d+ \[EVENTS DROPPED\]");
+        using TraceReader r = TraceReader.Open(path);
+        Fixtures.ReadAll(r);
+        Assert.Equal(TraceFormat.TraceCmdReport, r.Format);
+        Assert.True(expected > 0);
+        Assert.Equal(expected, r.Diagnostics.LostEvents);
+        Assert.Equal(uncounted, r.Diagnostics.LostMarkersWithoutCount);
+    }
+
+    [Fact]
     public void Read_TraceCmdReport_StripsInstancePrefix()
     {
         List<RawEventRecord> e = Fixtures.ReadAllFile(Fixtures.Sample("trace-cmd-report.txt"));
@@ -103,5 +118,26 @@ public class SampleFilesTests
         using TraceReader r = TraceReader.FromStream(ms, "gz");
         Assert.Equal(Fixtures.ReadAllFile(Fixtures.Sample("ftrace-irqinfo.txt")), Fixtures.ReadAll(r));
         Assert.Equal("gzip", r.Compression);
+    }
+}
+
+public class BinaryTraceTests
+{
+    [RequiresToolFact("trace-cmd")]
+    public void Open_TraceDat_ReadThroughTraceCmdReport()
+    {
+        using KernelSim.Replay.Formats.TraceReader r = KernelSim.Replay.Formats.TraceReader.Open(Fixtures.Sample("trace-cmd-mixed.dat"));
+        List<KernelSim.Tracing.RawEventRecord> events = Fixtures.ReadAll(r);
+        Assert.Equal(KernelSim.Replay.Formats.TraceFormat.TraceCmdReport, r.Format);
+        Assert.NotEmpty(events);
+        Assert.Equal(0, r.Diagnostics.MalformedLines);
+    }
+
+    [Fact]
+    public void Open_TraceDat_ExternalToolsDisabled_ClearError()
+    {
+        var ex = Assert.Throws<KernelSim.Replay.Formats.TraceFormatException>(() =>
+            KernelSim.Replay.Formats.TraceReader.Open(Fixtures.Sample("trace-cmd-mixed.dat"), new KernelSim.Replay.Formats.TraceReaderOptions { AllowExternalTools = false }));
+        Assert.Contains("trace.dat", ex.Expected, StringComparison.Ordinal);
     }
 }

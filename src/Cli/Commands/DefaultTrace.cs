@@ -1,0 +1,39 @@
+using System.Reflection;
+
+namespace KernelSim.Cli.Commands;
+
+/// <summary>The capture shipped inside ksim, used when a command is given no trace.</summary>
+internal static class DefaultTrace
+{
+    /// <summary>Name the default capture is shown under.</summary>
+    public const string Name = "fio-seq64k-memcg128M.trace.gz";
+
+    /// <summary>Writes the embedded capture and its manifest to a per-user temp folder (once) and returns the trace.</summary>
+    public static FileInfo Extract()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "ksim-default-" + typeof(DefaultTrace).Assembly.GetName().Version);
+        Directory.CreateDirectory(dir);
+        string trace = Path.Combine(dir, Name);
+        Write("default.trace.gz", trace);
+        Write("default.manifest.json", Path.Combine(dir, "fio-seq64k-memcg128M.manifest.json"));
+        return new FileInfo(trace);
+    }
+
+    private static void Write(string resource, string path)
+    {
+        using Stream s = Assembly.GetExecutingAssembly().GetManifestResourceStream(resource)
+            ?? throw new InvalidOperationException($"ksim was built without its embedded {resource}");
+        if (File.Exists(path) && new FileInfo(path).Length == s.Length)
+        {
+            return;
+        }
+
+        string tmp = path + "." + Environment.ProcessId + ".tmp";
+        using (FileStream fs = File.Create(tmp))
+        {
+            s.CopyTo(fs);
+        }
+
+        File.Move(tmp, path, overwrite: true);
+    }
+}
