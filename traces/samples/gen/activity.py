@@ -1,0 +1,30 @@
+#!/usr/bin/env python3
+# small mixed activity: file syscalls, a signal, UDP on loopback
+import os, signal, socket, time, sys
+d = "/var/tmp/ksim-samples"; os.makedirs(d, exist_ok=True)
+p = os.path.join(d, "f.bin")
+fd = os.open(p, os.O_CREAT | os.O_RDWR | os.O_TRUNC, 0o644)
+os.write(fd, b"x" * 4096)
+os.pwrite(fd, b"y" * 8192, 65536)
+os.fsync(fd)
+os.fdatasync(fd)
+os.lseek(fd, 0, 0)
+os.read(fd, 100)
+os.pread(fd, 4096, 65536)
+os.close(fd)
+pid = os.fork()
+if pid == 0:
+    signal.signal(signal.SIGUSR1, lambda s, f: None)
+    time.sleep(0.3)
+    os._exit(0)
+time.sleep(0.05)
+os.kill(pid, signal.SIGUSR1)
+os.waitpid(pid, 0)
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0))
+c = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for i in range(3):
+    c.sendto(b"ping%d" % i, s.getsockname())
+    data, addr = s.recvfrom(100)
+    s.sendto(b"pong", addr)
+    c.recvfrom(100)
+os.unlink(p)
