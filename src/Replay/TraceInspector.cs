@@ -28,16 +28,23 @@ public static class TraceInspector
         }
 
         options ??= TraceReaderOptions.Default;
+        long? manifestLost = null;
         using (CaptureManifest? manifest = CaptureManifest.TryLoadFor(path))
         {
             if (manifest is not null)
             {
                 options = manifest.ApplyTo(options);
+                manifestLost = manifest.LostEvents;
             }
         }
 
         using TraceReader reader = TraceReader.Open(path, options);
-        return Summarize(reader, progress, cancellationToken);
+        TraceSummary summary = Summarize(reader, progress, cancellationToken);
+        return summary with
+        {
+            ManifestLostEvents = manifestLost,
+            LostEvents = Math.Max(summary.LostEvents, manifestLost ?? 0),
+        };
     }
 
     /// <summary>Reads <paramref name="reader"/> to the end and summarises it.</summary>

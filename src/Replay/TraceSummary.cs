@@ -30,6 +30,12 @@ public sealed record TraceSummary(
     bool Truncated,
     TraceDiagnostics? Diagnostics)
 {
+    /// <summary>
+    /// Lost events recorded in the capture manifest (ring-buffer overrun + dropped), or null without a
+    /// manifest. <see cref="LostEvents"/> is the larger of this and what the text itself reported.
+    /// </summary>
+    public long? ManifestLostEvents { get; init; }
+
     /// <summary>Last minus first timestamp (zero when fewer than two events).</summary>
     public SimDuration Span => First is SimTime f && Last is SimTime l ? l - f : SimDuration.Zero;
 

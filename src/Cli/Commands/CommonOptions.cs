@@ -12,7 +12,7 @@ internal sealed class CommonOptions
 
     public Option<TraceClock> Clock { get; } = new("--clock") { Description = "trace_clock of the capture when no manifest says (needed for counter/uptime/x86-tsc timestamps).", DefaultValueFactory = _ => TraceClock.Auto };
 
-    public Option<int?> Hz { get; } = new("--hz") { Description = "Kernel CONFIG_HZ for the uptime clock (default: manifest, else 250)." };
+    public Option<int?> UserHz { get; } = new("--user-hz") { Description = "USER_HZ, the tick of the uptime clock (default: manifest, else 100)." };
 
     public Option<long?> TscHz { get; } = new("--tsc-hz") { Description = "TSC frequency in Hz for the x86-tsc clock." };
 
@@ -21,7 +21,7 @@ internal sealed class CommonOptions
         c.Options.Add(Strict);
         c.Options.Add(Format);
         c.Options.Add(Clock);
-        c.Options.Add(Hz);
+        c.Options.Add(UserHz);
         c.Options.Add(TscHz);
     }
 
@@ -34,9 +34,9 @@ internal sealed class CommonOptions
             Clock = r.GetValue(Clock),
             TscTicksPerSecond = r.GetValue(TscHz),
         };
-        if (r.GetValue(Hz) is int hz)
+        if (r.GetValue(UserHz) is int userHz)
         {
-            o = o with { Hz = hz };
+            o = o with { UserHz = userHz };
         }
 
         return o;

@@ -96,6 +96,7 @@ internal static class InfoCommand
 
         w.WriteEndObject();
         w.WriteNumber("lost_events", s.LostEvents);
+        WriteNullableLong(w, "manifest_lost_events", s.ManifestLostEvents);
         w.WriteNumber("malformed_lines", s.MalformedLines);
         w.WriteBoolean("truncated", s.Truncated);
         w.WriteNumber("cpus", s.Cpus);

@@ -27,7 +27,7 @@ public sealed class CaptureManifest : IDisposable
     public JsonDocument Document { get; }
 
     /// <summary>The trace_clock the capture used, if recorded.</summary>
-    public TraceClock Clock => GetString("trace_clock") switch
+    public TraceClock Clock => GetString("trace.clock") switch
     {
         "local" => TraceClock.Local,
         "global" => TraceClock.Global,
@@ -43,16 +43,22 @@ public sealed class CaptureManifest : IDisposable
     };
 
     /// <summary>CONFIG_HZ of the captured kernel, if recorded.</summary>
-    public int? Hz => GetInt64("hz") is long hz and > 0 and < 100_000 ? (int)hz : null;
+    public int? Hz => GetInt64("kernel.hz") is long hz and > 0 and < 100_000 ? (int)hz : null;
 
     /// <summary>The memory limit the workload ran under, in bytes, if any.</summary>
-    public long? MemoryLimitBytes => GetInt64("limit_bytes");
+    public long? MemoryLimitBytes => GetInt64("cgroup.limit_bytes");
+
+    /// <summary>
+    /// Events the ring buffer lost during the capture (per-CPU overrun + dropped), if recorded. In
+    /// snapshot captures (overwrite off) this is the only record of losses: the text shows none.
+    /// </summary>
+    public long? LostEvents => GetInt64("trace.lost_events");
 
     /// <summary>Kernel release (uname -r), if recorded.</summary>
-    public string? KernelRelease => GetString("kernel_release");
+    public string? KernelRelease => GetString("kernel.release");
 
     /// <summary>The cgroup version (1 or 2), if recorded.</summary>
-    public int? CgroupVersion => GetInt64("cgroup_version") is long v ? (int)v : null;
+    public int? CgroupVersion => GetInt64("cgroup.version") is long v ? (int)v : null;
 
     /// <summary>Reader options that follow this capture (clock and HZ), on top of <paramref name="baseOptions"/>.</summary>
     public TraceReaderOptions ApplyTo(TraceReaderOptions baseOptions)
@@ -64,12 +70,12 @@ public sealed class CaptureManifest : IDisposable
             o = o with { Clock = Clock };
         }
 
-        if (Hz is int hz)
+        if (GetInt64("kernel.user_hz") is long userHz and > 0 and < 100_000)
         {
-            o = o with { Hz = hz };
+            o = o with { UserHz = (int)userHz };
         }
 
-        if (GetInt64("tsc_hz") is long tsc && tsc > 0 && o.TscTicksPerSecond is null)
+        if (GetInt64("kernel.tsc_hz") is long tsc && tsc > 0 && o.TscTicksPerSecond is null)
         {
             o = o with { TscTicksPerSecond = tsc };
         }

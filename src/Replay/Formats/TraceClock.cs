@@ -19,7 +19,7 @@ public enum TraceClock
     /// <summary>counter: an atomic event counter, not time. Timestamps are ordinals.</summary>
     Counter,
 
-    /// <summary>uptime: jiffies; converted with the kernel's HZ.</summary>
+    /// <summary>uptime: jiffies as clock_t, i.e. 1/USER_HZ (1/100) s; converted with <see cref="TraceReaderOptions.UserHz"/>.</summary>
     Uptime,
 
     /// <summary>perf: ns, the clock perf uses.</summary>

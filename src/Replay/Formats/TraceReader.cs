@@ -391,14 +391,14 @@ public sealed class TraceReader : IDisposable
         switch (_options.Clock)
         {
             case TraceClock.Uptime:
-                Int128 j = (Int128)ticks * 1_000_000_000L / _options.Hz;
+                Int128 j = (Int128)ticks * 1_000_000_000L / _options.UserHz;
                 if (j > long.MaxValue)
                 {
                     return false;
                 }
 
                 ns = (long)j;
-                Diagnostics.AddNote(string.Create(CultureInfo.InvariantCulture, $"uptime clock: timestamps are jiffies, converted with HZ={_options.Hz}"));
+                Diagnostics.AddNote(string.Create(CultureInfo.InvariantCulture, $"uptime clock: timestamps are 1/USER_HZ ticks, converted with USER_HZ={_options.UserHz}"));
                 return true;
             case TraceClock.X86Tsc when _options.TscTicksPerSecond is long tps && tps > 0:
                 Int128 t = (Int128)ticks * 1_000_000_000L / tps;

@@ -19,8 +19,12 @@ public sealed record TraceReaderOptions
     /// <summary>The trace clock; needed to give integer (counter-clock) timestamps a unit.</summary>
     public TraceClock Clock { get; init; } = TraceClock.Auto;
 
-    /// <summary>The kernel's CONFIG_HZ, used for the <see cref="TraceClock.Uptime"/> clock (jiffies).</summary>
-    public int Hz { get; init; } = 250;
+    /// <summary>
+    /// USER_HZ, the unit of the <see cref="TraceClock.Uptime"/> clock: it counts jiffies converted to
+    /// clock_t (kernel/trace/trace_clock.c, trace_clock_jiffies), i.e. 1/USER_HZ s, which is 100 on
+    /// x86 whatever CONFIG_HZ is.
+    /// </summary>
+    public int UserHz { get; init; } = 100;
 
     /// <summary>Ticks per second of the <see cref="TraceClock.X86Tsc"/> clock (the TSC frequency), if known.</summary>
     public long? TscTicksPerSecond { get; init; }

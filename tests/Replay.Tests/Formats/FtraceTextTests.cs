@@ -106,12 +106,12 @@ public class FtraceTextTests
     }
 
     [Theory]
-    [InlineData(TraceClock.Uptime, 250, 53805L * 4_000_000)]
-    [InlineData(TraceClock.Counter, 250, 53805L)]
-    [InlineData(TraceClock.Auto, 250, 53805L)]
-    public void Read_IntegerTimestamps_ConvertedPerClock(TraceClock clock, int hz, long expectedNs)
+    [InlineData(TraceClock.Uptime, 100, 53805L * 10_000_000)]
+    [InlineData(TraceClock.Counter, 100, 53805L)]
+    [InlineData(TraceClock.Auto, 100, 53805L)]
+    public void Read_IntegerTimestamps_ConvertedPerClock(TraceClock clock, int userHz, long expectedNs)
     {
-        RawEventRecord r = Assert.Single(Fixtures.ReadAll("            bash-1    [000] .....   53805: sched_wakeup: comm=a pid=1 prio=120 target_cpu=000\n", new TraceReaderOptions { Clock = clock, Hz = hz }));
+        RawEventRecord r = Assert.Single(Fixtures.ReadAll("            bash-1    [000] .....   53805: sched_wakeup: comm=a pid=1 prio=120 target_cpu=000\n", new TraceReaderOptions { Clock = clock, UserHz = userHz }));
         Assert.Equal(expectedNs, r.Timestamp.TotalNanoseconds);
     }
 
