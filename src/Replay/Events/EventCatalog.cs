@@ -5,6 +5,62 @@ internal static class EventCatalog
 {
     internal static void Register(TraceEvents.Registrar r)
     {
-        _ = r;
+        r.Add<SysEnterWrite>();
+        r.Add<SysExitWrite>();
+        r.Add<SysEnterRead>();
+        r.Add<SysExitRead>();
+        r.Add<SysEnterPwrite64>();
+        r.Add<SysExitPwrite64>();
+        r.Add<SysEnterPread64>();
+        r.Add<SysExitPread64>();
+        r.Add<SysEnterFsync>();
+        r.Add<SysExitFsync>();
+        r.Add<SysEnterFdatasync>();
+        r.Add<SysExitFdatasync>();
+        r.Add<SysEnterOpenat>();
+        r.Add<SysExitOpenat>();
+        r.Add<MmVmscanMemcgReclaimBegin>();
+        r.Add<MmVmscanMemcgReclaimEnd>();
+        r.Add<MmVmscanDirectReclaimBegin>();
+        r.Add<MmVmscanDirectReclaimEnd>();
+        r.Add<MmVmscanLruShrinkInactive>();
+        r.Add<MmVmscanLruShrinkActive>();
+        r.Add<MmVmscanLruIsolate>();
+        r.Add<MmVmscanWriteFolio>();
+        r.Add<MmVmscanThrottled>();
+        r.Add<MmVmscanKswapdWake>();
+        r.Add<MmVmscanKswapdSleep>();
+        r.Add<MmVmscanWakeupKswapd>();
+        r.Add<BalanceDirtyPages>();
+        r.Add<GlobalDirtyState>();
+        r.Add<BdiDirtyRatelimit>();
+        r.Add<WritebackQueue>();
+        r.Add<WritebackExec>();
+        r.Add<WritebackStart>();
+        r.Add<WritebackWritten>();
+        r.Add<WritebackWait>();
+        r.Add<WritebackPagesWritten>();
+        r.Add<WritebackWakeBackground>();
+        r.Add<BlockRqIssue>();
+        r.Add<BlockRqComplete>();
+        r.Add<MmFilemapAddToPageCache>();
+        r.Add<MmFilemapDeleteFromPageCache>();
+        r.Add<NetDevQueue>();
+        r.Add<NetifRx>();
+        r.Add<NetifReceiveSkb>();
+        r.Add<NetDevXmit>();
+        r.Add<NetDevStartXmit>();
+        r.Add<NetifRxEntry>();
+        r.Add<NetifRxExit>();
+        r.Add<NapiPoll>();
+        r.Add<SoftirqRaise>();
+        r.Add<SoftirqEntry>();
+        r.Add<SoftirqExit>();
+        r.Add<SignalGenerate>();
+        r.Add<SignalDeliver>();
+        r.Add<SchedProcessFork>();
+        r.Add<SchedProcessExit>();
+        r.Add<SchedProcessFree>();
+        r.Add<SchedWakeup>();
     }
 }

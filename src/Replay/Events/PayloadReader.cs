@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 
 namespace KernelSim.Replay.Events;
@@ -143,7 +142,7 @@ internal readonly ref struct PayloadReader
         v = v.Trim((byte)' ');
         if (v.Length > 2 && v[0] == (byte)'0' && (v[1] | 0x20) == (byte)'x')
         {
-            return ulong.TryParse(Encoding.ASCII.GetString(v[2..]), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out value);
+            return TryParseHexDigits(v[2..], out value);
         }
 
         value = 0;
@@ -161,6 +160,144 @@ internal readonly ref struct PayloadReader
             }
 
             value = (value * 10) + d;
+        }
+
+        return true;
+    }
+
+    public bool TryGetUInt32(ReadOnlySpan<byte> key, out uint value)
+    {
+        value = 0;
+        if (TryGetUInt64(key, out ulong v) && v <= uint.MaxValue)
+        {
+            value = (uint)v;
+            return true;
+        }
+
+        return false;
+    }
+
+    public bool TryGetUInt16(ReadOnlySpan<byte> key, out ushort value)
+    {
+        value = 0;
+        if (TryGetUInt64(key, out ulong v) && v <= ushort.MaxValue)
+        {
+            value = (ushort)v;
+            return true;
+        }
+
+        return false;
+    }
+
+    public bool TryGetByte(ReadOnlySpan<byte> key, out byte value)
+    {
+        value = 0;
+        if (TryGetUInt64(key, out ulong v) && v <= byte.MaxValue)
+        {
+            value = (byte)v;
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>A bool printed as 0/1 (<c>%d</c> of a bool) or true/false.</summary>
+    public bool TryGetBool(ReadOnlySpan<byte> key, out bool value)
+    {
+        value = false;
+        if (TryGetInt64(key, out long v) && (v == 0 || v == 1))
+        {
+            value = v == 1;
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>A value the kernel prints in hexadecimal (<c>%p</c>, <c>%lx</c>, <c>0x%lx</c>), with or without the 0x prefix.</summary>
+    public bool TryGetHex(ReadOnlySpan<byte> key, out ulong value)
+    {
+        value = 0;
+        return TryGet(key, out ReadOnlySpan<byte> v) && TryParseHex(v, out value);
+    }
+
+    /// <summary>A device number printed "MAJOR:MINOR" or "MAJOR,MINOR", or as the raw kernel <c>dev_t</c> (trace-cmd -R).</summary>
+    public bool TryGetDevice(ReadOnlySpan<byte> key, out DeviceNumber value)
+    {
+        value = default;
+        return TryGet(key, out ReadOnlySpan<byte> v) && DeviceNumber.TryParse(v, out value);
+    }
+
+    /// <summary>
+    /// Finds the word <paramref name="label"/> standing alone ("bdi 8:0: ...", "sb_dev 8:0", "ino 3e1") and
+    /// returns the space-delimited token after it: the shape TP_printk formats use for labelled,
+    /// non key=value fields.
+    /// </summary>
+    public bool TryGetWord(ReadOnlySpan<byte> label, out ReadOnlySpan<byte> value)
+    {
+        ReadOnlySpan<byte> p = _payload;
+        int from = 0;
+        while (from < p.Length)
+        {
+            int rel = p[from..].IndexOf(label);
+            if (rel < 0)
+            {
+                break;
+            }
+
+            int k = from + rel;
+            int after = k + label.Length;
+            if ((k == 0 || p[k - 1] == (byte)' ') && after + 1 < p.Length && p[after] == (byte)' ' && p[after + 1] != (byte)' ')
+            {
+                int start = after + 1;
+                int sp = p[start..].IndexOf((byte)' ');
+                value = sp < 0 ? p[start..] : p[start..(start + sp)];
+                return true;
+            }
+
+            from = k + 1;
+        }
+
+        value = default;
+        return false;
+    }
+
+    /// <summary>Parses hexadecimal with or without a 0x prefix ("000000001050a7a9", "0xffff8881...", "7fbb").</summary>
+    public static bool TryParseHex(ReadOnlySpan<byte> v, out ulong value)
+    {
+        v = v.Trim((byte)' ');
+        if (v.Length > 2 && v[0] == (byte)'0' && (v[1] | 0x20) == (byte)'x')
+        {
+            v = v[2..];
+        }
+
+        return TryParseHexDigits(v, out value);
+    }
+
+    private static bool TryParseHexDigits(ReadOnlySpan<byte> v, out ulong value)
+    {
+        value = 0;
+        if (v.IsEmpty || v.Length > 16)
+        {
+            // More than 16 digits is only valid with leading zeros; the kernel never prints those.
+            return false;
+        }
+
+        foreach (byte b in v)
+        {
+            uint d = (uint)(b - '0');
+            if (d > 9)
+            {
+                d = (uint)((b | 0x20) - 'a');
+                if (d > 5)
+                {
+                    return false;
+                }
+
+                d += 10;
+            }
+
+            value = (value << 4) | d;
         }
 
         return true;

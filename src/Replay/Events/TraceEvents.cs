@@ -12,6 +12,10 @@ public static class TraceEvents
 
     private static readonly FrozenDictionary<string, BoxedDecoder> Decoders = BuildTable();
 
+    // For sources that print bare names (ftrace text) when the reader could not map the name to a subsystem
+    // (no available_events list): every typed tracepoint name is unique across subsystems, checked at build.
+    private static readonly FrozenDictionary<string, BoxedDecoder> DecodersByBareName = BuildBareNameTable(Decoders);
+
     /// <summary>Every "subsystem:event" with a typed record.</summary>
     public static IReadOnlyCollection<string> TypedEventNames => Decoders.Keys;
 
@@ -21,10 +25,12 @@ public static class TraceEvents
     /// <summary>
     /// Decodes into the typed record for the event's tracepoint, or a <see cref="GenericEvent"/>
     /// when there is none or its payload does not have the fields the record needs. Never loses an event.
+    /// An event without a subsystem (ftrace text read without an available_events map) is matched by its bare name.
     /// </summary>
     public static ITraceEvent Decode(in RawEvent e)
     {
-        if (Decoders.TryGetValue(e.FullName, out BoxedDecoder? d) && d(e, out ITraceEvent? typed) && typed is not null)
+        FrozenDictionary<string, BoxedDecoder> table = e.System.IsEmpty ? DecodersByBareName : Decoders;
+        if (table.TryGetValue(e.FullName, out BoxedDecoder? d) && d(e, out ITraceEvent? typed) && typed is not null)
         {
             return typed;
         }
@@ -42,6 +48,21 @@ public static class TraceEvents
         Add<SchedSwitch>(table);
         EventCatalog.Register(new Registrar(table));
         return table.ToFrozenDictionary(StringComparer.Ordinal);
+    }
+
+    private static FrozenDictionary<string, BoxedDecoder> BuildBareNameTable(FrozenDictionary<string, BoxedDecoder> decoders)
+    {
+        var byName = new Dictionary<string, BoxedDecoder>(StringComparer.Ordinal);
+        foreach (KeyValuePair<string, BoxedDecoder> kv in decoders)
+        {
+            string bare = kv.Key[(kv.Key.IndexOf(':', StringComparison.Ordinal) + 1)..];
+            if (!byName.TryAdd(bare, kv.Value))
+            {
+                throw new InvalidOperationException($"Two typed events share the name '{bare}'; bare-name decoding would be ambiguous.");
+            }
+        }
+
+        return byName.ToFrozenDictionary(StringComparer.Ordinal);
     }
 
     private static void Add<T>(Dictionary<string, BoxedDecoder> table)

@@ -1,0 +1,46 @@
+using KernelSim.Tracing;
+
+namespace KernelSim.Replay.Events;
+
+/// <summary>
+/// net:net_dev_queue — a packet enters <c>__dev_queue_xmit</c>.
+/// </summary>
+/// <remarks>
+/// Kernel: net/core/dev.c <c>__dev_queue_xmit</c> (class net_dev_template); fields per
+/// events/net/net_dev_queue/format. Printed "dev=%s skbaddr=%p len=%u"; trace-cmd -R prints skbaddr= len= name=.
+/// </remarks>
+/// <param name="Header">Context columns.</param>
+/// <param name="Skbaddr"><c>skbaddr</c>: the sk_buff address (ftrace prints it hashed, "%p"; trace-cmd prints the
+/// real address). Links one packet's events; addresses are recycled.</param>
+/// <param name="Len"><c>len</c>: skb->len, bytes.</param>
+/// <param name="Name"><c>name</c>: the device (printed dev=).</param>
+public readonly record struct NetDevQueue(
+    EventHeader Header,
+    ulong Skbaddr,
+    uint Len,
+    string Name) : ITraceEvent<NetDevQueue>
+{
+    /// <inheritdoc />
+    public static string EventName => "net:net_dev_queue";
+
+    /// <inheritdoc />
+    public static bool TryDecode(in RawEvent e, out NetDevQueue value)
+    {
+        value = default;
+        if (!e.Name.SequenceEqual("net_dev_queue"u8))
+        {
+            return false;
+        }
+
+        var r = new PayloadReader(e.Payload);
+        if (r.TryGetHex("skbaddr"u8, out ulong skbaddr)
+            && r.TryGetUInt32("len"u8, out uint len)
+            && (r.TryGetString("dev"u8, out string name) || r.TryGetString("name"u8, out name)))
+        {
+            value = new NetDevQueue(EventHeader.From(e), skbaddr, len, name);
+            return true;
+        }
+
+        return false;
+    }
+}
