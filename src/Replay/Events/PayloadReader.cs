@@ -311,8 +311,10 @@ internal readonly ref struct PayloadReader
         int i = 0;
         while (i < p.Length)
         {
-            while (i < p.Length && (p[i] == (byte)' ' || p[i] == (byte)','))
+            bool bracketed = false;
+            while (i < p.Length && (p[i] == (byte)' ' || p[i] == (byte)',' || p[i] == (byte)'['))
             {
+                bracketed |= p[i] == (byte)'[';
                 i++;
             }
 
@@ -349,7 +351,13 @@ internal readonly ref struct PayloadReader
                 continue;
             }
 
-            fields.Add(new(Encoding.UTF8.GetString(key), Encoding.UTF8.GetString(p[valueStart..valueEnd])));
+            int valueLast = valueEnd;
+            if (bracketed && valueLast > valueStart && p[valueLast - 1] == (byte)']')
+            {
+                valueLast--;
+            }
+
+            fields.Add(new(Encoding.UTF8.GetString(key), Encoding.UTF8.GetString(p[valueStart..valueLast])));
             i = valueEnd;
         }
 
@@ -369,13 +377,20 @@ internal readonly ref struct PayloadReader
             }
 
             int s = i + sp;
-            int j = s + 1;
+            int keyStart = s + 1;
+            if (keyStart < p.Length && p[keyStart] == (byte)'[')
+            {
+                // "vec=3 [action=NET_RX]": a bracketed key=value ends the value too.
+                keyStart++;
+            }
+
+            int j = keyStart;
             while (j < p.Length && IsKeyChar(p[j]))
             {
                 j++;
             }
 
-            if (j > s + 1 && j < p.Length && p[j] == (byte)'=')
+            if (j > keyStart && j < p.Length && p[j] == (byte)'=')
             {
                 return s;
             }

@@ -94,3 +94,24 @@ public class PayloadReaderTests
     public void DeviceNumberToString_PrintsMajorColonMinor() =>
         Assert.Equal("254:0", DeviceNumber.FromKernel(266338304).ToString());
 }
+
+public class GenericEventFieldsTests
+{
+    [Fact]
+    public void GenericEvent_BracketedKeyValue_IsItsOwnField()
+    {
+        KernelSim.Tracing.RawEventRecord rec = new(KernelSim.Time.SimTime.Zero, 0, 1, -1, "c", "", "my_softirq_like", "vec=3 [action=NET_RX]", "", 1, 0);
+        GenericEvent g = GenericEvent.From(rec.AsRawEvent());
+        Assert.Equal("3", g["vec"]);
+        Assert.Equal("NET_RX", g["action"]);
+    }
+
+    [Fact]
+    public void GenericEvent_CommWithSpaces_KeepsTheSpaces()
+    {
+        KernelSim.Tracing.RawEventRecord rec = new(KernelSim.Time.SimTime.Zero, 0, 1, -1, "c", "", "x", "comm=my worker pid=5", "", 1, 0);
+        GenericEvent g = GenericEvent.From(rec.AsRawEvent());
+        Assert.Equal("my worker", g["comm"]);
+        Assert.Equal("5", g["pid"]);
+    }
+}
