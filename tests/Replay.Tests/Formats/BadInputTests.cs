@@ -60,12 +60,20 @@ public class BadInputTests
         Assert.Equal(1, r.Diagnostics.MalformedLines);
     }
 
-    [Fact]
-    public void Read_EveryByteBoundary_SameEvents()
+    [Theory]
+    [InlineData("ftrace-tgid.txt")]
+    [InlineData("ftrace-lost.txt")]
+    [InlineData("trace-cmd-report-lost.txt")]
+    [InlineData("perf-script-lost.txt")]
+    [InlineData("ftrace-syscalls.txt")]
+    public void Read_EveryByteBoundary_SameEventsAndDiagnostics(string sample)
     {
-        byte[] data = File.ReadAllBytes(Fixtures.Sample("ftrace-tgid.txt"));
+        byte[] data = File.ReadAllBytes(Fixtures.Sample(sample));
         data = data[..Math.Min(data.Length, 3000)];
+        int cut = Array.LastIndexOf(data, (byte)'\n') + 1;
+        data = data[..cut];
         List<RawEventRecord> expected = Read(new MemoryStream(data));
+        Assert.NotEmpty(expected);
         for (int split = 1; split < data.Length; split++)
         {
             int s = split;
@@ -135,6 +143,9 @@ public class BadInputTests
     private static List<RawEventRecord> Read(Stream s)
     {
         using TraceReader r = TraceReader.FromStream(s, "split");
-        return Fixtures.ReadAll(r);
+        List<RawEventRecord> events = Fixtures.ReadAll(r);
+        // Fold the diagnostics into the compared list so a split that changes them fails too.
+        events.Add(new RawEventRecord(default, r.Diagnostics.HeaderCpuCount ?? -1, (int)r.Diagnostics.LostEvents, (int)r.Diagnostics.LostEventMarkers, r.Format.ToString(), "diag", "diag", r.Diagnostics.NonEventLines.ToString(System.Globalization.CultureInfo.InvariantCulture), string.Empty, r.Diagnostics.BufferStartedMarkers, r.Diagnostics.MalformedLines));
+        return events;
     }
 }
