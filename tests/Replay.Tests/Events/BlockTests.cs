@@ -11,7 +11,7 @@ namespace KernelSim.Replay.Tests.Events;
 /// </summary>
 public class BlockTests
 {
-    private static readonly Dictionary<string, DecoderEntry> Decoders = new()
+    internal static readonly Dictionary<string, DecoderEntry> Decoders = new()
     {
         [BlockRqIssue.EventName] = Entry<BlockRqIssue>(),
         [BlockRqComplete.EventName] = Entry<BlockRqComplete>(),
@@ -23,30 +23,6 @@ public class BlockTests
         { BlockRqIssue.EventName, "254,0 RM 4096 () 29097992 + 8 be,0,4 [ip]", "254,0 RM 4096 () 29097992 + 8 be,0,4", "block_rq_insert" },
         { BlockRqComplete.EventName, "254,0 RM () 29097992 + 8 be,0,4 [0]", "254,0 RM () 29097992 + be,0,4 [0]", "block_rq_issue" },
     };
-
-    [Theory]
-    [MemberData(nameof(Payloads))]
-    public void TryDecode_RealPayload_ReturnsTrue(string fullName, string payload, string missingField, string otherName)
-    {
-        _ = (missingField, otherName);
-        AssertValid(Decoders, fullName, payload);
-    }
-
-    [Theory]
-    [MemberData(nameof(Payloads))]
-    public void TryDecode_OtherEventName_ReturnsFalse(string fullName, string payload, string missingField, string otherName)
-    {
-        _ = missingField;
-        Assert.False(Decoders[fullName].TryDecode(otherName, payload));
-    }
-
-    [Theory]
-    [MemberData(nameof(Payloads))]
-    public void TryDecode_RequiredFieldMissing_ReturnsFalse(string fullName, string payload, string missingField, string otherName)
-    {
-        _ = (payload, otherName);
-        Assert.False(Decoders[fullName].TryDecode(Split(fullName).Name, missingField));
-    }
 
     [Theory]
     [InlineData("254,0 RM 4096 () 29097992 + 8 be,0,4 [ip]")] // ftrace, capture A: ip-11684 [000] 658.788438

@@ -10,7 +10,7 @@ namespace KernelSim.Replay.Tests.Events;
 /// </summary>
 public class FilemapTests
 {
-    private static readonly Dictionary<string, DecoderEntry> Decoders = new()
+    internal static readonly Dictionary<string, DecoderEntry> Decoders = new()
     {
         [MmFilemapAddToPageCache.EventName] = Entry<MmFilemapAddToPageCache>(),
         [MmFilemapDeleteFromPageCache.EventName] = Entry<MmFilemapDeleteFromPageCache>(),
@@ -22,30 +22,6 @@ public class FilemapTests
         { MmFilemapAddToPageCache.EventName, "dev 254:0 ino 35e01d pfn=0x11c080 ofs=65536 order=1", "dev 254:0 pfn=0x11c080 ofs=65536 order=1", "mm_filemap_delete_from_page_cache" },
         { MmFilemapDeleteFromPageCache.EventName, "dev 254:0 ino 35e01d pfn=0x13aa33 ofs=0 order=0", "ino 35e01d pfn=0x13aa33 ofs=0 order=0", "mm_filemap_add_to_page_cache" },
     };
-
-    [Theory]
-    [MemberData(nameof(Payloads))]
-    public void TryDecode_RealPayload_ReturnsTrue(string fullName, string payload, string missingField, string otherName)
-    {
-        _ = (missingField, otherName);
-        AssertValid(Decoders, fullName, payload);
-    }
-
-    [Theory]
-    [MemberData(nameof(Payloads))]
-    public void TryDecode_OtherEventName_ReturnsFalse(string fullName, string payload, string missingField, string otherName)
-    {
-        _ = missingField;
-        Assert.False(Decoders[fullName].TryDecode(otherName, payload));
-    }
-
-    [Theory]
-    [MemberData(nameof(Payloads))]
-    public void TryDecode_RequiredFieldMissing_ReturnsFalse(string fullName, string payload, string missingField, string otherName)
-    {
-        _ = (payload, otherName);
-        Assert.False(Decoders[fullName].TryDecode(Split(fullName).Name, missingField));
-    }
 
     [Theory]
     [InlineData("dev 254:0 ino 35e01d pfn=0x11c080 ofs=65536 order=1")] // ftrace and trace-cmd report: ksimev-11693 [001] 659.920793 (pwrite at 64 KiB)

@@ -9,7 +9,7 @@ namespace KernelSim.Replay.Tests.Events;
 /// </summary>
 public class IrqTests
 {
-    private static readonly Dictionary<string, DecoderEntry> Decoders = new()
+    internal static readonly Dictionary<string, DecoderEntry> Decoders = new()
     {
         [SoftirqRaise.EventName] = Entry<SoftirqRaise>(),
         [SoftirqEntry.EventName] = Entry<SoftirqEntry>(),
@@ -23,30 +23,6 @@ public class IrqTests
         { SoftirqEntry.EventName, "vec=3 [action=NET_RX]", "vec= [action=NET_RX]", "softirq_exit" },
         { SoftirqExit.EventName, "vec=3 [action=NET_RX]", "", "softirq_raise" },
     };
-
-    [Theory]
-    [MemberData(nameof(Payloads))]
-    public void TryDecode_RealPayload_ReturnsTrue(string fullName, string payload, string missingField, string otherName)
-    {
-        _ = (missingField, otherName);
-        AssertValid(Decoders, fullName, payload);
-    }
-
-    [Theory]
-    [MemberData(nameof(Payloads))]
-    public void TryDecode_OtherEventName_ReturnsFalse(string fullName, string payload, string missingField, string otherName)
-    {
-        _ = missingField;
-        Assert.False(Decoders[fullName].TryDecode(otherName, payload));
-    }
-
-    [Theory]
-    [MemberData(nameof(Payloads))]
-    public void TryDecode_RequiredFieldMissing_ReturnsFalse(string fullName, string payload, string missingField, string otherName)
-    {
-        _ = (payload, otherName);
-        Assert.False(Decoders[fullName].TryDecode(Split(fullName).Name, missingField));
-    }
 
     [Theory]
     [InlineData("vec=3 [action=NET_RX]", 3u, SoftirqVector.NetRx)] // samples/ftrace-net.txt: python3-12073 [001] D..1. 677.159242

@@ -14,7 +14,7 @@ public class NetTests
     private const string StartXmitLine = "dev=kveB queue_mapping=0 skbaddr=0000000028da7e08 vlan_tagged=0 vlan_proto=0x0000 vlan_tci=0x0000 protocol=0x0800 ip_summed=3 len=106 data_len=0 network_offset=14 transport_offset_valid=1 transport_offset=34 tx_flags=0 gso_size=0 gso_segs=0 gso_type=0x0";
     private const string RxEntryLine = "dev=kveA napi_id=0x0 queue_mapping=0 skbaddr=00000000c601076b vlan_tagged=0 vlan_proto=0x0000 vlan_tci=0x0000 protocol=0x0806 ip_summed=0 hash=0x00000000 l4_hash=0 len=28 data_len=0 truesize=832 mac_header_valid=1 mac_header=-14 nr_frags=0 gso_size=0 gso_type=0x0";
 
-    private static readonly Dictionary<string, DecoderEntry> Decoders = new()
+    internal static readonly Dictionary<string, DecoderEntry> Decoders = new()
     {
         [NetDevQueue.EventName] = Entry<NetDevQueue>(),
         [NetDevStartXmit.EventName] = Entry<NetDevStartXmit>(),
@@ -38,30 +38,6 @@ public class NetTests
         { NetifReceiveSkb.EventName, "dev=kveA skbaddr=00000000c601076b len=28", "dev=kveA len=28", "netif_rx" },
         { NapiPoll.EventName, "napi poll on napi struct 0000000083cf93da for device (no_device) work 3 budget 64", "napi poll on napi struct 0000000083cf93da for device (no_device) work 3", "net_dev_queue" },
     };
-
-    [Theory]
-    [MemberData(nameof(Payloads))]
-    public void TryDecode_RealPayload_ReturnsTrue(string fullName, string payload, string missingField, string otherName)
-    {
-        _ = (missingField, otherName);
-        AssertValid(Decoders, fullName, payload);
-    }
-
-    [Theory]
-    [MemberData(nameof(Payloads))]
-    public void TryDecode_OtherEventName_ReturnsFalse(string fullName, string payload, string missingField, string otherName)
-    {
-        _ = missingField;
-        Assert.False(Decoders[fullName].TryDecode(otherName, payload));
-    }
-
-    [Theory]
-    [MemberData(nameof(Payloads))]
-    public void TryDecode_RequiredFieldMissing_ReturnsFalse(string fullName, string payload, string missingField, string otherName)
-    {
-        _ = (payload, otherName);
-        Assert.False(Decoders[fullName].TryDecode(Split(fullName).Name, missingField));
-    }
 
     [Fact]
     public void NetDevQueue_FtracePayload_ReadsHashedSkbaddrAsHex() =>

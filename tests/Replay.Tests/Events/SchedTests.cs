@@ -11,7 +11,7 @@ namespace KernelSim.Replay.Tests.Events;
 /// </summary>
 public class SchedTests
 {
-    private static readonly Dictionary<string, DecoderEntry> Decoders = new()
+    internal static readonly Dictionary<string, DecoderEntry> Decoders = new()
     {
         [SchedProcessFork.EventName] = Entry<SchedProcessFork>(),
         [SchedProcessExit.EventName] = Entry<SchedProcessExit>(),
@@ -27,30 +27,6 @@ public class SchedTests
         { SchedProcessFree.EventName, "comm=mkdir pid=11683 prio=120", "comm=mkdir prio=120", "sched_process_exit" },
         { SchedWakeup.EventName, "comm=python3 pid=9611 prio=120 target_cpu=000", "comm=python3 pid=9611 prio=120", "sched_wakeup_new" },
     };
-
-    [Theory]
-    [MemberData(nameof(Payloads))]
-    public void TryDecode_RealPayload_ReturnsTrue(string fullName, string payload, string missingField, string otherName)
-    {
-        _ = (missingField, otherName);
-        AssertValid(Decoders, fullName, payload);
-    }
-
-    [Theory]
-    [MemberData(nameof(Payloads))]
-    public void TryDecode_OtherEventName_ReturnsFalse(string fullName, string payload, string missingField, string otherName)
-    {
-        _ = missingField;
-        Assert.False(Decoders[fullName].TryDecode(otherName, payload));
-    }
-
-    [Theory]
-    [MemberData(nameof(Payloads))]
-    public void TryDecode_RequiredFieldMissing_ReturnsFalse(string fullName, string payload, string missingField, string otherName)
-    {
-        _ = (payload, otherName);
-        Assert.False(Decoders[fullName].TryDecode(Split(fullName).Name, missingField));
-    }
 
     [Theory]
     [InlineData("comm=bash pid=9606 child_comm=bash child_pid=9611")] // samples/trace-cmd-report.txt: bash-9606 [000] 559.785269 (and ftrace)

@@ -11,7 +11,7 @@ namespace KernelSim.Replay.Tests.Events;
 /// </summary>
 public class SignalTests
 {
-    private static readonly Dictionary<string, DecoderEntry> Decoders = new()
+    internal static readonly Dictionary<string, DecoderEntry> Decoders = new()
     {
         [SignalGenerate.EventName] = Entry<SignalGenerate>(),
         [SignalDeliver.EventName] = Entry<SignalDeliver>(),
@@ -23,30 +23,6 @@ public class SignalTests
         { SignalGenerate.EventName, "sig=10 errno=0 code=0 comm=python3 pid=9612 grp=1 res=0", "sig=10 errno=0 code=0 comm=python3 pid=9612 grp=1", "signal_deliver" },
         { SignalDeliver.EventName, "sig=10 errno=0 code=0 sa_handler=678ec0 sa_flags=c000000", "sig=10 errno=0 code=0 sa_flags=c000000", "signal_generate" },
     };
-
-    [Theory]
-    [MemberData(nameof(Payloads))]
-    public void TryDecode_RealPayload_ReturnsTrue(string fullName, string payload, string missingField, string otherName)
-    {
-        _ = (missingField, otherName);
-        AssertValid(Decoders, fullName, payload);
-    }
-
-    [Theory]
-    [MemberData(nameof(Payloads))]
-    public void TryDecode_OtherEventName_ReturnsFalse(string fullName, string payload, string missingField, string otherName)
-    {
-        _ = missingField;
-        Assert.False(Decoders[fullName].TryDecode(otherName, payload));
-    }
-
-    [Theory]
-    [MemberData(nameof(Payloads))]
-    public void TryDecode_RequiredFieldMissing_ReturnsFalse(string fullName, string payload, string missingField, string otherName)
-    {
-        _ = (payload, otherName);
-        Assert.False(Decoders[fullName].TryDecode(Split(fullName).Name, missingField));
-    }
 
     [Theory]
     [InlineData("sig=10 errno=0 code=0 comm=python3 pid=9612 grp=1 res=0")] // samples/trace-cmd-report.txt: python3-9611 [000] 559.858887

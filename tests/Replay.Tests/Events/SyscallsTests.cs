@@ -12,7 +12,7 @@ namespace KernelSim.Replay.Tests.Events;
 /// </summary>
 public class SyscallsTests
 {
-    private static readonly Dictionary<string, DecoderEntry> Decoders = new()
+    internal static readonly Dictionary<string, DecoderEntry> Decoders = new()
     {
         [SysEnterWrite.EventName] = Entry<SysEnterWrite>(),
         [SysExitWrite.EventName] = Entry<SysExitWrite>(),
@@ -48,30 +48,6 @@ public class SyscallsTests
         { SysEnterOpenat.EventName, "dfd: 0xffffff9c, filename: 0x7fbbae0bde50, flags: 0x80242, mode: 0x1a4", "dfd: 0xffffff9c, filename: 0x7fbbae0bde50, mode: 0x1a4", "sys_enter_open" },
         { SysExitOpenat.EventName, "0x3", "ret=", "sys_exit_open" },
     };
-
-    [Theory]
-    [MemberData(nameof(Payloads))]
-    public void TryDecode_RealPayload_ReturnsTrue(string fullName, string payload, string missingField, string otherName)
-    {
-        _ = (missingField, otherName);
-        AssertValid(Decoders, fullName, payload);
-    }
-
-    [Theory]
-    [MemberData(nameof(Payloads))]
-    public void TryDecode_OtherEventName_ReturnsFalse(string fullName, string payload, string missingField, string otherName)
-    {
-        _ = missingField;
-        Assert.False(Decoders[fullName].TryDecode(otherName, payload));
-    }
-
-    [Theory]
-    [MemberData(nameof(Payloads))]
-    public void TryDecode_RequiredFieldMissing_ReturnsFalse(string fullName, string payload, string missingField, string otherName)
-    {
-        _ = (payload, otherName);
-        Assert.False(Decoders[fullName].TryDecode(Split(fullName).Name, missingField));
-    }
 
     [Theory]
     [InlineData("fd: 3, buf: 0x7fbbae49c7a0, count: 0x64")] // ftrace: sys_write(fd: 3, buf: 0x7fbbae49c7a0, count: 0x64)

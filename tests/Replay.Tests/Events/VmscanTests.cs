@@ -17,7 +17,7 @@ public class VmscanTests
     private const string NofsHighMovable = "GFP_NOFS|__GFP_HIGHMEM|__GFP_MOVABLE|__GFP_NOWARN|__GFP_NORETRY|__GFP_COMP|__GFP_HARDWALL";
     private const string FileAsync = "RECLAIM_WB_FILE|RECLAIM_WB_ASYNC";
 
-    private static readonly Dictionary<string, DecoderEntry> Decoders = new()
+    internal static readonly Dictionary<string, DecoderEntry> Decoders = new()
     {
         [MmVmscanMemcgReclaimBegin.EventName] = Entry<MmVmscanMemcgReclaimBegin>(),
         [MmVmscanMemcgReclaimEnd.EventName] = Entry<MmVmscanMemcgReclaimEnd>(),
@@ -64,30 +64,6 @@ public class VmscanTests
         { MmVmscanKswapdSleep.EventName, "nid=0", "", "mm_vmscan_kswapd_wake" },
         { MmVmscanWakeupKswapd.EventName, "nid=0 order=9 gfp_flags=" + NofsHighMovable, "nid=0 gfp_flags=" + NofsHighMovable, "mm_vmscan_kswapd_wake" },
     };
-
-    [Theory]
-    [MemberData(nameof(Payloads))]
-    public void TryDecode_RealPayload_ReturnsTrue(string fullName, string payload, string missingField, string otherName)
-    {
-        _ = (missingField, otherName);
-        AssertValid(Decoders, fullName, payload);
-    }
-
-    [Theory]
-    [MemberData(nameof(Payloads))]
-    public void TryDecode_OtherEventName_ReturnsFalse(string fullName, string payload, string missingField, string otherName)
-    {
-        _ = missingField;
-        Assert.False(Decoders[fullName].TryDecode(otherName, payload));
-    }
-
-    [Theory]
-    [MemberData(nameof(Payloads))]
-    public void TryDecode_RequiredFieldMissing_ReturnsFalse(string fullName, string payload, string missingField, string otherName)
-    {
-        _ = (payload, otherName);
-        Assert.False(Decoders[fullName].TryDecode(Split(fullName).Name, missingField));
-    }
 
     [Theory]
     [InlineData("order=0 gfp_flags=GFP_HIGHUSER_MOVABLE")] // ftrace (samples/ftrace-vmscan.txt: dd-11225 629.677607) and trace-cmd report

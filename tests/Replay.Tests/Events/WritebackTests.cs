@@ -17,7 +17,7 @@ public class WritebackTests
     private const string StartRaw = "name=254:0 nr_pages=9223372036854775807 sb_dev=0 sync_mode=0 for_kupdate=0 range_cyclic=1 for_background=1 reason=0 cgroup_ino=1";
     private const string WrittenLine = "bdi 254:0: sb_dev 0:0 nr_pages=9223372036854773841 sync_mode=0 kupdate=0 range_cyclic=1 background=1 reason=background cgroup_ino=1";
 
-    private static readonly Dictionary<string, DecoderEntry> Decoders = new()
+    internal static readonly Dictionary<string, DecoderEntry> Decoders = new()
     {
         [BalanceDirtyPages.EventName] = Entry<BalanceDirtyPages>(),
         [GlobalDirtyState.EventName] = Entry<GlobalDirtyState>(),
@@ -60,30 +60,6 @@ public class WritebackTests
         { WritebackPagesWritten.EventName, "1966", "pages=", "writeback_wake_background" },
         { WritebackWakeBackground.EventName, "bdi 254:0: cgroup_ino=1", "bdi 254:0:", "writeback_pages_written" },
     };
-
-    [Theory]
-    [MemberData(nameof(Payloads))]
-    public void TryDecode_RealPayload_ReturnsTrue(string fullName, string payload, string missingField, string otherName)
-    {
-        _ = (missingField, otherName);
-        AssertValid(Decoders, fullName, payload);
-    }
-
-    [Theory]
-    [MemberData(nameof(Payloads))]
-    public void TryDecode_OtherEventName_ReturnsFalse(string fullName, string payload, string missingField, string otherName)
-    {
-        _ = missingField;
-        Assert.False(Decoders[fullName].TryDecode(otherName, payload));
-    }
-
-    [Theory]
-    [MemberData(nameof(Payloads))]
-    public void TryDecode_RequiredFieldMissing_ReturnsFalse(string fullName, string payload, string missingField, string otherName)
-    {
-        _ = (payload, otherName);
-        Assert.False(Decoders[fullName].TryDecode(Split(fullName).Name, missingField));
-    }
 
     [Theory]
     // capture B: dd-12598 [001] 703.671736 (ftrace; trace-cmd report prints the same text)
