@@ -1,0 +1,53 @@
+using KernelSim.Time;
+
+namespace KernelSim.Replay.Workload;
+
+/// <summary>
+/// What the application did in a capture: its file operations in time order, with what the trace says
+/// about each, plus trace-wide facts a replay needs (device activity, reclaim totals).
+/// </summary>
+/// <param name="Source">The trace it came from.</param>
+/// <param name="Ops">File operations in start-time order (all threads).</param>
+/// <param name="Device">Block device activity seen in the trace.</param>
+/// <param name="Reclaim">Reclaim activity seen in the trace (all tasks).</param>
+/// <param name="First">First event time of the trace.</param>
+/// <param name="Last">Last event time of the trace.</param>
+public sealed record WriteWorkload(
+    string Source,
+    IReadOnlyList<FileOp> Ops,
+    DeviceActivity Device,
+    ReclaimActivity Reclaim,
+    SimTime First,
+    SimTime Last);
+
+/// <summary>Block-layer activity: requests issued and completed, bytes moved and busy time.</summary>
+/// <param name="WriteRequests">Completed write requests.</param>
+/// <param name="WriteBytes">Bytes of those requests.</param>
+/// <param name="BusyTime">Time with at least one write request in flight (issue to complete, union of intervals).</param>
+/// <param name="MeanServiceTime">Mean issue-to-complete time of a write request.</param>
+public sealed record DeviceActivity(long WriteRequests, long WriteBytes, SimDuration BusyTime, SimDuration MeanServiceTime)
+{
+    /// <summary>Bytes per second while busy (0 when nothing was written).</summary>
+    public double BytesPerSecondWhileBusy => BusyTime.TotalNanoseconds > 0 ? WriteBytes * 1e9 / BusyTime.TotalNanoseconds : 0;
+}
+
+/// <summary>Reclaim recorded in the trace, whichever task did it.</summary>
+/// <param name="MemcgEpisodes">mm_vmscan_memcg_reclaim_begin/end pairs.</param>
+/// <param name="DirectEpisodes">mm_vmscan_direct_reclaim_begin/end pairs.</param>
+/// <param name="TotalStall">Time inside those episodes.</param>
+/// <param name="Scanned">Pages scanned (lru_shrink_inactive).</param>
+/// <param name="Reclaimed">Pages reclaimed.</param>
+/// <param name="Dirty">nr_dirty summed over shrink_inactive chunks.</param>
+/// <param name="Writeback">nr_writeback summed.</param>
+/// <param name="Throttles">mm_vmscan_throttled events.</param>
+/// <param name="ThrottleTime">Their usec_delayed, summed.</param>
+public sealed record ReclaimActivity(
+    long MemcgEpisodes,
+    long DirectEpisodes,
+    SimDuration TotalStall,
+    long Scanned,
+    long Reclaimed,
+    long Dirty,
+    long Writeback,
+    long Throttles,
+    SimDuration ThrottleTime);
