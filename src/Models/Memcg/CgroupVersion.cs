@@ -1,0 +1,11 @@
+namespace KernelSim.Models.Memcg;
+
+/// <summary>The cgroup hierarchy a memcg lives in; reclaim treats dirty and writeback folios differently in each.</summary>
+public enum CgroupVersion
+{
+    /// <summary>Legacy (v1): memcg reclaim waits on writeback directly (shrink_folio_list) and throttles after waking the flushers.</summary>
+    V1 = 1,
+
+    /// <summary>Unified (v2): writeback_throttling_sane(); dirty folios are throttled through the memcg dirty domain and reclaim_throttle CONGESTED.</summary>
+    V2 = 2,
+}

@@ -1,0 +1,35 @@
+using KernelSim.Units;
+
+namespace KernelSim.Models.Memcg;
+
+/// <summary>
+/// The memory cgroup a workload runs in: limit (v1 memory.limit_in_bytes / v2 memory.max), v2
+/// memory.high, the hierarchy version and the kernel. Immutable; the what-if changes one of these.
+/// </summary>
+public sealed record MemcgConfig
+{
+    /// <summary>Hard limit in bytes; null means unlimited (PAGE_COUNTER_MAX).</summary>
+    public long? LimitBytes { get; init; }
+
+    /// <summary>v2 memory.high in bytes; null means max. Ignored on v1 (v1 keeps high at PAGE_COUNTER_MAX).</summary>
+    public long? HighBytes { get; init; }
+
+    /// <summary>cgroup hierarchy version.</summary>
+    public CgroupVersion Version { get; init; } = CgroupVersion.V1;
+
+    /// <summary>The kernel (HZ, page size, version).</summary>
+    public KernelProfile Kernel { get; init; } = KernelProfile.Linux6_18;
+
+    /// <summary>Largest folio order the filesystem uses for buffered writes (ext4 large folios on 6.18: writes of 64 KiB make order-4 folios).</summary>
+    public int MaxFolioOrder { get; init; } = 9;
+
+    /// <summary>The limit in pages (long.MaxValue when unlimited), rounded down as the kernel rounds a written limit.</summary>
+    public long LimitPages => LimitBytes is long b ? b / Kernel.PageSize.Value : long.MaxValue;
+
+    /// <summary>memory.high in pages (long.MaxValue when unset or on v1).</summary>
+    public long HighPages => Version == CgroupVersion.V2 && HighBytes is long b ? b / Kernel.PageSize.Value : long.MaxValue;
+
+    /// <summary>A readable summary ("v1 limit 128M").</summary>
+    public override string ToString() =>
+        $"v{(int)Version} limit {(LimitBytes is long l ? Bytes.FromBytes(l).ToString() : "max")}" + (HighBytes is long h && Version == CgroupVersion.V2 ? $" high {Bytes.FromBytes(h)}" : string.Empty);
+}

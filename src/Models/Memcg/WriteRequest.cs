@@ -1,0 +1,35 @@
+using KernelSim.Time;
+
+namespace KernelSim.Models.Memcg;
+
+/// <summary>What a write request asks of the page cache (or an fsync).</summary>
+public enum WriteRequestKind
+{
+    /// <summary>Buffered write of <see cref="WriteRequest.Bytes"/> at <see cref="WriteRequest.Offset"/>.</summary>
+    Write,
+
+    /// <summary>fsync/fdatasync: write back the file's dirty pages and wait for them.</summary>
+    Fsync,
+}
+
+/// <summary>
+/// One operation of the replayed workload, as the model consumes it. Built from a trace by
+/// KernelSim.Replay (the model knows nothing about trace formats).
+/// </summary>
+/// <param name="Kind">Write or fsync.</param>
+/// <param name="ThreadId">The issuing thread; each thread issues its requests in order, closed loop.</param>
+/// <param name="FileKey">Identifies the file.</param>
+/// <param name="Offset">Byte offset.</param>
+/// <param name="Bytes">Bytes written (0 for fsync).</param>
+/// <param name="ThinkBefore">Time the thread spent outside the kernel before this request.</param>
+/// <param name="BaseCost">Time the request took in the capture outside reclaim, throttling and dirty pauses (its own CPU work).</param>
+/// <param name="CapturedNewPages">Pages this request added to the page cache in the capture (to adjust <see cref="BaseCost"/> when the proposal changes that).</param>
+public readonly record struct WriteRequest(
+    WriteRequestKind Kind,
+    int ThreadId,
+    long FileKey,
+    long Offset,
+    long Bytes,
+    SimDuration ThinkBefore,
+    SimDuration BaseCost,
+    int CapturedNewPages);
