@@ -19,9 +19,20 @@ internal static class Program
             "Examples:\n" +
             "  ksim info traces/fio-seq64k-memcg128M.trace.gz\n" +
             "  ksim info --json trace.txt\n" +
-            "  ksim convert trace.txt.gz -o trace.parquet");
+            "  ksim convert trace.txt.gz -o trace.parquet\n" +
+            "  ksim whatif memory traces/fio-seq64k-memcg1G.trace.gz --memory-limit 128M\n" +
+            "  ksim sweep memory traces/fio-seq64k-memcg1G.trace.gz --plot knee.png\n" +
+            "  ksim check traces/fio-seq64k-memcg128M.trace.gz --json");
         root.Subcommands.Add(InfoCommand.Create());
         root.Subcommands.Add(ConvertCommand.Create());
+        root.Subcommands.Add(CheckCommand.Create());
+        var whatif = new Command("whatif", "Predict latency under a proposed configuration.");
+        whatif.Subcommands.Add(WhatIfMemoryCommand.Create());
+        root.Subcommands.Add(whatif);
+        var sweep = new Command("sweep", "Predict latency for a range of configurations (parallel).");
+        sweep.Subcommands.Add(SweepMemoryCommand.Create());
+        root.Subcommands.Add(sweep);
+        root.Subcommands.Add(ValidateCommand.Create());
         return root;
     }
 }

@@ -12,6 +12,9 @@ internal static class ExitCodes
     /// <summary>A file was not found or could not be opened.</summary>
     public const int NoInput = 4;
 
+    /// <summary>An option value is not valid.</summary>
+    public const int Usage = 2;
+
     /// <summary>Unexpected internal error.</summary>
     public const int Internal = 70;
 }

@@ -11,6 +11,9 @@ public sealed record WritePathCosts
     /// <summary>Extra time to write a page that is not in the page cache (allocate, charge, add to the cache) over one that is.</summary>
     public SimDuration NewPageExtra { get; init; } = SimDuration.FromNanoseconds(250);
 
+    /// <summary>Extra base cost of a write that starts while writeback I/O is in flight (LAB-NOTES: the non-reclaim tail grows while the flusher is busy).</summary>
+    public SimDuration WritebackActiveExtra { get; init; } = SimDuration.Zero;
+
     /// <summary>Fixed cost of one try_to_free_mem_cgroup_pages call (set-up, memcg walk, tracing).</summary>
     public SimDuration ReclaimPerCall { get; init; } = SimDuration.FromNanoseconds(3_000);
 

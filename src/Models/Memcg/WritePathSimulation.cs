@@ -174,6 +174,7 @@ public sealed class WritePathSimulation
     private WriteOutcome Write(in WriteRequest r, long begin)
     {
         BeginOp(begin);
+        bool writebackActive = _writebackPages > 0;
         int order = FolioOrderFor(r);
         long folioPages = 1L << order;
         long firstPage = r.Offset / _pageBytes;
@@ -199,8 +200,9 @@ public sealed class WritePathSimulation
             newPages += n;
         }
 
-        long copyNs = Math.Max(0, r.BaseCost.TotalNanoseconds - (r.CapturedNewPages * _costs.NewPageExtra.TotalNanoseconds))
-            + (newPages * _costs.NewPageExtra.TotalNanoseconds);
+        long extraWb = _costs.WritebackActiveExtra.TotalNanoseconds;
+        long copyNs = Math.Max(0, r.BaseCost.TotalNanoseconds - (r.CapturedNewPages * _costs.NewPageExtra.TotalNanoseconds) - (r.CapturedWritebackActive ? extraWb : 0))
+            + (newPages * _costs.NewPageExtra.TotalNanoseconds) + (writebackActive ? extraWb : 0);
         _now += copyNs;
         HandleOverHigh();
         return EndOp(begin, copyNs, newPages);

@@ -1,0 +1,120 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using KernelSim.Replay;
+using KernelSim.Replay.Check;
+using KernelSim.Replay.Formats;
+using Spectre.Console;
+
+namespace KernelSim.Cli.Commands;
+
+/// <summary><c>ksim check TRACE</c>: replay every applicable model under the captured configuration and report agreement.</summary>
+internal static class CheckCommand
+{
+    /// <summary>A model check and the events that make it applicable.</summary>
+    private sealed record Applicable(string Model, string[] NeedsAnyOf, Func<string, ModelCheckResult> Run);
+
+    private static readonly Applicable[] Checks =
+    [
+        new("memcg", ["vmscan:mm_vmscan_memcg_reclaim_begin", "filemap:mm_filemap_add_to_page_cache"], MemcgCheck.Run),
+    ];
+
+    public static Command Create()
+    {
+        var trace = new Argument<FileInfo?>("trace") { Description = "A capture (with its manifest beside it). Default: the capture embedded in ksim.", Arity = ArgumentArity.ZeroOrOne };
+        var json = new Option<bool>("--json") { Description = "Print {\"models\": {\"memcg\": {compared, agreed, figures, mismatches}, ...}}." };
+        var cmd = new Command("check", "Replay the models that apply to a trace under its captured configuration and report how well they reproduce what the kernel recorded.\n\nExample:\n  ksim check traces/fio-seq64k-memcg128M.trace.gz --json");
+        cmd.Arguments.Add(trace);
+        cmd.Options.Add(json);
+        cmd.SetAction(async (r, ct) =>
+        {
+            FileInfo file = r.GetValue(trace) ?? DefaultTrace.Extract();
+            using Stream stdout = Console.OpenStandardOutput();
+            return await RunAsync(file, r.GetValue(json), stdout, ct).ConfigureAwait(false);
+        });
+        return cmd;
+    }
+
+    internal static async Task<int> RunAsync(FileInfo file, bool json, Stream stdout, CancellationToken ct)
+    {
+        if (!file.Exists)
+        {
+            await Console.Error.WriteLineAsync($"ksim: {file.FullName}: no such file").ConfigureAwait(false);
+            return ExitCodes.NoInput;
+        }
+
+        var results = new List<ModelCheckResult>();
+        try
+        {
+            TraceSummary summary = await TraceInspector.SummarizeFileAsync(file.FullName, TraceReaderOptions.Default with { Lenient = true }, null, ct).ConfigureAwait(false);
+            foreach (Applicable c in Checks)
+            {
+                if (c.NeedsAnyOf.Any(summary.EventCounts.ContainsKey))
+                {
+                    results.Add(await Task.Run(() => c.Run(file.FullName), ct).ConfigureAwait(false));
+                }
+            }
+        }
+        catch (TraceFormatException ex)
+        {
+            await Console.Error.WriteLineAsync("ksim: " + ex.Message).ConfigureAwait(false);
+            return ExitCodes.BadInput;
+        }
+
+        if (json)
+        {
+            using var w = new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = true });
+            w.WriteStartObject();
+            w.WriteString("trace", file.FullName);
+            w.WriteStartObject("models");
+            foreach (ModelCheckResult r in results)
+            {
+                w.WriteStartObject(r.Model);
+                w.WriteNumber("compared", r.Compared);
+                w.WriteNumber("agreed", r.Agreed);
+                foreach (KeyValuePair<string, double> f in r.Figures)
+                {
+                    w.WriteNumber(f.Key, f.Value);
+                }
+
+                w.WriteStartArray("mismatches");
+                foreach (string m in r.Mismatches)
+                {
+                    w.WriteStringValue(m);
+                }
+
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
+
+            w.WriteEndObject();
+            w.WriteEndObject();
+            w.Flush();
+            stdout.Write("\n"u8);
+            return ExitCodes.Ok;
+        }
+
+        if (results.Count == 0)
+        {
+            AnsiConsole.MarkupLine("no model applies to this trace (no memcg, writeback, net or signal events)");
+        }
+
+        foreach (ModelCheckResult r in results)
+        {
+            AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"[bold]{r.Model}[/]: {r.Agreed} of {r.Compared} agree"));
+            var t = new Table().AddColumn("figure").AddColumn(new TableColumn("value").RightAligned());
+            foreach (KeyValuePair<string, double> f in r.Figures)
+            {
+                t.AddRow(f.Key, f.Value.ToString("0.####", CultureInfo.InvariantCulture));
+            }
+
+            AnsiConsole.Write(t);
+            foreach (string m in r.Mismatches)
+            {
+                AnsiConsole.MarkupLine("[yellow]mismatch[/]: " + Markup.Escape(m));
+            }
+        }
+
+        return ExitCodes.Ok;
+    }
+}

@@ -1,0 +1,86 @@
+using System.Text.Json;
+using KernelSim.Models.Memcg;
+using KernelSim.Replay.WhatIf;
+using KernelSim.Statistics;
+
+namespace KernelSim.Cli.Commands;
+
+/// <summary>The JSON shapes scripts rely on (names documented in README).</summary>
+internal static class JsonOut
+{
+    public static void Latency(Utf8JsonWriter w, string name, LatencyDistribution d)
+    {
+        w.WriteStartObject(name);
+        if (d.Count > 0)
+        {
+            w.WriteNumber("p50", d.P50.TotalNanoseconds);
+            w.WriteNumber("p90", d.P90.TotalNanoseconds);
+            w.WriteNumber("p99", d.P99.TotalNanoseconds);
+            w.WriteNumber("p999", d.P999.TotalNanoseconds);
+            w.WriteNumber("max", d.Max.TotalNanoseconds);
+            w.WriteNumber("mean", d.Mean.TotalNanoseconds);
+        }
+
+        w.WriteEndObject();
+    }
+
+    public static void Prediction(Utf8JsonWriter w, WritePrediction p)
+    {
+        Latency(w, "latency_ns", p.Latency);
+        w.WriteNumber("count", p.Latency.Count);
+        w.WriteNumber("throughput_bytes_per_s", Math.Round(p.ThroughputBytesPerSecond));
+        w.WriteStartObject("breakdown_ns");
+        w.WriteNumber("copy", p.Breakdown.Copy.TotalNanoseconds);
+        w.WriteNumber("reclaim", p.Breakdown.Reclaim.TotalNanoseconds);
+        w.WriteNumber("writeback_wait", p.Breakdown.WritebackWait.TotalNanoseconds);
+        w.WriteNumber("throttle", p.Breakdown.Throttle.TotalNanoseconds);
+        w.WriteNumber("dirty_pause", p.Breakdown.DirtyPause.TotalNanoseconds);
+        w.WriteNumber("high_penalty", p.Breakdown.HighPenalty.TotalNanoseconds);
+        w.WriteEndObject();
+        MemcgCounters c = p.Counters;
+        w.WriteNumber("reclaim_episodes", c.ReclaimEpisodes);
+        w.WriteNumber("oom_events", c.OomEvents);
+        w.WriteNumber("failcnt", c.Failcnt);
+        w.WriteNumber("writeback_throttles", c.WritebackThrottles);
+        w.WriteNumber("max_usage_bytes", c.MaxUsagePages * p.Config.Kernel.PageSize.Value);
+        long maxWs = 0;
+        foreach (MemcgSample s in p.WorkingSet)
+        {
+            maxWs = Math.Max(maxWs, s.WorkingSetPages);
+        }
+
+        w.WriteNumber("max_working_set_bytes", maxWs * p.Config.Kernel.PageSize.Value);
+    }
+
+    public static void Proposal(Utf8JsonWriter w, string name, WritePrediction p)
+    {
+        w.WriteStartObject(name);
+        NullableLong(w, "limit_bytes", p.Config.LimitBytes);
+        NullableLong(w, "high_bytes", p.Config.HighBytes);
+        w.WriteNumber("cgroup_version", (int)p.Config.Version);
+        NullableLong(w, "dirty_bytes", p.Proposal.DirtyBytes);
+        w.WriteEndObject();
+    }
+
+    public static void Costs(Utf8JsonWriter w, WritePathCosts c)
+    {
+        w.WriteStartObject("costs");
+        w.WriteNumber("new_page_extra_ns", c.NewPageExtra.TotalNanoseconds);
+        w.WriteNumber("reclaim_per_call_ns", c.ReclaimPerCall.TotalNanoseconds);
+        w.WriteNumber("reclaim_per_scanned_page_ns", c.ReclaimPerScannedPage.TotalNanoseconds);
+        w.WriteNumber("device_bytes_per_s", Math.Round(c.DeviceBytesPerSecond));
+        w.WriteEndObject();
+    }
+
+    public static void NullableLong(Utf8JsonWriter w, string name, long? v)
+    {
+        if (v is long x)
+        {
+            w.WriteNumber(name, x);
+        }
+        else
+        {
+            w.WriteNull(name);
+        }
+    }
+}

@@ -1,0 +1,113 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using KernelSim.Replay.Formats;
+using KernelSim.Replay.WhatIf;
+using KernelSim.Units;
+using Spectre.Console;
+
+namespace KernelSim.Cli.Commands;
+
+/// <summary><c>ksim sweep memory TRACE --memory-limit 64M,128M,...</c>: predictions for several limits, in parallel.</summary>
+internal static class SweepMemoryCommand
+{
+    public static Command Create()
+    {
+        var trace = new Argument<FileInfo?>("trace") { Description = "A capture with write syscalls. Default: the capture embedded in ksim.", Arity = ArgumentArity.ZeroOrOne };
+        var limits = new Option<string>("--memory-limit") { Description = "Comma-separated limits to try, e.g. 64M,128M,256M,512M,1G,max.", DefaultValueFactory = _ => "64M,128M,256M,512M,1G,2G,max" };
+        var plot = new Option<FileInfo?>("--plot") { Description = "Write a PNG of p50 and p99 against the limit." };
+        var json = new Option<bool>("--json") { Description = "Print a JSON array, one object per limit (same members as `whatif memory --json`)." };
+        var cmd = new Command("memory", "Predict write latency for a range of memory limits (parallel on all cores; same results as one by one).\n\nExample:\n  ksim sweep memory traces/fio-seq64k-memcg1G.trace.gz --memory-limit 64M,128M,256M,512M,1G --plot knee.png");
+        cmd.Arguments.Add(trace);
+        cmd.Options.Add(limits);
+        cmd.Options.Add(plot);
+        cmd.Options.Add(json);
+        cmd.SetAction(async (r, ct) =>
+        {
+            FileInfo file = r.GetValue(trace) ?? DefaultTrace.Extract();
+            using Stream stdout = Console.OpenStandardOutput();
+            return await RunAsync(file, r.GetValue(limits)!, r.GetValue(plot), r.GetValue(json), stdout, ct).ConfigureAwait(false);
+        });
+        return cmd;
+    }
+
+    internal static async Task<int> RunAsync(FileInfo file, string limits, FileInfo? plot, bool json, Stream stdout, CancellationToken ct)
+    {
+        if (!file.Exists)
+        {
+            await Console.Error.WriteLineAsync($"ksim: {file.FullName}: no such file").ConfigureAwait(false);
+            return ExitCodes.NoInput;
+        }
+
+        var proposals = new List<WriteProposal>();
+        try
+        {
+            foreach (string part in limits.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                long? l = WhatIfMemoryCommand.ParseLimit(part, "--memory-limit");
+                proposals.Add(l is null ? new WriteProposal { Unlimited = true } : new WriteProposal { LimitBytes = l });
+            }
+        }
+        catch (FormatException ex)
+        {
+            await Console.Error.WriteLineAsync("ksim: " + ex.Message).ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+
+        WriteReplay replay;
+        try
+        {
+            replay = await Task.Run(() => WriteReplay.Load(file.FullName), ct).ConfigureAwait(false);
+        }
+        catch (TraceFormatException ex)
+        {
+            await Console.Error.WriteLineAsync("ksim: " + ex.Message).ConfigureAwait(false);
+            return ExitCodes.BadInput;
+        }
+
+        CaptureConfig capture = CaptureConfig.ForTrace(file.FullName);
+        IReadOnlyList<WritePrediction> results = WriteWhatIf.Sweep(replay.Workload, replay.Costs, capture, proposals);
+        if (plot is not null)
+        {
+            Plots.LatencyVsLimit(results, plot.FullName, file.Name);
+        }
+
+        if (json)
+        {
+            using var w = new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = true });
+            w.WriteStartArray();
+            foreach (WritePrediction p in results)
+            {
+                w.WriteStartObject();
+                JsonOut.Proposal(w, "proposal", p);
+                JsonOut.Prediction(w, p);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.Flush();
+            stdout.Write("\n"u8);
+            return ExitCodes.Ok;
+        }
+
+        var t = new Table().AddColumn("limit").AddColumn("p50").AddColumn("p90").AddColumn("p99").AddColumn("p99.9").AddColumn("max").AddColumn("reclaim episodes").AddColumn("throttles").AddColumn("OOM").AddColumn("MiB/s");
+        foreach (WritePrediction p in results)
+        {
+            t.AddRow(
+                p.Config.LimitBytes is long l ? Bytes.FromBytes(l).ToString() : "max",
+                p.Latency.P50.ToString(), p.Latency.P90.ToString(), p.Latency.P99.ToString(), p.Latency.P999.ToString(), p.Latency.Max.ToString(),
+                p.Counters.ReclaimEpisodes.ToString("N0", CultureInfo.InvariantCulture),
+                p.Counters.WritebackThrottles.ToString("N0", CultureInfo.InvariantCulture),
+                p.Counters.OomEvents.ToString(CultureInfo.InvariantCulture),
+                (p.ThroughputBytesPerSecond / 1048576).ToString("F0", CultureInfo.InvariantCulture));
+        }
+
+        AnsiConsole.Write(t);
+        if (plot is not null)
+        {
+            AnsiConsole.MarkupLine("plot: " + Markup.Escape(plot.FullName));
+        }
+
+        return ExitCodes.Ok;
+    }
+}

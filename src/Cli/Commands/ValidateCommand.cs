@@ -1,0 +1,81 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using KernelSim.Replay.WhatIf;
+using Spectre.Console;
+
+namespace KernelSim.Cli.Commands;
+
+/// <summary><c>ksim validate</c>: every measured ground-truth point predicted from every capture, with the error table.</summary>
+internal static class ValidateCommand
+{
+    public static Command Create()
+    {
+        var traces = new Option<DirectoryInfo>("--traces") { Description = "Folder with the captures fio-WORKLOAD-memcgLIMIT.trace.gz.", DefaultValueFactory = _ => new DirectoryInfo("traces") };
+        var truth = new Option<FileInfo>("--groundtruth") { Description = "Measured fio latencies (CSV from traces/capture/measure-writes).", DefaultValueFactory = _ => new FileInfo(Path.Combine("traces", "groundtruth", "write-latency.csv")) };
+        var json = new Option<bool>("--json") { Description = "Print the points as JSON." };
+        var cmd = new Command("validate", "Compare predictions with the measured ground truth (p50, p90, p99 at every measured limit, from every capture).\n\nExample:\n  ksim validate --traces traces --groundtruth traces/groundtruth/write-latency.csv");
+        cmd.Options.Add(traces);
+        cmd.Options.Add(truth);
+        cmd.Options.Add(json);
+        cmd.SetAction(async (r, ct) =>
+        {
+            using Stream stdout = Console.OpenStandardOutput();
+            return await RunAsync(r.GetValue(traces)!, r.GetValue(truth)!, r.GetValue(json), stdout, ct).ConfigureAwait(false);
+        });
+        return cmd;
+    }
+
+    internal static async Task<int> RunAsync(DirectoryInfo traces, FileInfo truth, bool json, Stream stdout, CancellationToken ct)
+    {
+        if (!traces.Exists || !truth.Exists)
+        {
+            await Console.Error.WriteLineAsync($"ksim: need {traces.FullName} and {truth.FullName}").ConfigureAwait(false);
+            return ExitCodes.NoInput;
+        }
+
+        IReadOnlyList<ValidationPoint> points = await Task.Run(() => WriteValidation.Run(traces.FullName, truth.FullName), ct).ConfigureAwait(false);
+        int inside = points.Count(p => p.Inside);
+        if (json)
+        {
+            using var w = new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = true });
+            w.WriteStartObject();
+            w.WriteNumber("points", points.Count);
+            w.WriteNumber("inside", inside);
+            w.WriteStartArray("results");
+            foreach (ValidationPoint p in points)
+            {
+                w.WriteStartObject();
+                w.WriteString("capture", p.Capture);
+                w.WriteString("workload", p.Workload);
+                w.WriteString("limit", p.Limit);
+                w.WriteString("percentile", p.Percentile);
+                w.WriteNumber("predicted_ns", p.PredictedNs);
+                w.WriteNumber("measured_min_ns", p.MeasuredMinNs);
+                w.WriteNumber("measured_max_ns", p.MeasuredMaxNs);
+                w.WriteBoolean("inside", p.Inside);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+            w.Flush();
+            stdout.Write("\n"u8);
+            return ExitCodes.Ok;
+        }
+
+        var t = new Table().AddColumn("capture").AddColumn("limit").AddColumn("pct").AddColumn(new TableColumn("predicted µs").RightAligned()).AddColumn(new TableColumn("measured µs (min-max)").RightAligned()).AddColumn("inside ±25%");
+        foreach (ValidationPoint p in points)
+        {
+            t.AddRow(
+                Markup.Escape(p.Capture), p.Limit, p.Percentile,
+                (p.PredictedNs / 1000.0).ToString("F1", CultureInfo.InvariantCulture),
+                string.Create(CultureInfo.InvariantCulture, $"{p.MeasuredMinNs / 1000.0:F1}-{p.MeasuredMaxNs / 1000.0:F1}"),
+                p.Inside ? "yes" : "[red]no[/]");
+        }
+
+        AnsiConsole.Write(t);
+        AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"{inside} of {points.Count} points inside the measured range widened by 25% ({(points.Count == 0 ? 0 : 100.0 * inside / points.Count):F0}%)"));
+        return ExitCodes.Ok;
+    }
+}

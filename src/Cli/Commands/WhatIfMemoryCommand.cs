@@ -1,0 +1,195 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using KernelSim.Models.Memcg;
+using KernelSim.Replay.Formats;
+using KernelSim.Replay.WhatIf;
+using KernelSim.Statistics;
+using KernelSim.Units;
+using Spectre.Console;
+
+namespace KernelSim.Cli.Commands;
+
+/// <summary><c>ksim whatif memory TRACE --memory-limit 256M</c>: predicted write latency under a proposed memcg configuration.</summary>
+internal static class WhatIfMemoryCommand
+{
+    public static Command Create()
+    {
+        var trace = new Argument<FileInfo?>("trace") { Description = "A capture with write syscalls (ftrace text, .gz...). Default: the capture embedded in ksim.", Arity = ArgumentArity.ZeroOrOne };
+        var limit = new Option<string?>("--memory-limit") { Description = "Proposed memory limit (memory.limit_in_bytes / memory.max), e.g. 256M, 1G, or 'max' for unlimited." };
+        var high = new Option<string?>("--memory-high") { Description = "Proposed memory.high (cgroup v2), e.g. 200M." };
+        var cgroup = new Option<string?>("--cgroup") { Description = "cgroup version to model: v1 or v2 (default: as captured)." };
+        var dirtyBytes = new Option<string?>("--dirty-bytes") { Description = "Proposed vm.dirty_bytes, e.g. 32M." };
+        var captureLimit = new Option<string?>("--capture-limit") { Description = "The limit the trace was captured under, when it has no manifest (e.g. 1G or max)." };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object (latency_ns with p50/p90/p99/p999/max/mean in integer ns, count, breakdown_ns, proposal, ...)." };
+        var cmd = new Command("memory", "Predict write() latency under a proposed memory limit.\n\nExamples:\n  ksim whatif memory traces/fio-seq64k-memcg1G.trace.gz --memory-limit 128M\n  ksim whatif memory --memory-limit 256M --json");
+        cmd.Arguments.Add(trace);
+        cmd.Options.Add(limit);
+        cmd.Options.Add(high);
+        cmd.Options.Add(cgroup);
+        cmd.Options.Add(dirtyBytes);
+        cmd.Options.Add(captureLimit);
+        cmd.Options.Add(json);
+        cmd.SetAction(async (r, ct) =>
+        {
+            FileInfo file = r.GetValue(trace) ?? DefaultTrace.Extract();
+            using Stream stdout = Console.OpenStandardOutput();
+            return await RunAsync(file, r.GetValue(limit), r.GetValue(high), r.GetValue(cgroup), r.GetValue(dirtyBytes), r.GetValue(captureLimit), r.GetValue(json), stdout, ct).ConfigureAwait(false);
+        });
+        return cmd;
+    }
+
+    internal static async Task<int> RunAsync(FileInfo file, string? limit, string? high, string? cgroup, string? dirtyBytes, string? captureLimit, bool json, Stream stdout, CancellationToken ct)
+    {
+        if (!file.Exists)
+        {
+            await Console.Error.WriteLineAsync($"ksim: {file.FullName}: no such file").ConfigureAwait(false);
+            return ExitCodes.NoInput;
+        }
+
+        WriteProposal proposal;
+        CaptureConfig capture;
+        try
+        {
+            proposal = ParseProposal(limit, high, cgroup, dirtyBytes);
+            capture = CaptureConfig.ForTrace(file.FullName);
+            if (captureLimit is not null)
+            {
+                capture = capture with { LimitBytes = ParseLimit(captureLimit, "--capture-limit") };
+            }
+        }
+        catch (FormatException ex)
+        {
+            await Console.Error.WriteLineAsync("ksim: " + ex.Message).ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+
+        WriteReplay replay;
+        try
+        {
+            replay = await Task.Run(() => WriteReplay.Load(file.FullName), ct).ConfigureAwait(false);
+        }
+        catch (TraceFormatException ex)
+        {
+            await Console.Error.WriteLineAsync("ksim: " + ex.Message).ConfigureAwait(false);
+            return ExitCodes.BadInput;
+        }
+
+        if (replay.Workload.Ops.Count == 0)
+        {
+            await Console.Error.WriteLineAsync($"ksim: {file.Name}: no write syscalls in this trace (capture with traces/capture/ksim-capture -p memcg)").ConfigureAwait(false);
+            return ExitCodes.BadInput;
+        }
+
+        WritePrediction baseline = WriteWhatIf.Predict(replay.Workload, replay.Costs, capture, new WriteProposal());
+        WritePrediction predicted = WriteWhatIf.Predict(replay.Workload, replay.Costs, capture, proposal);
+        if (json)
+        {
+            WriteJson(stdout, file.FullName, capture, predicted, baseline, replay);
+        }
+        else
+        {
+            WriteTable(file.Name, capture, predicted, baseline, replay);
+        }
+
+        return ExitCodes.Ok;
+    }
+
+    internal static WriteProposal ParseProposal(string? limit, string? high, string? cgroup, string? dirtyBytes)
+    {
+        var p = new WriteProposal();
+        if (limit is not null)
+        {
+            long? l = ParseLimit(limit, "--memory-limit");
+            p = l is null ? p with { Unlimited = true } : p with { LimitBytes = l };
+        }
+
+        if (high is not null)
+        {
+            p = p with { HighBytes = Bytes.Parse(high).Value };
+        }
+
+        if (cgroup is not null)
+        {
+            p = p with
+            {
+                Version = cgroup.Trim().ToUpperInvariant() switch
+                {
+                    "V1" or "1" => CgroupVersion.V1,
+                    "V2" or "2" => CgroupVersion.V2,
+                    _ => throw new FormatException($"--cgroup '{cgroup}': expected v1 or v2"),
+                },
+            };
+        }
+
+        if (dirtyBytes is not null)
+        {
+            p = p with { DirtyBytes = Bytes.Parse(dirtyBytes).Value };
+        }
+
+        return p;
+    }
+
+    internal static long? ParseLimit(string text, string option) =>
+        text.Trim() is "max" or "unlimited" or "-1" ? null
+        : Bytes.TryParse(text, out Bytes b) ? b.Value
+        : throw new FormatException($"{option} '{text}': expected a size such as 128M, 1G, or 'max'");
+
+    private static void WriteJson(Stream stdout, string trace, CaptureConfig capture, WritePrediction p, WritePrediction baseline, WriteReplay replay)
+    {
+        using var w = new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = true });
+        w.WriteStartObject();
+        w.WriteString("trace", trace);
+        JsonOut.Proposal(w, "proposal", p);
+        w.WriteStartObject("capture");
+        JsonOut.NullableLong(w, "limit_bytes", capture.LimitBytes);
+        w.WriteNumber("cgroup_version", (int)capture.Version);
+        w.WriteString("source", capture.Source);
+        w.WriteEndObject();
+        JsonOut.Prediction(w, p);
+        w.WriteStartObject("baseline");
+        JsonOut.Prediction(w, baseline);
+        w.WriteEndObject();
+        w.WriteStartObject("observed");
+        JsonOut.Latency(w, "latency_ns", replay.Observed);
+        w.WriteNumber("count", replay.Observed.Count);
+        w.WriteEndObject();
+        JsonOut.Costs(w, p.Costs);
+        w.WriteEndObject();
+        w.Flush();
+        stdout.Write("\n"u8);
+    }
+
+    private static void WriteTable(string name, CaptureConfig capture, WritePrediction p, WritePrediction baseline, WriteReplay replay)
+    {
+        AnsiConsole.MarkupLine($"[bold]{Markup.Escape(name)}[/]: {replay.Workload.Ops.Count:N0} file operations, captured under {Markup.Escape(new MemcgConfig { LimitBytes = capture.LimitBytes, Version = capture.Version }.ToString())} ({Markup.Escape(capture.Source)})");
+        var t = new Table().AddColumn("write latency").AddColumn("count").AddColumn("p50").AddColumn("p90").AddColumn("p99").AddColumn("p99.9").AddColumn("max").AddColumn("mean");
+        AddRow(t, "observed in the trace", replay.Observed);
+        AddRow(t, $"model, as captured ({baseline.Config})", baseline.Latency);
+        AddRow(t, $"[bold]model, proposed ({p.Config})[/]", p.Latency);
+        AnsiConsole.Write(t);
+        var b = new Table().AddColumn("where the time goes (proposed)").AddColumn(new TableColumn("total").RightAligned()).AddColumn(new TableColumn("share").RightAligned());
+        TimeBreakdown bd = p.Breakdown;
+        double total = Math.Max(1, bd.Total.TotalNanoseconds);
+        foreach ((string label, KernelSim.Time.SimDuration d) in new[] { ("copy", bd.Copy), ("reclaim", bd.Reclaim), ("writeback wait", bd.WritebackWait), ("throttle", bd.Throttle), ("dirty pause", bd.DirtyPause), ("memory.high penalty", bd.HighPenalty) })
+        {
+            b.AddRow(label, d.ToString(), (d.TotalNanoseconds / total).ToString("P1", CultureInfo.InvariantCulture));
+        }
+
+        AnsiConsole.Write(b);
+        MemcgCounters c = p.Counters;
+        AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
+            $"reclaim episodes {c.ReclaimEpisodes:N0} (as captured: {baseline.Counters.ReclaimEpisodes:N0}; trace: {replay.Workload.Reclaim.MemcgEpisodes:N0}), failcnt {c.Failcnt:N0}, throttles {c.WritebackThrottles:N0}, OOM {c.OomEvents}, peak usage {Bytes.FromBytes(c.MaxUsagePages * 4096)}, throughput {p.ThroughputBytesPerSecond / 1048576:F0} MiB/s"));
+    }
+
+    private static void AddRow(Table t, string label, LatencyDistribution d)
+    {
+        if (d.Count == 0)
+        {
+            t.AddRow(label, "0", "-", "-", "-", "-", "-", "-");
+            return;
+        }
+
+        t.AddRow(label, d.Count.ToString("N0", CultureInfo.InvariantCulture), d.P50.ToString(), d.P90.ToString(), d.P99.ToString(), d.P999.ToString(), d.Max.ToString(), d.Mean.ToString());
+    }
+}

@@ -1,0 +1,86 @@
+using KernelSim.Models;
+using KernelSim.Models.Memcg;
+using KernelSim.Replay.Capture;
+
+namespace KernelSim.Replay.WhatIf;
+
+/// <summary>
+/// The configuration a trace was captured under (from its manifest, or given by the user where there
+/// is none): the baseline a proposal changes.
+/// </summary>
+public sealed record CaptureConfig
+{
+    /// <summary>Memory limit in bytes; null = unlimited.</summary>
+    public long? LimitBytes { get; init; }
+
+    /// <summary>cgroup version.</summary>
+    public CgroupVersion Version { get; init; } = CgroupVersion.V1;
+
+    /// <summary>The kernel profile (release and HZ).</summary>
+    public KernelProfile Kernel { get; init; } = KernelProfile.Linux6_18;
+
+    /// <summary>MemTotal in bytes, if known.</summary>
+    public long? MemTotalBytes { get; init; }
+
+    /// <summary>vm.dirty_bytes.</summary>
+    public long DirtyBytes { get; init; }
+
+    /// <summary>vm.dirty_background_bytes.</summary>
+    public long DirtyBackgroundBytes { get; init; }
+
+    /// <summary>vm.dirty_ratio.</summary>
+    public int DirtyRatio { get; init; } = 20;
+
+    /// <summary>vm.dirty_background_ratio.</summary>
+    public int DirtyBackgroundRatio { get; init; } = 10;
+
+    /// <summary>Where the values came from ("manifest x.manifest.json", "defaults").</summary>
+    public string Source { get; init; } = "defaults";
+
+    /// <summary>Reads the manifest beside <paramref name="tracePath"/>; kernel defaults where it is missing.</summary>
+    public static CaptureConfig ForTrace(string tracePath)
+    {
+        using CaptureManifest? m = CaptureManifest.TryLoadFor(tracePath);
+        if (m is null)
+        {
+            return new CaptureConfig();
+        }
+
+        KernelProfile kernel = m.KernelRelease is string rel
+            ? KernelProfile.FromRelease(rel, m.Hz ?? 250).NearestKnown()
+            : KernelProfile.Linux6_18 with { Hz = m.Hz ?? 250 };
+        return new CaptureConfig
+        {
+            LimitBytes = m.MemoryLimitBytes,
+            Version = m.CgroupVersion == 2 ? CgroupVersion.V2 : CgroupVersion.V1,
+            Kernel = kernel,
+            MemTotalBytes = m.GetInt64("host.mem_total_bytes"),
+            DirtyBytes = SysctlValue(m, "vm.dirty_bytes") ?? 0,
+            DirtyBackgroundBytes = SysctlValue(m, "vm.dirty_background_bytes") ?? 0,
+            DirtyRatio = (int)(SysctlValue(m, "vm.dirty_ratio") ?? 20),
+            DirtyBackgroundRatio = (int)(SysctlValue(m, "vm.dirty_background_ratio") ?? 10),
+            Source = "manifest " + Path.GetFileName(m.Path),
+        };
+    }
+
+    /// <summary>The memcg configuration after applying <paramref name="p"/>.</summary>
+    public MemcgConfig ToMemcgConfig(WriteProposal p)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        return new MemcgConfig
+        {
+            LimitBytes = p.Unlimited ? null : p.LimitBytes ?? LimitBytes,
+            HighBytes = p.HighBytes,
+            Version = p.Version ?? Version,
+            Kernel = Kernel,
+        };
+    }
+
+    // sysctl keys contain dots ("vm.dirty_bytes"), so they cannot go through the dotted path lookup.
+    private static long? SysctlValue(CaptureManifest m, string key) =>
+        m.Document.RootElement.TryGetProperty("sysctl", out System.Text.Json.JsonElement s)
+        && s.ValueKind == System.Text.Json.JsonValueKind.Object
+        && s.TryGetProperty(key, out System.Text.Json.JsonElement v)
+        && v.ValueKind == System.Text.Json.JsonValueKind.Number
+        && v.TryGetInt64(out long n) ? n : null;
+}

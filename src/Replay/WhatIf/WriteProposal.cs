@@ -1,0 +1,34 @@
+using KernelSim.Models.Memcg;
+
+namespace KernelSim.Replay.WhatIf;
+
+/// <summary>
+/// A proposed configuration for the write what-if: memory limit and memory.high, cgroup version and
+/// dirty-page sysctls. Null members keep the captured value.
+/// </summary>
+public sealed record WriteProposal
+{
+    /// <summary>Memory limit in bytes (v1 memory.limit_in_bytes, v2 memory.max); null keeps the captured one.</summary>
+    public long? LimitBytes { get; init; }
+
+    /// <summary>True to remove the limit altogether (unlimited).</summary>
+    public bool Unlimited { get; init; }
+
+    /// <summary>v2 memory.high in bytes.</summary>
+    public long? HighBytes { get; init; }
+
+    /// <summary>cgroup version; null keeps the captured one.</summary>
+    public CgroupVersion? Version { get; init; }
+
+    /// <summary>vm.dirty_bytes (0 = use the ratio); null keeps the captured value.</summary>
+    public long? DirtyBytes { get; init; }
+
+    /// <summary>vm.dirty_background_bytes; null keeps the captured value.</summary>
+    public long? DirtyBackgroundBytes { get; init; }
+
+    /// <summary>vm.dirty_ratio in percent; null keeps the captured value.</summary>
+    public int? DirtyRatio { get; init; }
+
+    /// <summary>vm.dirty_background_ratio in percent; null keeps the captured value.</summary>
+    public int? DirtyBackgroundRatio { get; init; }
+}

@@ -1,0 +1,60 @@
+using KernelSim.Models.Memcg;
+using KernelSim.Replay.Calibration;
+using KernelSim.Replay.Workload;
+using KernelSim.Statistics;
+using KernelSim.Time;
+
+namespace KernelSim.Replay.WhatIf;
+
+/// <summary>
+/// Everything a write what-if needs from one capture: the workload, the calibration fitted from the
+/// same trace, the simulation costs derived from it, and the observed latency distribution.
+/// </summary>
+/// <param name="Source">The capture.</param>
+/// <param name="Workload">What the application did.</param>
+/// <param name="Calibration">Costs fitted from the trace.</param>
+/// <param name="Costs">The simulation costs derived from <paramref name="Calibration"/>.</param>
+/// <param name="Observed">Observed latency of the writes a prediction's distribution covers.</param>
+public sealed record WriteReplay(string Source, WriteWorkload Workload, WriteCalibration Calibration, WritePathCosts Costs, LatencyDistribution Observed)
+{
+    /// <summary>Extracts, calibrates and prepares a capture for replay.</summary>
+    public static WriteReplay Load(string tracePath)
+    {
+        WriteWorkload workload = WorkloadExtractor.Extract(tracePath);
+        WriteCalibration calibration = WriteCalibrator.Fit(workload);
+        WritePathCosts costs = CostsFrom(calibration);
+        WriteWhatIf.ToRequests(workload, out bool[] measured);
+        var observed = new List<long>();
+        for (int i = 0; i < workload.Ops.Count; i++)
+        {
+            if (measured[i])
+            {
+                observed.Add(workload.Ops[i].Observed.TotalNanoseconds);
+            }
+        }
+
+        return new WriteReplay(tracePath, workload, calibration, costs, LatencyDistribution.FromNanoseconds(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(observed)));
+    }
+
+    /// <summary>Simulation costs from a calibration; terms the trace could not identify keep the model's defaults.</summary>
+    public static WritePathCosts CostsFrom(WriteCalibration c)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        var d = new WritePathCosts();
+        double? added = c.BaseCost.Estimate(WriteCalibration.PerAddedPage);
+        double? cached = c.BaseCost.Estimate(WriteCalibration.PerCachedPage);
+        double? wbActive = c.BaseCost.Estimate(WriteCalibration.WritebackActive);
+        double? perEpisode = c.ReclaimCost.Estimate(WriteCalibration.PerEpisode);
+        double? perScanned = c.ReclaimCost.Estimate(WriteCalibration.PerScannedPage);
+        return d with
+        {
+            NewPageExtra = added is double a ? Ns(Math.Max(0, a - (cached ?? 0))) : d.NewPageExtra,
+            WritebackActiveExtra = wbActive is double w ? Ns(Math.Max(0, w)) : d.WritebackActiveExtra,
+            ReclaimPerCall = perEpisode is double e ? Ns(Math.Max(0, e)) : d.ReclaimPerCall,
+            ReclaimPerScannedPage = perScanned is double s ? Ns(Math.Max(0, s)) : d.ReclaimPerScannedPage,
+            DeviceBytesPerSecond = c.DeviceBytesPerSecond > 0 ? c.DeviceBytesPerSecond : d.DeviceBytesPerSecond,
+        };
+    }
+
+    private static SimDuration Ns(double v) => SimDuration.FromNanoseconds((long)Math.Round(v));
+}
