@@ -18,7 +18,14 @@ public sealed record WriteWorkload(
     DeviceActivity Device,
     ReclaimActivity Reclaim,
     SimTime First,
-    SimTime Last);
+    SimTime Last)
+{
+    /// <summary>
+    /// What the extraction met besides clean call pairs: unpaired enters and exits, lost events, calls
+    /// left open at the end, and notes such as "no syscall events". Empty for a workload built by hand.
+    /// </summary>
+    public WorkloadDiagnostics Diagnostics { get; init; } = new();
+}
 
 /// <summary>Block-layer activity: requests issued and completed, bytes moved and busy time.</summary>
 /// <param name="WriteRequests">Completed write requests.</param>
@@ -27,6 +34,18 @@ public sealed record WriteWorkload(
 /// <param name="MeanServiceTime">Mean issue-to-complete time of a write request.</param>
 public sealed record DeviceActivity(long WriteRequests, long WriteBytes, SimDuration BusyTime, SimDuration MeanServiceTime)
 {
+    /// <summary>
+    /// The completed write requests one by one (issue time, bytes, issue-to-complete time), in completion
+    /// order: what a per-request service-time fit needs. Bounded by the number of write requests, not events.
+    /// </summary>
+    public IReadOnlyList<DeviceRequest> Requests { get; init; } = [];
+
+    /// <summary>
+    /// block_rq_issue events for a request already in flight (the driver requeued it, e.g. its queue was
+    /// full): the request's service time is then measured from its last issue.
+    /// </summary>
+    public long Requeues { get; init; }
+
     /// <summary>Bytes per second while busy (0 when nothing was written).</summary>
     public double BytesPerSecondWhileBusy => BusyTime.TotalNanoseconds > 0 ? WriteBytes * 1e9 / BusyTime.TotalNanoseconds : 0;
 }
@@ -35,8 +54,8 @@ public sealed record DeviceActivity(long WriteRequests, long WriteBytes, SimDura
 /// <param name="MemcgEpisodes">mm_vmscan_memcg_reclaim_begin/end pairs.</param>
 /// <param name="DirectEpisodes">mm_vmscan_direct_reclaim_begin/end pairs.</param>
 /// <param name="TotalStall">Time inside those episodes.</param>
-/// <param name="Scanned">Pages scanned (lru_shrink_inactive).</param>
-/// <param name="Reclaimed">Pages reclaimed.</param>
+/// <param name="Scanned">Pages scanned (lru_shrink_inactive nr_scanned).</param>
+/// <param name="Reclaimed">Pages reclaimed (lru_shrink_inactive nr_reclaimed; slab pages, which only the end events count, are left out).</param>
 /// <param name="Dirty">nr_dirty summed over shrink_inactive chunks.</param>
 /// <param name="Writeback">nr_writeback summed.</param>
 /// <param name="Throttles">mm_vmscan_throttled events.</param>

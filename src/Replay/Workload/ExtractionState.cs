@@ -1,0 +1,81 @@
+namespace KernelSim.Replay.Workload;
+
+/// <summary>An open file description as the extractor knows it: its key, running offset and (once learned) inode.</summary>
+internal sealed class FdState(long key)
+{
+    public long Key { get; } = key;
+
+    public long Offset { get; set; }
+
+    public bool HasInode { get; set; }
+
+    public uint Dev { get; set; }
+
+    public ulong Ino { get; set; }
+}
+
+/// <summary>What the extractor tracks per thread: the open call and its counters, the reclaim episode, off-CPU state.</summary>
+internal sealed class ThreadState
+{
+    public int Process { get; set; } = -1;
+
+    public bool Open { get; set; }
+
+    public FileOpKind Kind { get; set; }
+
+    public bool Positional { get; set; }
+
+    public int FdNumber { get; set; }
+
+    public FdState? File { get; set; }
+
+    public long Offset { get; set; }
+
+    public long Bytes { get; set; }
+
+    public long StartNs { get; set; }
+
+    public long Order { get; set; }
+
+    public int InFlightAtStart { get; set; }
+
+    public long PagesAdded { get; set; }
+
+    public bool HasCandidate { get; set; }
+
+    public uint CandidateDev { get; set; }
+
+    public ulong CandidateIno { get; set; }
+
+    public int Episodes { get; set; }
+
+    public long StallNs { get; set; }
+
+    public long Scanned { get; set; }
+
+    public long Reclaimed { get; set; }
+
+    public long ThrottleNs { get; set; }
+
+    public long DirtyPauseNs { get; set; }
+
+    public bool Incomplete { get; set; }
+
+    public long ReclaimBeginNs { get; set; } = -1;
+
+    public long EpisodeScanned { get; set; }
+
+    public long EpisodeReclaimed { get; set; }
+
+    public long LastExitNs { get; set; } = -1;
+
+    public long ReclaimOffCpuNs { get; set; }
+
+    public long EpisodeOffCpuNs { get; set; }
+
+    public long OffCpuSinceNs { get; set; } = -1;
+
+    public long LastOffCpuNs { get; set; }
+
+    public long ResumedAtEvent { get; set; } = -1;
+}
