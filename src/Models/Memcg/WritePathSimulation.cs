@@ -62,7 +62,9 @@ public sealed class WritePathSimulation
     private long _writebackPages;
     private long _flushTargetPages;
     private long _flusherReadyAt;
-    private long _deviceFreeAt;
+    private readonly long[] _slotFreeAt;
+    private long _requestDone;
+    private long _requestPagesLeft;
     private long _completedPages;
 
     // Memcg page counter and per-CPU stock (one CPU: the workload's).
@@ -106,6 +108,7 @@ public sealed class WritePathSimulation
         _limit = config.LimitPages;
         _high = config.HighPages;
         _pageBytes = config.Kernel.PageSize.Value;
+        _slotFreeAt = new long[Math.Max(1, costs.DeviceQueueDepth)];
     }
 
     /// <summary>
@@ -138,23 +141,20 @@ public sealed class WritePathSimulation
             q.Enqueue(i);
         }
 
+        // Threads are ordered by when their next request begins (ready time + its think time), so requests
+        // run in begin order; requests of different threads that overlap are serialised on the memcg.
         var ready = new EventQueue<int>();
         foreach (int tid in threadOrder)
         {
-            ready.Enqueue(start, tid);
+            ready.Enqueue(start + requests[queues[tid].Peek()].ThinkBefore, tid);
         }
 
         while (ready.TryDequeue(out int tid, out EventKey key))
         {
             Queue<int> q = queues[tid];
-            if (q.Count == 0)
-            {
-                continue;
-            }
-
             int i = q.Dequeue();
             WriteRequest r = requests[i];
-            long begin = key.Time.TotalNanoseconds + r.ThinkBefore.TotalNanoseconds;
+            long begin = key.Time.TotalNanoseconds;
             while (nextSample <= begin)
             {
                 AdvanceTo(nextSample);
@@ -162,8 +162,16 @@ public sealed class WritePathSimulation
                 nextSample += sampleNs;
             }
 
-            outcomes[i] = r.Kind == WriteRequestKind.Write ? Write(r, begin) : Fsync(r, begin);
-            ready.Enqueue(SimTime.FromNanoseconds(begin + outcomes[i].Latency.TotalNanoseconds), tid);
+            outcomes[i] = r.Kind switch
+            {
+                WriteRequestKind.Write => Write(r, begin, dirty: true),
+                WriteRequestKind.CacheFill => Write(r, begin, dirty: false),
+                _ => Fsync(r, begin),
+            };
+            if (q.Count > 0)
+            {
+                ready.Enqueue(SimTime.FromNanoseconds(begin + outcomes[i].Latency.TotalNanoseconds + requests[q.Peek()].ThinkBefore.TotalNanoseconds), tid);
+            }
         }
 
         AdvanceTo(_now);
@@ -171,11 +179,11 @@ public sealed class WritePathSimulation
         return new WritePathResult(outcomes, Counters(), samples);
     }
 
-    private WriteOutcome Write(in WriteRequest r, long begin)
+    private WriteOutcome Write(in WriteRequest r, long begin, bool dirty)
     {
         BeginOp(begin);
         bool writebackActive = _writebackPages > 0;
-        int order = FolioOrderFor(r);
+        int order = dirty ? FolioOrderFor(r) : 0;
         long folioPages = 1L << order;
         long firstPage = r.Offset / _pageBytes;
         long lastPage = (r.Offset + Math.Max(r.Bytes, 1) - 1) / _pageBytes;
@@ -186,7 +194,11 @@ public sealed class WritePathSimulation
             if (_cache.TryGetValue(key, out int f))
             {
                 MarkAccessed(f);
-                MarkDirty(f);
+                if (dirty)
+                {
+                    MarkDirty(f);
+                }
+
                 continue;
             }
 
@@ -196,7 +208,11 @@ public sealed class WritePathSimulation
             _cache.Add(key, f);
             _inactive.PushHead(this, f);
             _list[f] = ListInactive;
-            MarkDirty(f);
+            if (dirty)
+            {
+                MarkDirty(f);
+            }
+
             newPages += n;
         }
 
@@ -701,7 +717,7 @@ public sealed class WritePathSimulation
         while (true)
         {
             long nextCompletion = _inflight.Count > 0 ? _writebackDone[_inflight.Peek()] : long.MaxValue;
-            bool canSubmit = _flushTargetPages > 0 && _dirtyQueueFolio.Count > 0 && _writebackPages < _costs.MaxInflightPages;
+            bool canSubmit = _flushTargetPages > 0 && _dirtyQueueFolio.Count > 0 && _writebackPages < MaxInflightPages;
             long submitAt = canSubmit ? _flusherReadyAt : long.MaxValue;
             if (nextCompletion <= submitAt && nextCompletion <= t)
             {
@@ -726,13 +742,16 @@ public sealed class WritePathSimulation
 
     private void RunBackgroundUntil(long t) => AdvanceTo(t);
 
+    // The flusher stops submitting when the device queue (depth x request size) is full.
+    private long MaxInflightPages => Math.Max(1, _costs.DeviceQueueDepth * (_costs.DeviceRequestBytes / _pageBytes));
+
     // Advance background work until completedPages reaches target or the deadline passes; sets _now.
     private void RunBackgroundUntilCompleted(long targetCompleted, long deadline)
     {
         while (_completedPages < targetCompleted)
         {
             long nextCompletion = _inflight.Count > 0 ? _writebackDone[_inflight.Peek()] : long.MaxValue;
-            bool canSubmit = _flushTargetPages > 0 && _dirtyQueueFolio.Count > 0 && _writebackPages < _costs.MaxInflightPages;
+            bool canSubmit = _flushTargetPages > 0 && _dirtyQueueFolio.Count > 0 && _writebackPages < MaxInflightPages;
             long submitAt = canSubmit ? Math.Max(_flusherReadyAt, _now) : long.MaxValue;
             long next = Math.Min(nextCompletion, submitAt);
             if (next == long.MaxValue || next > deadline)
@@ -772,10 +791,25 @@ public sealed class WritePathSimulation
             _dirtyPages -= n;
             _writebackPages += n;
             _flushTargetPages = Math.Max(0, _flushTargetPages - n);
-            long transfer = (long)(n * (double)_pageBytes * 1e9 / _costs.DeviceBytesPerSecond);
-            long done = Math.Max(at, _deviceFreeAt) + transfer + _costs.DevicePerFolio.TotalNanoseconds;
-            _deviceFreeAt = done;
-            _writebackDone[f] = done;
+            if (_requestPagesLeft <= 0)
+            {
+                // Open a new request on the queue slot that frees first; all its folios complete together.
+                int slot = 0;
+                for (int k = 1; k < _slotFreeAt.Length; k++)
+                {
+                    if (_slotFreeAt[k] < _slotFreeAt[slot])
+                    {
+                        slot = k;
+                    }
+                }
+
+                _requestDone = Math.Max(Math.Max(at, _slotFreeAt[slot]), _requestDone - _costs.DeviceServiceTime.TotalNanoseconds) + _costs.DeviceServiceTime.TotalNanoseconds;
+                _slotFreeAt[slot] = _requestDone;
+                _requestPagesLeft = Math.Max(1, _costs.DeviceRequestBytes / _pageBytes);
+            }
+
+            _requestPagesLeft -= n;
+            _writebackDone[f] = _requestDone;
             _inflight.Push(f);
             return;
         }

@@ -10,6 +10,9 @@ public enum WriteRequestKind
 
     /// <summary>fsync/fdatasync: write back the file's dirty pages and wait for them.</summary>
     Fsync,
+
+    /// <summary>Clean pages added to the page cache outside write calls (reads, exec), charged to the memcg.</summary>
+    CacheFill,
 }
 
 /// <summary>

@@ -22,7 +22,7 @@ public sealed record WriteReplay(string Source, WriteWorkload Workload, WriteCal
     {
         WriteWorkload workload = WorkloadExtractor.Extract(tracePath);
         WriteCalibration calibration = WriteCalibrator.Fit(workload);
-        WritePathCosts costs = CostsFrom(calibration);
+        WritePathCosts costs = CostsFrom(calibration, workload.Device);
         WriteWhatIf.ToRequests(workload, out bool[] measured);
         var observed = new List<long>();
         for (int i = 0; i < workload.Ops.Count; i++)
@@ -36,17 +36,19 @@ public sealed record WriteReplay(string Source, WriteWorkload Workload, WriteCal
         return new WriteReplay(tracePath, workload, calibration, costs, LatencyDistribution.FromNanoseconds(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(observed)));
     }
 
-    /// <summary>Simulation costs from a calibration; terms the trace could not identify keep the model's defaults.</summary>
-    public static WritePathCosts CostsFrom(WriteCalibration c)
+    /// <summary>Simulation costs from a calibration and the trace's device activity; what the trace could not identify keeps the model's defaults.</summary>
+    public static WritePathCosts CostsFrom(WriteCalibration c, DeviceActivity device)
     {
         ArgumentNullException.ThrowIfNull(c);
+        ArgumentNullException.ThrowIfNull(device);
         var d = new WritePathCosts();
+        WritePathCosts costs;
         double? added = c.BaseCost.Estimate(WriteCalibration.PerAddedPage);
         double? cached = c.BaseCost.Estimate(WriteCalibration.PerCachedPage);
         double? wbActive = c.BaseCost.Estimate(WriteCalibration.WritebackActive);
         double? perEpisode = c.ReclaimCost.Estimate(WriteCalibration.PerEpisode);
         double? perScanned = c.ReclaimCost.Estimate(WriteCalibration.PerScannedPage);
-        return d with
+        costs = d with
         {
             NewPageExtra = added is double a ? Ns(Math.Max(0, a - (cached ?? 0))) : d.NewPageExtra,
             WritebackActiveExtra = wbActive is double w ? Ns(Math.Max(0, w)) : d.WritebackActiveExtra,
@@ -54,6 +56,20 @@ public sealed record WriteReplay(string Source, WriteWorkload Workload, WriteCal
             ReclaimPerScannedPage = perScanned is double s ? Ns(Math.Max(0, s)) : d.ReclaimPerScannedPage,
             DeviceBytesPerSecond = c.DeviceBytesPerSecond > 0 ? c.DeviceBytesPerSecond : d.DeviceBytesPerSecond,
         };
+        if (device.WriteRequests > 0 && device.MeanServiceTime.TotalNanoseconds > 0 && c.DeviceBytesPerSecond > 0)
+        {
+            // Little's law on the captured device: requests in flight = throughput x service time / request size.
+            long requestBytes = device.WriteBytes / device.WriteRequests;
+            double depth = c.DeviceBytesPerSecond * (device.MeanServiceTime.TotalNanoseconds / 1e9) / requestBytes;
+            costs = costs with
+            {
+                DeviceRequestBytes = Math.Max(4096, requestBytes),
+                DeviceServiceTime = device.MeanServiceTime,
+                DeviceQueueDepth = (int)Math.Clamp(Math.Round(depth), 1, 256),
+            };
+        }
+
+        return costs;
     }
 
     private static SimDuration Ns(double v) => SimDuration.FromNanoseconds((long)Math.Round(v));

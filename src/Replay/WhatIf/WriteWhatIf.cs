@@ -46,8 +46,29 @@ public static class WriteWhatIf
     internal static WriteRequest[] ToRequests(WriteWorkload workload, out bool[] measured)
     {
         var ops = workload.Ops;
-        var requests = new WriteRequest[ops.Count];
-        measured = new bool[ops.Count];
+        var fills = workload.CacheFills;
+        var requests = new WriteRequest[ops.Count + fills.Count];
+        measured = new bool[requests.Length];
+        SimTime origin = ops.Count > 0 ? ops[0].Start : SimTime.Zero;
+        var lastFill = new Dictionary<int, (long TimeNs, long NextPage)>();
+        for (int j = 0; j < fills.Count; j++)
+        {
+            // Fills run on a pseudo-thread per workload thread, at their captured times (relative to the first op).
+            CacheFill fill = fills[j];
+            long t = Math.Max(fill.Time.TotalNanoseconds, origin.TotalNanoseconds);
+            (long prevT, long nextPage) = lastFill.TryGetValue(fill.Pid, out var prev) ? prev : (origin.TotalNanoseconds, 0L);
+            requests[ops.Count + j] = new WriteRequest(
+                WriteRequestKind.CacheFill,
+                FillThread(fill.Pid),
+                FillThread(fill.Pid),
+                nextPage * 4096,
+                fill.Pages * 4096,
+                SimDuration.FromNanoseconds(Math.Max(0, t - prevT)),
+                SimDuration.Zero,
+                0);
+            lastFill[fill.Pid] = (t, nextPage + fill.Pages);
+        }
+
         bool anyPositional = false;
         for (int i = 0; i < ops.Count; i++)
         {
@@ -73,6 +94,9 @@ public static class WriteWhatIf
 
         return requests;
     }
+
+    // A thread id no real thread has: fills of thread p run on pseudo-thread -(p + 1).
+    private static int FillThread(int pid) => -(pid + 1);
 
     private static WritePrediction Summarize(WriteProposal proposal, MemcgConfig config, WritePathCosts costs, WriteRequest[] requests, bool[] measured, WritePathResult result)
     {

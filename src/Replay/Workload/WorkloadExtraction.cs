@@ -23,6 +23,7 @@ internal sealed class WorkloadExtraction
     private readonly HashSet<long> _pageCacheKeys = [];
     private readonly BlockWriteTracker _block = new();
     private readonly List<FileOp> _ops = [];
+    private readonly List<CacheFill> _fills = [];
     private readonly List<long> _opOrder = [];
     private readonly WorkloadDiagnostics _diag = new();
     private Kind[] _kinds = [];
@@ -573,6 +574,12 @@ internal sealed class WorkloadExtraction
         if (!_threads.TryGetValue(e.Pid, out ThreadState? t) || !t.Open)
         {
             _diag.PagesAddedOutsideOps += pages;
+            if (t is not null)
+            {
+                // A workload thread filling the page cache outside its write calls (exec, reads): it shares the memcg.
+                AddCacheFill(e.Timestamp.TotalNanoseconds, e.Pid, pages);
+            }
+
             return;
         }
 
@@ -611,6 +618,19 @@ internal sealed class WorkloadExtraction
                 t.CandidateIno = ino;
             }
         }
+    }
+
+    // Fills are bucketed per thread and millisecond so a long read stays a handful of records.
+    private void AddCacheFill(long timeNs, int pid, long pages)
+    {
+        int last = _fills.Count - 1;
+        if (last >= 0 && _fills[last].Pid == pid && timeNs - _fills[last].Time.TotalNanoseconds < 1_000_000)
+        {
+            _fills[last] = _fills[last] with { Pages = _fills[last].Pages + pages };
+            return;
+        }
+
+        _fills.Add(new CacheFill(SimTime.FromNanoseconds(timeNs), pid, pages));
     }
 
     private void OnBlockIssue(in RawEvent e)
@@ -768,6 +788,7 @@ internal sealed class WorkloadExtraction
             r.LastTimestamp ?? SimTime.Zero)
         {
             Diagnostics = _diag,
+            CacheFills = _fills.AsReadOnly(),
         };
     }
 }

@@ -25,7 +25,19 @@ public sealed record WriteWorkload(
     /// left open at the end, and notes such as "no syscall events". Empty for a workload built by hand.
     /// </summary>
     public WorkloadDiagnostics Diagnostics { get; init; } = new();
+
+    /// <summary>
+    /// Pages the workload's own threads added to the page cache outside their write calls (exec, reads),
+    /// in time order: they are charged to the same memcg and compete with the written data.
+    /// </summary>
+    public IReadOnlyList<CacheFill> CacheFills { get; init; } = [];
 }
+
+/// <summary>Pages a workload thread added to the page cache outside its write calls, around one moment.</summary>
+/// <param name="Time">When (the first add of the bucket).</param>
+/// <param name="Pid">The thread.</param>
+/// <param name="Pages">Pages added (within one millisecond of <paramref name="Time"/>).</param>
+public sealed record CacheFill(SimTime Time, int Pid, long Pages);
 
 /// <summary>Block-layer activity: requests issued and completed, bytes moved and busy time.</summary>
 /// <param name="WriteRequests">Completed write requests.</param>
