@@ -217,8 +217,9 @@ public sealed class WritePathSimulation
         }
 
         long extraWb = _costs.WritebackActiveExtra.TotalNanoseconds;
+        long crossing = dirty ? _costs.SyscallCrossing.TotalNanoseconds : 0;
         long copyNs = Math.Max(0, r.BaseCost.TotalNanoseconds - (r.CapturedNewPages * _costs.NewPageExtra.TotalNanoseconds) - (r.CapturedWritebackActive ? extraWb : 0))
-            + (newPages * _costs.NewPageExtra.TotalNanoseconds) + (writebackActive ? extraWb : 0);
+            + (newPages * _costs.NewPageExtra.TotalNanoseconds) + (writebackActive ? extraWb : 0) + crossing;
         _now += copyNs;
         HandleOverHigh();
         return EndOp(begin, copyNs, newPages);
@@ -542,6 +543,7 @@ public sealed class WritePathSimulation
                     if ((fl & (FlagWriteback | FlagDirty)) == 0)
                     {
                         reclaimed += FreeFolio(f);
+                        _now += _costs.ReclaimPerFreedFolio.TotalNanoseconds;
                         continue;
                     }
                 }
@@ -573,6 +575,7 @@ public sealed class WritePathSimulation
 
             // Clean: referenced-but-unmapped file folios are reclaimed when clean (folio_check_references).
             reclaimed += FreeFolio(f);
+            _now += _costs.ReclaimPerFreedFolio.TotalNanoseconds;
         }
 
         _reclaimed += reclaimed;

@@ -75,18 +75,28 @@ public static class WriteWhatIf
             anyPositional |= ops[i].Kind == FileOpKind.Write && ops[i].Positional;
         }
 
+        // ftrace prints microseconds: an op's observed time is a difference of two truncated timestamps,
+        // so short ops come out as whole microseconds. A seeded uniform dither of +-0.5 us restores the
+        // percentiles of sub-10-us writes without moving their mean.
+        bool microsecondClock = IsMicrosecondResolution(ops);
+        var dither = new KernelSim.Simulation.DeterministicRandom(DitherSeed);
+        var seenThread = new HashSet<int>();
         for (int i = 0; i < ops.Count; i++)
         {
             FileOp op = ops[i];
             bool write = op.Kind == FileOpKind.Write;
+
+            // A thread's first request starts when it did in the capture, relative to the first one overall;
+            // later ones follow their predecessor after the captured think time (closed loop).
+            SimDuration think = seenThread.Add(op.Pid) ? op.Start - origin : op.ThinkBefore;
             requests[i] = new WriteRequest(
                 write ? WriteRequestKind.Write : WriteRequestKind.Fsync,
                 op.Pid,
                 op.FileKey,
                 op.Offset,
                 write ? Math.Max(op.Bytes, 0) : 0,
-                op.ThinkBefore,
-                op.BaseCost,
+                think,
+                Dither(NetOfTracing(op.BaseCost, write ? 2 + (op.PagesAdded > 0 ? 1 : 0) : 2), microsecondClock ? dither : null),
                 op.PagesAdded,
                 op.DeviceWritesInFlight > 0);
             measured[i] = write && (op.Positional || !anyPositional);
@@ -94,6 +104,30 @@ public static class WriteWhatIf
 
         return requests;
     }
+
+    /// <summary>Seed of the microsecond dither (fixed: replays are deterministic).</summary>
+    public const ulong DitherSeed = 0x4B53494D;
+
+    private static bool IsMicrosecondResolution(IReadOnlyList<FileOp> ops)
+    {
+        int n = Math.Min(ops.Count, 2000);
+        for (int i = 0; i < n; i++)
+        {
+            if (ops[i].Start.TotalNanoseconds % 1000 != 0 || ops[i].Observed.TotalNanoseconds % 1000 != 0)
+            {
+                return false;
+            }
+        }
+
+        return n > 0;
+    }
+
+    private static SimDuration Dither(SimDuration cost, KernelSim.Simulation.DeterministicRandom? rng) =>
+        rng is null ? cost : SimDuration.FromNanoseconds(Math.Max(0, cost.TotalNanoseconds + (long)((rng.NextDouble() - 0.5) * 1000)));
+
+    // Ground truth is untraced: take the events this op fired while traced off its own cost.
+    private static SimDuration NetOfTracing(SimDuration cost, int events) =>
+        SimDuration.FromNanoseconds(Math.Max(0, cost.TotalNanoseconds - (events * WriteReplay.TracingCostPerEvent.TotalNanoseconds)));
 
     // A thread id no real thread has: fills of thread p run on pseudo-thread -(p + 1).
     private static int FillThread(int pid) => -(pid + 1);
