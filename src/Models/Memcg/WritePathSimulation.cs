@@ -25,6 +25,7 @@ public sealed class WritePathSimulation
     private const byte FlagWriteback = 2;
     private const byte FlagReferenced = 4;
     private const byte FlagReclaim = 8;
+    private const byte FlagTruncated = 16;
     private const byte ListNone = 0;
     private const byte ListInactive = 1;
     private const byte ListActive = 2;
@@ -166,6 +167,7 @@ public sealed class WritePathSimulation
             {
                 WriteRequestKind.Write => Write(r, begin, dirty: true),
                 WriteRequestKind.CacheFill => Write(r, begin, dirty: false),
+                WriteRequestKind.Truncate => Truncate(r, begin),
                 _ => Fsync(r, begin),
             };
             if (q.Count > 0)
@@ -208,6 +210,7 @@ public sealed class WritePathSimulation
             _cache.Add(key, f);
             _inactive.PushHead(this, f);
             _list[f] = ListInactive;
+
             if (dirty)
             {
                 MarkDirty(f);
@@ -223,6 +226,57 @@ public sealed class WritePathSimulation
         _now += copyNs;
         HandleOverHigh();
         return EndOp(begin, copyNs, newPages);
+    }
+
+    // truncate_inode_pages: every folio of the file leaves the cache and is uncharged; one under writeback
+    // is released when its I/O completes.
+    private WriteOutcome Truncate(in WriteRequest r, long begin)
+    {
+        BeginOp(begin);
+        var victims = new List<int>();
+        foreach (KeyValuePair<long, int> kv in _cache)
+        {
+            if ((kv.Key >> 40) == r.FileKey)
+            {
+                victims.Add(kv.Value);
+            }
+        }
+
+        victims.Sort();
+        foreach (int f in victims)
+        {
+            _cache.Remove(_key[f]);
+            if (_list[f] == ListInactive)
+            {
+                _inactive.Remove(this, f);
+            }
+            else if (_list[f] == ListActive)
+            {
+                _active.Remove(this, f);
+            }
+
+            _list[f] = ListNone;
+            int n = _pages[f];
+            if ((_flags[f] & FlagDirty) != 0)
+            {
+                _dirtyPages -= n;
+            }
+
+            _usage -= n;
+            _unchargedPages += n;
+            if ((_flags[f] & FlagWriteback) != 0)
+            {
+                _flags[f] = FlagWriteback | FlagTruncated;
+            }
+            else
+            {
+                _flags[f] = 0;
+                _freeFolios.Push(f);
+            }
+        }
+
+        _fileOrder.Remove(r.FileKey);
+        return EndOp(begin, 0, 0);
     }
 
     private WriteOutcome Fsync(in WriteRequest r, long begin)
@@ -826,6 +880,13 @@ public sealed class WritePathSimulation
         _completedPages += n;
         _pagesWrittenBack += n;
         byte fl = _flags[f];
+        if ((fl & FlagTruncated) != 0)
+        {
+            _flags[f] = 0;
+            _freeFolios.Push(f);
+            return;
+        }
+
         _flags[f] = (byte)(fl & ~FlagWriteback & ~FlagReclaim);
         if ((fl & FlagReclaim) != 0 && _list[f] == ListInactive)
         {

@@ -13,6 +13,9 @@ public enum WriteRequestKind
 
     /// <summary>Clean pages added to the page cache outside write calls (reads, exec), charged to the memcg.</summary>
     CacheFill,
+
+    /// <summary>The file's page cache is dropped (truncate, unlink): its folios are freed and uncharged.</summary>
+    Truncate,
 }
 
 /// <summary>

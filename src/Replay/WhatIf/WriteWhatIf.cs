@@ -47,7 +47,8 @@ public static class WriteWhatIf
     {
         var ops = workload.Ops;
         var fills = workload.CacheFills;
-        var requests = new WriteRequest[ops.Count + fills.Count];
+        var truncations = workload.Truncations;
+        var requests = new WriteRequest[ops.Count + fills.Count + truncations.Count];
         measured = new bool[requests.Length];
         SimTime origin = ops.Count > 0 ? ops[0].Start : SimTime.Zero;
         var lastFill = new Dictionary<int, (long TimeNs, long NextPage)>();
@@ -67,6 +68,17 @@ public static class WriteWhatIf
                 SimDuration.Zero,
                 0);
             lastFill[fill.Pid] = (t, nextPage + fill.Pages);
+        }
+
+        long lastTruncation = origin.TotalNanoseconds;
+        for (int j = 0; j < truncations.Count; j++)
+        {
+            // Truncations run on their own pseudo-thread at their captured times.
+            FileTruncation tr = truncations[j];
+            long t = Math.Max(tr.Time.TotalNanoseconds, lastTruncation);
+            requests[ops.Count + fills.Count + j] = new WriteRequest(
+                WriteRequestKind.Truncate, TruncationThread, tr.FileKey, 0, 0, SimDuration.FromNanoseconds(t - lastTruncation), SimDuration.Zero, 0);
+            lastTruncation = t;
         }
 
         bool anyPositional = false;
@@ -128,6 +140,8 @@ public static class WriteWhatIf
     // Ground truth is untraced: take the events this op fired while traced off its own cost.
     private static SimDuration NetOfTracing(SimDuration cost, int events) =>
         SimDuration.FromNanoseconds(Math.Max(0, cost.TotalNanoseconds - (events * WriteReplay.TracingCostPerEvent.TotalNanoseconds)));
+
+    private const int TruncationThread = int.MinValue;
 
     // A thread id no real thread has: fills of thread p run on pseudo-thread -(p + 1).
     private static int FillThread(int pid) => -(pid + 1);

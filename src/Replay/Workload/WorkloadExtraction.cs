@@ -24,6 +24,8 @@ internal sealed class WorkloadExtraction
     private readonly BlockWriteTracker _block = new();
     private readonly List<FileOp> _ops = [];
     private readonly List<CacheFill> _fills = [];
+    private readonly List<FileTruncation> _truncations = [];
+    private readonly Dictionary<long, long> _lastTruncation = [];
     private readonly List<long> _opOrder = [];
     private readonly WorkloadDiagnostics _diag = new();
     private Kind[] _kinds = [];
@@ -73,6 +75,7 @@ internal sealed class WorkloadExtraction
         Throttled,
         BalanceDirtyPages,
         AddToPageCache,
+        DeleteFromPageCache,
         BlockIssue,
         BlockComplete,
         SchedSwitch,
@@ -155,6 +158,9 @@ internal sealed class WorkloadExtraction
                 case Kind.AddToPageCache:
                     OnAddToPageCache(e);
                     break;
+                case Kind.DeleteFromPageCache:
+                    OnDeleteFromPageCache(e);
+                    break;
                 case Kind.BlockIssue:
                     OnBlockIssue(e);
                     break;
@@ -206,6 +212,7 @@ internal sealed class WorkloadExtraction
         "mm_vmscan_throttled" => Kind.Throttled,
         "balance_dirty_pages" => Kind.BalanceDirtyPages,
         "mm_filemap_add_to_page_cache" => Kind.AddToPageCache,
+        "mm_filemap_delete_from_page_cache" => Kind.DeleteFromPageCache,
         "block_rq_issue" => Kind.BlockIssue,
         "block_rq_complete" => Kind.BlockComplete,
         "sched_switch" => Kind.SchedSwitch,
@@ -218,7 +225,7 @@ internal sealed class WorkloadExtraction
         >= Kind.MemcgReclaimBegin and <= Kind.ShrinkInactive => TracedEventGroups.Reclaim,
         Kind.Throttled => TracedEventGroups.ReclaimThrottle,
         Kind.BalanceDirtyPages => TracedEventGroups.DirtyThrottle,
-        Kind.AddToPageCache => TracedEventGroups.PageCache,
+        Kind.AddToPageCache or Kind.DeleteFromPageCache => TracedEventGroups.PageCache,
         Kind.BlockIssue or Kind.BlockComplete => TracedEventGroups.Block,
         Kind.SchedSwitch => TracedEventGroups.Scheduler,
         _ => TracedEventGroups.None,
@@ -545,6 +552,36 @@ internal sealed class WorkloadExtraction
         }
     }
 
+    // A workload thread removing a written file's pages outside reclaim is a truncate or unlink (fio --unlink):
+    // one truncation per file and burst, so the replay drops the file's cache when the application did.
+    private void OnDeleteFromPageCache(in RawEvent e)
+    {
+        if (!_threads.TryGetValue(e.Pid, out ThreadState? t) || t.ReclaimBeginNs >= 0)
+        {
+            return;
+        }
+
+        var p = new PayloadReader(e.Payload);
+        DeviceNumber dev;
+        ulong ino;
+        bool ok = ((p.TryGetWord("dev"u8, out ReadOnlySpan<byte> devText) && DeviceNumber.TryParse(devText, out dev)) || p.TryGetDevice("s_dev"u8, out dev))
+            & ((p.TryGetWord("ino"u8, out ReadOnlySpan<byte> inoText) && PayloadReader.TryParseHex(inoText, out ino)) || p.TryGetHex("i_ino"u8, out ino));
+        if (!ok || !_keyByInode.TryGetValue((dev.ToKernel(), ino), out long key))
+        {
+            return;
+        }
+
+        long now = e.Timestamp.TotalNanoseconds;
+        if (_lastTruncation.TryGetValue(key, out long last) && now - last < 100_000_000)
+        {
+            _lastTruncation[key] = now;
+            return;
+        }
+
+        _lastTruncation[key] = now;
+        _truncations.Add(new FileTruncation(e.Timestamp, e.Pid, key));
+    }
+
     private void OnAddToPageCache(in RawEvent e)
     {
         // Same printed shapes as MmFilemapAddToPageCache: "dev 254:0 ino d8002 pfn=0x… ofs=N order=K" (ftrace)
@@ -631,6 +668,17 @@ internal sealed class WorkloadExtraction
         }
 
         _fills.Add(new CacheFill(SimTime.FromNanoseconds(timeNs), pid, pages));
+    }
+
+    private List<FileTruncation> CanonicalTruncations()
+    {
+        var list = new List<FileTruncation>(_truncations.Count);
+        foreach (FileTruncation t in _truncations)
+        {
+            list.Add(_keyAlias.TryGetValue(t.FileKey, out long canonical) ? t with { FileKey = canonical } : t);
+        }
+
+        return list;
     }
 
     private void OnBlockIssue(in RawEvent e)
@@ -789,6 +837,7 @@ internal sealed class WorkloadExtraction
         {
             Diagnostics = _diag,
             CacheFills = _fills.AsReadOnly(),
+            Truncations = CanonicalTruncations(),
         };
     }
 }

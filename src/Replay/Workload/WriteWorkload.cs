@@ -31,7 +31,19 @@ public sealed record WriteWorkload(
     /// in time order: they are charged to the same memcg and compete with the written data.
     /// </summary>
     public IReadOnlyList<CacheFill> CacheFills { get; init; } = [];
+
+    /// <summary>
+    /// When a workload thread dropped a written file's pages outside reclaim (truncate, unlink), in time order:
+    /// the replay drops the file's page cache at that point.
+    /// </summary>
+    public IReadOnlyList<FileTruncation> Truncations { get; init; } = [];
 }
+
+/// <summary>A workload thread removed a written file's page cache (truncate or unlink).</summary>
+/// <param name="Time">First page removed.</param>
+/// <param name="Pid">The thread.</param>
+/// <param name="FileKey">The file (as in <see cref="FileOp.FileKey"/>).</param>
+public sealed record FileTruncation(SimTime Time, int Pid, long FileKey);
 
 /// <summary>Pages a workload thread added to the page cache outside its write calls, around one moment.</summary>
 /// <param name="Time">When (the first add of the bucket).</param>
