@@ -132,11 +132,11 @@ public sealed class CaptureManifest : IDisposable
         }
     }
 
-    /// <summary>A top-level (or dotted, "a.b") string property, or null.</summary>
+    /// <summary>A top-level (or dotted, "a.b") string property, or null. Keys may contain dots ("sysctl.vm.dirty_ratio").</summary>
     public string? GetString(string name) =>
         Find(name) is { ValueKind: JsonValueKind.String } e ? e.GetString() : null;
 
-    /// <summary>A top-level (or dotted, "a.b") integer property (number or numeric string), or null.</summary>
+    /// <summary>A top-level (or dotted, "a.b") integer property (number or numeric string), or null. Keys may contain dots ("sysctl.vm.dirty_bytes").</summary>
     public long? GetInt64(string name) => Find(name) switch
     {
         { ValueKind: JsonValueKind.Number } e when e.TryGetInt64(out long v) => v,
@@ -147,19 +147,31 @@ public sealed class CaptureManifest : IDisposable
     /// <inheritdoc />
     public void Dispose() => Document.Dispose();
 
-    private JsonElement? Find(string dotted)
-    {
-        JsonElement e = Document.RootElement;
-        foreach (string part in dotted.Split('.'))
-        {
-            if (e.ValueKind != JsonValueKind.Object || !e.TryGetProperty(part, out JsonElement next))
-            {
-                return null;
-            }
+    private JsonElement? Find(string dotted) => Find(Document.RootElement, dotted.Split('.'), 0);
 
-            e = next;
+    // Property names may contain dots themselves (the "sysctl" object is keyed "vm.dirty_bytes"): at each level
+    // try the shortest run of parts that names a property first, then longer ones.
+    private static JsonElement? Find(JsonElement e, string[] parts, int from)
+    {
+        if (from == parts.Length)
+        {
+            return e;
         }
 
-        return e;
+        if (e.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        for (int to = from + 1; to <= parts.Length; to++)
+        {
+            string key = string.Join('.', parts, from, to - from);
+            if (e.TryGetProperty(key, out JsonElement next) && Find(next, parts, to) is JsonElement found)
+            {
+                return found;
+            }
+        }
+
+        return null;
     }
 }

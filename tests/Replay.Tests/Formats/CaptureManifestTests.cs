@@ -44,6 +44,28 @@ public class CaptureManifestTests
     }
 
     [Fact]
+    public void GetInt64_KeysWithDots_ResolveUnderTheirObject()
+    {
+        string dir = Directory.CreateTempSubdirectory("ksim-manifest").FullName;
+        try
+        {
+            string trace = Path.Combine(dir, "x.trace.gz");
+            File.WriteAllText(Path.Combine(dir, "x.manifest.json"), """
+                {"sysctl":{"vm.dirty_bytes":33554432,"vm.dirty_ratio":"0"},"host":{"cpus":2}}
+                """);
+            using CaptureManifest m = CaptureManifest.TryLoadFor(trace)!;
+            Assert.Equal(33554432L, m.GetInt64("sysctl.vm.dirty_bytes"));
+            Assert.Equal(0L, m.GetInt64("sysctl.vm.dirty_ratio"));
+            Assert.Equal(2L, m.GetInt64("host.cpus"));
+            Assert.Null(m.GetInt64("sysctl.vm.dirty_background_bytes"));
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact]
     public void Load_InvalidJson_TraceFormatExceptionWithLine()
     {
         string path = Path.GetTempFileName();
