@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using KernelSim.Models;
 using KernelSim.Models.Memcg;
 using KernelSim.Replay.Formats;
 using KernelSim.Replay.WhatIf;

@@ -1,3 +1,4 @@
+using KernelSim.Models;
 using KernelSim.Models.Memcg;
 
 namespace KernelSim.Replay.WhatIf;

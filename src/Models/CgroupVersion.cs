@@ -1,6 +1,6 @@
-namespace KernelSim.Models.Memcg;
+namespace KernelSim.Models;
 
-/// <summary>The cgroup hierarchy a memcg lives in; reclaim treats dirty and writeback folios differently in each.</summary>
+/// <summary>The cgroup hierarchy a memcg lives in: memcg reclaim and dirty throttling differ between the two (one type for every model).</summary>
 public enum CgroupVersion
 {
     /// <summary>Legacy (v1): memcg reclaim waits on writeback directly (shrink_folio_list) and throttles after waking the flushers.</summary>
