@@ -17,6 +17,7 @@ internal static class CheckCommand
     private static readonly Applicable[] Checks =
     [
         new("memcg", ["vmscan:mm_vmscan_memcg_reclaim_begin", "filemap:mm_filemap_add_to_page_cache"], MemcgCheck.Run),
+        new("writeback", ["writeback:balance_dirty_pages"], WritebackCheck.Run),
     ];
 
     public static Command Create()

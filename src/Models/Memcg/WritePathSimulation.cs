@@ -1,3 +1,4 @@
+using KernelSim.Models.Writeback;
 using KernelSim.Simulation;
 using KernelSim.Time;
 
@@ -98,8 +99,17 @@ public sealed class WritePathSimulation
     private long _opHighNs;
     private int _opReclaimCalls;
 
+    private readonly DirtyThrottle? _throttle;
+    private long _totalDirtied;
+    private long _totalWritten;
+    private long _opPauseNs;
+
     /// <summary>Creates a simulation of one memcg under <paramref name="config"/> with calibrated <paramref name="costs"/>.</summary>
-    public WritePathSimulation(MemcgConfig config, WritePathCosts costs)
+    /// <param name="config">The memcg.</param>
+    /// <param name="costs">Calibrated costs.</param>
+    /// <param name="writeback">Dirty-throttling configuration (vm.dirty_* sysctls); null leaves balance_dirty_pages out.</param>
+    /// <param name="dirtyablePages">global_dirtyable_memory of the machine, in pages (used with <paramref name="writeback"/>).</param>
+    public WritePathSimulation(MemcgConfig config, WritePathCosts costs, WritebackConfig? writeback = null, long dirtyablePages = 0)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(costs);
@@ -110,6 +120,10 @@ public sealed class WritePathSimulation
         _high = config.HighPages;
         _pageBytes = config.Kernel.PageSize.Value;
         _slotFreeAt = new long[Math.Max(1, costs.DeviceQueueDepth)];
+        if (writeback is not null)
+        {
+            _throttle = new DirtyThrottle(writeback, Math.Max(1, dirtyablePages), SimTime.Zero);
+        }
     }
 
     /// <summary>
@@ -198,6 +212,7 @@ public sealed class WritePathSimulation
                 MarkAccessed(f);
                 if (dirty)
                 {
+                    BalanceDirtyPages(r.ThreadId, (int)folioPages);
                     MarkDirty(f);
                 }
 
@@ -205,6 +220,11 @@ public sealed class WritePathSimulation
             }
 
             int n = (int)folioPages;
+            if (dirty)
+            {
+                BalanceDirtyPages(r.ThreadId, n);
+            }
+
             Charge(n);
             f = NewFolio(key, n);
             _cache.Add(key, f);
@@ -221,8 +241,9 @@ public sealed class WritePathSimulation
 
         long extraWb = _costs.WritebackActiveExtra.TotalNanoseconds;
         long crossing = dirty ? _costs.SyscallCrossing.TotalNanoseconds : 0;
-        long copyNs = Math.Max(0, r.BaseCost.TotalNanoseconds - (r.CapturedNewPages * _costs.NewPageExtra.TotalNanoseconds) - (r.CapturedWritebackActive ? extraWb : 0))
-            + (newPages * _costs.NewPageExtra.TotalNanoseconds) + (writebackActive ? extraWb : 0) + crossing;
+        long pageAdjust = r.CapturedNewPages < 0 ? 0 : (newPages - r.CapturedNewPages) * _costs.NewPageExtra.TotalNanoseconds;
+        long copyNs = Math.Max(0, r.BaseCost.TotalNanoseconds + pageAdjust - (r.CapturedWritebackActive ? extraWb : 0))
+            + (writebackActive ? extraWb : 0) + crossing;
         _now += copyNs;
         HandleOverHigh();
         return EndOp(begin, copyNs, newPages);
@@ -276,6 +297,7 @@ public sealed class WritePathSimulation
         }
 
         _fileOrder.Remove(r.FileKey);
+        _throttle?.SyncGlobalCounts(_dirtyPages, _writebackPages, _totalDirtied, _totalWritten);
         return EndOp(begin, 0, 0);
     }
 
@@ -305,6 +327,7 @@ public sealed class WritePathSimulation
         _opWaitNs = 0;
         _opThrottleNs = 0;
         _opHighNs = 0;
+        _opPauseNs = 0;
         _opReclaimCalls = 0;
     }
 
@@ -315,10 +338,44 @@ public sealed class WritePathSimulation
         SimDuration.FromNanoseconds(_opReclaimNs),
         SimDuration.FromNanoseconds(_opWaitNs),
         SimDuration.FromNanoseconds(_opThrottleNs),
-        SimDuration.Zero,
+        SimDuration.FromNanoseconds(_opPauseNs),
         SimDuration.FromNanoseconds(_opHighNs),
         newPages,
         _opReclaimCalls);
+
+    // balance_dirty_pages_ratelimited before each chunk (mm/filemap.c generic_perform_write, 6.18 order).
+    private void BalanceDirtyPages(int threadId, int pages)
+    {
+        if (_throttle is null)
+        {
+            return;
+        }
+
+        AdvanceTo(_now);
+        SimTime now = SimTime.FromNanoseconds(_now);
+        _throttle.AdvanceTo(now);
+        ThrottleDecision d = _throttle.OnPagesDirtied(now, threadId, 0, pages);
+        if (d.StartBackgroundWriteback)
+        {
+            WakeFlusher(_dirtyPages + pages);
+        }
+
+        while (d.Sleeps)
+        {
+            long start = _now;
+            long wake = d.WakeAt.TotalNanoseconds;
+            RunBackgroundUntil(wake);
+            _now = Math.Max(_now, wake);
+            AdvanceTo(_now);
+            _opPauseNs += _now - start;
+            if (!d.LoopAgain)
+            {
+                break;
+            }
+
+            d = _throttle.BalanceDirtyPages(SimTime.FromNanoseconds(_now), threadId);
+        }
+    }
 
     // Large folios: ext4 on 6.18 sizes a new folio from the write length (filemap fgf_set_order), aligned.
     private int FolioOrderFor(in WriteRequest r)
@@ -366,6 +423,7 @@ public sealed class WritePathSimulation
 
         _flags[f] |= FlagDirty;
         _dirtyPages += _pages[f];
+        _totalDirtied += _pages[f];
         _dirtyGen[f]++;
         _dirtyQueueFolio.Push(f);
         _dirtyQueueGen.Push(_dirtyGen[f]);
@@ -863,9 +921,15 @@ public sealed class WritePathSimulation
                 _requestDone = Math.Max(Math.Max(at, _slotFreeAt[slot]), _requestDone - _costs.DeviceServiceTime.TotalNanoseconds) + _costs.DeviceServiceTime.TotalNanoseconds;
                 _slotFreeAt[slot] = _requestDone;
                 _requestPagesLeft = Math.Max(1, _costs.DeviceRequestBytes / _pageBytes);
+                if (_throttle is not null)
+                {
+                    _throttle.OnWritepages(SimTime.FromNanoseconds(at));
+                    _throttle.SetWritebackRunning(true);
+                }
             }
 
             _requestPagesLeft -= n;
+            _throttle?.OnWritebackStart(n);
             _writebackDone[f] = _requestDone;
             _inflight.Push(f);
             return;
@@ -879,6 +943,16 @@ public sealed class WritePathSimulation
         _writebackPages -= n;
         _completedPages += n;
         _pagesWrittenBack += n;
+        _totalWritten += n;
+        if (_throttle is not null)
+        {
+            _throttle.OnWritebackEnd(n);
+            if (_inflight.Count == 0)
+            {
+                _throttle.OnInodeWritebackEnd(SimTime.FromNanoseconds(_writebackDone[f]));
+                _throttle.SetWritebackRunning(false);
+            }
+        }
         byte fl = _flags[f];
         if ((fl & FlagTruncated) != 0)
         {

@@ -29,7 +29,7 @@ public enum WriteRequestKind
 /// <param name="Bytes">Bytes written (0 for fsync).</param>
 /// <param name="ThinkBefore">Time the thread spent outside the kernel before this request.</param>
 /// <param name="BaseCost">Time the request took in the capture outside reclaim, throttling and dirty pauses (its own CPU work).</param>
-/// <param name="CapturedNewPages">Pages this request added to the page cache in the capture (to adjust <see cref="BaseCost"/> when the proposal changes that).</param>
+/// <param name="CapturedNewPages">Pages this request added to the page cache in the capture (to adjust <see cref="BaseCost"/> when the proposal changes that); -1 when the capture did not record it (no adjustment is made then).</param>
 /// <param name="CapturedWritebackActive">True when block writes were in flight as the request started in the capture (writes cost more then).</param>
 public readonly record struct WriteRequest(
     WriteRequestKind Kind,

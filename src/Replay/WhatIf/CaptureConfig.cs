@@ -34,6 +34,42 @@ public sealed record CaptureConfig
     /// <summary>vm.dirty_background_ratio.</summary>
     public int DirtyBackgroundRatio { get; init; } = 10;
 
+    /// <summary>Online CPUs of the captured host.</summary>
+    public int Cpus { get; init; } = 2;
+
+    /// <summary>vm.dirty_expire_centisecs.</summary>
+    public int DirtyExpireCentisecs { get; init; } = 3000;
+
+    /// <summary>vm.dirty_writeback_centisecs.</summary>
+    public int DirtyWritebackCentisecs { get; init; } = 500;
+
+    /// <summary>
+    /// The writeback (dirty throttling) configuration with <paramref name="p"/>'s sysctls applied. A bytes
+    /// setting wins over the ratio, as writing vm.dirty_bytes zeroes vm.dirty_ratio in the kernel.
+    /// </summary>
+    public KernelSim.Models.Writeback.WritebackConfig ToWritebackConfig(WriteProposal p)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        return new KernelSim.Models.Writeback.WritebackConfig
+        {
+            Profile = Kernel,
+            CgroupVersion = p.Version ?? Version,
+            DirtyBytes = p.DirtyBytes ?? (p.DirtyRatio is null ? DirtyBytes : 0),
+            DirtyRatio = p.DirtyRatio ?? DirtyRatio,
+            DirtyBackgroundBytes = p.DirtyBackgroundBytes ?? (p.DirtyBackgroundRatio is null ? DirtyBackgroundBytes : 0),
+            DirtyBackgroundRatio = p.DirtyBackgroundRatio ?? DirtyBackgroundRatio,
+            DirtyExpireCentisecs = DirtyExpireCentisecs,
+            DirtyWritebackCentisecs = DirtyWritebackCentisecs,
+            OnlineCpus = Cpus,
+        };
+    }
+
+    /// <summary>
+    /// global_dirtyable_memory in pages: free plus file pages of an otherwise idle machine, taken as 95% of
+    /// MemTotal (the captured machine's free memory at the time is not in the manifest); 4 GiB if unknown.
+    /// </summary>
+    public long DirtyablePages => (MemTotalBytes ?? (4L << 30)) / Kernel.PageSize.Value * 95 / 100;
+
     /// <summary>Where the values came from ("manifest x.manifest.json", "defaults").</summary>
     public string Source { get; init; } = "defaults";
 
@@ -59,6 +95,9 @@ public sealed record CaptureConfig
             DirtyBackgroundBytes = SysctlValue(m, "vm.dirty_background_bytes") ?? 0,
             DirtyRatio = (int)(SysctlValue(m, "vm.dirty_ratio") ?? 20),
             DirtyBackgroundRatio = (int)(SysctlValue(m, "vm.dirty_background_ratio") ?? 10),
+            DirtyExpireCentisecs = (int)(SysctlValue(m, "vm.dirty_expire_centisecs") ?? 3000),
+            DirtyWritebackCentisecs = (int)(SysctlValue(m, "vm.dirty_writeback_centisecs") ?? 500),
+            Cpus = (int)(m.GetInt64("host.cpus") ?? 2),
             Source = "manifest " + Path.GetFileName(m.Path),
         };
     }

@@ -25,7 +25,8 @@ public static class WriteWhatIf
         MemcgConfig config = capture.ToMemcgConfig(proposal);
         WriteRequest[] requests = ToRequests(workload, out bool[] measured);
         SimTime start = workload.Ops.Count > 0 ? workload.Ops[0].Start : SimTime.Zero;
-        WritePathResult result = new WritePathSimulation(config, costs).Run(requests, start, SimDuration.FromMilliseconds(10));
+        WritePathResult result = new WritePathSimulation(config, costs, capture.ToWritebackConfig(proposal), capture.DirtyablePages)
+            .Run(requests, start, SimDuration.FromMilliseconds(10));
         return Summarize(proposal, config, costs, requests, measured, result);
     }
 
@@ -91,6 +92,7 @@ public static class WriteWhatIf
         // so short ops come out as whole microseconds. A seeded uniform dither of +-0.5 us restores the
         // percentiles of sub-10-us writes without moving their mean.
         bool microsecondClock = IsMicrosecondResolution(ops);
+        bool pageCacheTraced = (workload.Diagnostics.EventGroupsSeen & TracedEventGroups.PageCache) != 0;
         var dither = new KernelSim.Simulation.DeterministicRandom(DitherSeed);
         var seenThread = new HashSet<int>();
         for (int i = 0; i < ops.Count; i++)
@@ -108,8 +110,8 @@ public static class WriteWhatIf
                 op.Offset,
                 write ? Math.Max(op.Bytes, 0) : 0,
                 think,
-                Dither(NetOfTracing(op.BaseCost, write ? 2 + (op.PagesAdded > 0 ? 1 : 0) : 2), microsecondClock ? dither : null),
-                op.PagesAdded,
+                Dither(NetOfTracing(op.BaseCost, write && pageCacheTraced ? 2 + (op.PagesAdded > 0 ? 1 : 0) : 2), microsecondClock ? dither : null),
+                pageCacheTraced ? op.PagesAdded : -1,
                 op.DeviceWritesInFlight > 0);
             measured[i] = write && (op.Positional || !anyPositional);
         }
