@@ -47,6 +47,12 @@ public sealed record WritePathCosts
     /// <summary>Write requests the device serves at once (so throughput = depth x request size / service time).</summary>
     public int DeviceQueueDepth { get; init; } = 4;
 
+    /// <summary>
+    /// Write requests that may be queued in the block layer (submitted, folios under writeback, not yet served):
+    /// the block queue's nr_requests. The flusher marks folios for writeback until this many requests wait.
+    /// </summary>
+    public int BlockQueueRequests { get; init; } = 256;
+
     /// <summary>Time from a flusher wake-up to its first submitted folio.</summary>
     public SimDuration FlusherWakeDelay { get; init; } = SimDuration.FromMicroseconds(20);
 

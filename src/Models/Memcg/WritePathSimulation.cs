@@ -857,8 +857,8 @@ public sealed class WritePathSimulation
 
     private void RunBackgroundUntil(long t) => AdvanceTo(t);
 
-    // The flusher stops submitting when the device queue (depth x request size) is full.
-    private long MaxInflightPages => Math.Max(1, _costs.DeviceQueueDepth * (_costs.DeviceRequestBytes / _pageBytes));
+    // The flusher stops submitting when the block queue (nr_requests x request size) is full.
+    private long MaxInflightPages => Math.Max(1, (long)Math.Max(_costs.BlockQueueRequests, _costs.DeviceQueueDepth) * (_costs.DeviceRequestBytes / _pageBytes));
 
     // Advance background work until completedPages reaches target or the deadline passes; sets _now.
     private void RunBackgroundUntilCompleted(long targetCompleted, long deadline)
