@@ -89,11 +89,11 @@ public static class WriteWhatIf
         }
 
         // ftrace prints microseconds: an op's observed time is a difference of two truncated timestamps,
-        // so short ops come out as whole microseconds. A seeded uniform dither of +-0.5 us restores the
-        // percentiles of sub-10-us writes without moving their mean.
+        // so short ops come out as whole microseconds (see Dequantize).
         bool microsecondClock = IsMicrosecondResolution(ops);
         bool pageCacheTraced = (workload.Diagnostics.EventGroupsSeen & TracedEventGroups.PageCache) != 0;
         var dither = new KernelSim.Simulation.DeterministicRandom(DitherSeed);
+        Dictionary<long, long> modeMeans = microsecondClock ? ModeMeans(ops) : [];
         var seenThread = new HashSet<int>();
         for (int i = 0; i < ops.Count; i++)
         {
@@ -110,7 +110,7 @@ public static class WriteWhatIf
                 op.Offset,
                 write ? Math.Max(op.Bytes, 0) : 0,
                 think,
-                Dither(NetOfTracing(op.BaseCost, write && pageCacheTraced ? 2 + (op.PagesAdded > 0 ? 1 : 0) : 2), microsecondClock ? dither : null),
+                NetOfTracing(Dequantize(op, microsecondClock, modeMeans, dither), write && pageCacheTraced ? 2 + (op.PagesAdded > 0 ? 1 : 0) : 2),
                 pageCacheTraced ? op.PagesAdded : -1,
                 op.DeviceWritesInFlight > 0);
             measured[i] = write && (op.Positional || !anyPositional);
@@ -136,8 +136,69 @@ public static class WriteWhatIf
         return n > 0;
     }
 
-    private static SimDuration Dither(SimDuration cost, KernelSim.Simulation.DeterministicRandom? rng) =>
-        rng is null ? cost : SimDuration.FromNanoseconds(Math.Max(0, cost.TotalNanoseconds + (long)((rng.NextDouble() - 0.5) * 1000)));
+    // De-quantise a microsecond-clock base cost: an op within the quantisation noise (1 us) of the mean of its
+    // size class takes that mean (the truncation noise averages out there, the real spread is below 1 us); the
+    // others (the real tail) keep their value with a +-0.5 us dither.
+    private static SimDuration Dequantize(in FileOp op, bool microsecondClock, Dictionary<long, long> modeMeans, KernelSim.Simulation.DeterministicRandom rng)
+    {
+        SimDuration cost = op.BaseCost;
+        if (!microsecondClock)
+        {
+            return cost;
+        }
+
+        double u = rng.NextDouble();
+        if (op.Kind == FileOpKind.Write && modeMeans.TryGetValue(op.Bytes, out long mean) && Math.Abs(cost.TotalNanoseconds - mean) <= 1000)
+        {
+            return SimDuration.FromNanoseconds(mean);
+        }
+
+        return SimDuration.FromNanoseconds(Math.Max(0, cost.TotalNanoseconds + (long)((u - 0.5) * 1000)));
+    }
+
+    // Mean base cost of each write size, over the writes within 1 us of that size's median (the mode).
+    private static Dictionary<long, long> ModeMeans(IReadOnlyList<FileOp> ops)
+    {
+        var bySize = new Dictionary<long, List<long>>();
+        foreach (FileOp op in ops)
+        {
+            if (op.Kind == FileOpKind.Write && op.ReclaimEpisodes == 0)
+            {
+                if (!bySize.TryGetValue(op.Bytes, out List<long>? list))
+                {
+                    list = [];
+                    bySize.Add(op.Bytes, list);
+                }
+
+                list.Add(op.BaseCost.TotalNanoseconds);
+            }
+        }
+
+        var means = new Dictionary<long, long>();
+        foreach ((long size, List<long> list) in bySize)
+        {
+            if (list.Count < 100)
+            {
+                continue;
+            }
+
+            list.Sort();
+            long median = list[list.Count / 2];
+            long sum = 0, n = 0;
+            foreach (long v in list)
+            {
+                if (Math.Abs(v - median) <= 1000)
+                {
+                    sum += v;
+                    n++;
+                }
+            }
+
+            means[size] = sum / n;
+        }
+
+        return means;
+    }
 
     // Ground truth is untraced: take the events this op fired while traced off its own cost.
     private static SimDuration NetOfTracing(SimDuration cost, int events) =>
