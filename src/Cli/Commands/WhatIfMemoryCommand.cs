@@ -164,11 +164,12 @@ internal static class WhatIfMemoryCommand
     private static void WriteTable(string name, CaptureConfig capture, WritePrediction p, WritePrediction baseline, WriteReplay replay)
     {
         AnsiConsole.MarkupLine($"[bold]{Markup.Escape(name)}[/]: {replay.Workload.Ops.Count:N0} file operations, captured under {Markup.Escape(new MemcgConfig { LimitBytes = capture.LimitBytes, Version = capture.Version }.ToString())} ({Markup.Escape(capture.Source)})");
-        var t = new Table().AddColumn("write latency").AddColumn("count").AddColumn("p50").AddColumn("p90").AddColumn("p99").AddColumn("p99.9").AddColumn("max").AddColumn("mean");
-        AddRow(t, "observed in the trace", replay.Observed);
-        AddRow(t, $"model, as captured ({baseline.Config})", baseline.Latency);
-        AddRow(t, $"[bold]model, proposed ({p.Config})[/]", p.Latency);
+        var t = new Table().AddColumn("write()").AddColumn("n").AddColumn("p50").AddColumn("p90").AddColumn("p99").AddColumn("p99.9").AddColumn("max").AddColumn("mean");
+        AddRow(t, "traced", replay.Observed);
+        AddRow(t, "model " + Limit(baseline.Config), baseline.Latency);
+        AddRow(t, "[bold]model " + Limit(p.Config) + "[/]", p.Latency);
         AnsiConsole.Write(t);
+        AnsiConsole.MarkupLine("[grey]latencies in µs; 'traced' is what the trace recorded (with tracing overhead), the model rows predict the untraced application[/]");
         var b = new Table().AddColumn("where the time goes (proposed)").AddColumn(new TableColumn("total").RightAligned()).AddColumn(new TableColumn("share").RightAligned());
         TimeBreakdown bd = p.Breakdown;
         double total = Math.Max(1, bd.Total.TotalNanoseconds);
@@ -183,6 +184,11 @@ internal static class WhatIfMemoryCommand
             $"reclaim episodes {c.ReclaimEpisodes:N0} (as captured: {baseline.Counters.ReclaimEpisodes:N0}; trace: {replay.Workload.Reclaim.MemcgEpisodes:N0}), failcnt {c.Failcnt:N0}, throttles {c.WritebackThrottles:N0}, OOM {c.OomEvents}, peak usage {Bytes.FromBytes(c.MaxUsagePages * 4096)}, throughput {p.ThroughputBytesPerSecond / 1048576:F0} MiB/s"));
     }
 
+    // Microseconds with one decimal: the unit of write latency.
+    private static string Us(KernelSim.Time.SimDuration d) => (d.TotalNanoseconds / 1000.0).ToString("0.0", CultureInfo.InvariantCulture);
+
+    private static string Limit(MemcgConfig c) => c.LimitBytes is long l ? Bytes.FromBytes(l).ToString() : "max";
+
     private static void AddRow(Table t, string label, LatencyDistribution d)
     {
         if (d.Count == 0)
@@ -191,6 +197,6 @@ internal static class WhatIfMemoryCommand
             return;
         }
 
-        t.AddRow(label, d.Count.ToString("N0", CultureInfo.InvariantCulture), d.P50.ToString(), d.P90.ToString(), d.P99.ToString(), d.P999.ToString(), d.Max.ToString(), d.Mean.ToString());
+        t.AddRow(label, d.Count.ToString(CultureInfo.InvariantCulture), Us(d.P50), Us(d.P90), Us(d.P99), Us(d.P999), Us(d.Max), Us(d.Mean));
     }
 }
