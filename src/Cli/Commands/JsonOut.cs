@@ -50,6 +50,25 @@ internal static class JsonOut
         }
 
         w.WriteNumber("max_working_set_bytes", maxWs * p.Config.Kernel.PageSize.Value);
+
+        // usage_in_bytes and the working set (usage - inactive_file) over time, at most 200 points.
+        w.WriteStartArray("usage_over_time");
+        int n = p.WorkingSet.Count;
+        int step = Math.Max(1, (n + 199) / 200);
+        long t0 = n > 0 ? p.WorkingSet[0].Time.TotalNanoseconds : 0;
+        int page = p.Config.Kernel.PageSize.Value;
+        for (int i = 0; i < n; i += step)
+        {
+            MemcgSample s = p.WorkingSet[i];
+            w.WriteStartObject();
+            w.WriteNumber("t_ns", s.Time.TotalNanoseconds - t0);
+            w.WriteNumber("usage_bytes", s.UsagePages * page);
+            w.WriteNumber("working_set_bytes", s.WorkingSetPages * page);
+            w.WriteNumber("dirty_bytes", s.DirtyPages * page);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
     }
 
     public static void Proposal(Utf8JsonWriter w, string name, WritePrediction p)
