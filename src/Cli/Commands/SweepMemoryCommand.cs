@@ -54,15 +54,10 @@ internal static class SweepMemoryCommand
             return ExitCodes.Usage;
         }
 
-        WriteReplay replay;
-        try
+        (WriteReplay? loaded, int rc) = await ReplayLoader.LoadAsync(file, ct).ConfigureAwait(false);
+        if (loaded is not WriteReplay replay)
         {
-            replay = await Task.Run(() => WriteReplay.Load(file.FullName), ct).ConfigureAwait(false);
-        }
-        catch (TraceFormatException ex)
-        {
-            await Console.Error.WriteLineAsync("ksim: " + ex.Message).ConfigureAwait(false);
-            return ExitCodes.BadInput;
+            return rc;
         }
 
         CaptureConfig capture = CaptureConfig.ForTrace(file.FullName);

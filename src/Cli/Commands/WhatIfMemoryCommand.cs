@@ -65,21 +65,10 @@ internal static class WhatIfMemoryCommand
             return ExitCodes.Usage;
         }
 
-        WriteReplay replay;
-        try
+        (WriteReplay? loaded, int rc) = await ReplayLoader.LoadAsync(file, ct).ConfigureAwait(false);
+        if (loaded is not WriteReplay replay)
         {
-            replay = await Task.Run(() => WriteReplay.Load(file.FullName), ct).ConfigureAwait(false);
-        }
-        catch (TraceFormatException ex)
-        {
-            await Console.Error.WriteLineAsync("ksim: " + ex.Message).ConfigureAwait(false);
-            return ExitCodes.BadInput;
-        }
-
-        if (replay.Workload.Ops.Count == 0)
-        {
-            await Console.Error.WriteLineAsync($"ksim: {file.Name}: no write syscalls in this trace (capture with traces/capture/ksim-capture -p memcg)").ConfigureAwait(false);
-            return ExitCodes.BadInput;
+            return rc;
         }
 
         WritePrediction baseline = WriteWhatIf.Predict(replay.Workload, replay.Costs, capture, new WriteProposal());
