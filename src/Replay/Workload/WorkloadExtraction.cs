@@ -25,6 +25,7 @@ internal sealed class WorkloadExtraction
     private readonly List<FileOp> _ops = [];
     private readonly List<CacheFill> _fills = [];
     private readonly List<FileTruncation> _truncations = [];
+    private readonly Dictionary<int, string> _commByPid = [];
     private readonly Dictionary<long, long> _lastTruncation = [];
     private readonly List<long> _opOrder = [];
     private readonly WorkloadDiagnostics _diag = new();
@@ -257,6 +258,7 @@ internal sealed class WorkloadExtraction
     private void OnEnter(in RawEvent e, FileOpKind kind, bool positional)
     {
         _syscallEvents++;
+        NoteComm(e);
         var p = new PayloadReader(e.Payload);
         if (!p.TryGetInt64("fd"u8, out long fdValue))
         {
@@ -611,11 +613,11 @@ internal sealed class WorkloadExtraction
         if (!_threads.TryGetValue(e.Pid, out ThreadState? t) || !t.Open)
         {
             _diag.PagesAddedOutsideOps += pages;
-            if (t is not null)
-            {
-                // A workload thread filling the page cache outside its write calls (exec, reads): it shares the memcg.
-                AddCacheFill(e.Timestamp.TotalNanoseconds, e.Pid, pages);
-            }
+            // A thread filling the page cache outside write calls (exec, reads). Kept per thread; at the end only
+            // the workload's threads (those that made file calls, and their siblings with the same comm, such as
+            // fio's main process) count: they share the memcg.
+            NoteComm(e);
+            AddCacheFill(e.Timestamp.TotalNanoseconds, e.Pid, pages);
 
             return;
         }
@@ -668,6 +670,38 @@ internal sealed class WorkloadExtraction
         }
 
         _fills.Add(new CacheFill(SimTime.FromNanoseconds(timeNs), pid, pages));
+    }
+
+    private void NoteComm(in RawEvent e)
+    {
+        if (e.Pid != 0 && !_commByPid.ContainsKey(e.Pid))
+        {
+            _commByPid.Add(e.Pid, System.Text.Encoding.UTF8.GetString(e.Comm));
+        }
+    }
+
+    // Fills of the workload: threads with file calls, plus threads sharing one of their comms.
+    private List<CacheFill> WorkloadFills()
+    {
+        var comms = new HashSet<string>(StringComparer.Ordinal);
+        foreach (FileOp op in _ops)
+        {
+            if (_commByPid.TryGetValue(op.Pid, out string? c))
+            {
+                comms.Add(c);
+            }
+        }
+
+        var list = new List<CacheFill>(_fills.Count);
+        foreach (CacheFill f in _fills)
+        {
+            if (_threads.ContainsKey(f.Pid) || (_commByPid.TryGetValue(f.Pid, out string? c) && comms.Contains(c)))
+            {
+                list.Add(f);
+            }
+        }
+
+        return list;
     }
 
     private List<FileTruncation> CanonicalTruncations()
@@ -836,7 +870,7 @@ internal sealed class WorkloadExtraction
             r.LastTimestamp ?? SimTime.Zero)
         {
             Diagnostics = _diag,
-            CacheFills = _fills.AsReadOnly(),
+            CacheFills = WorkloadFills(),
             Truncations = CanonicalTruncations(),
         };
     }
