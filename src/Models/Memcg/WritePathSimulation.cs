@@ -354,6 +354,14 @@ public sealed class WritePathSimulation
         AdvanceTo(_now);
         SimTime now = SimTime.FromNanoseconds(_now);
         _throttle.AdvanceTo(now);
+        if (_config.Version == CgroupVersion.V2)
+        {
+            // The memcg dirty domain (v2 only): mem_cgroup_wb_stats, with headroom up to min(high, max).
+            long ceiling = Math.Min(_limit, _high);
+            long headroom = ceiling == long.MaxValue ? long.MaxValue / 4 : Math.Max(0, ceiling - _usage);
+            _throttle.SetMemcgStats(new MemcgWbStats(_inactive.Pages + _active.Pages, headroom, _dirtyPages, _writebackPages));
+        }
+
         ThrottleDecision d = _throttle.OnPagesDirtied(now, threadId, 0, pages);
         if (d.StartBackgroundWriteback)
         {
