@@ -1,0 +1,8 @@
+namespace KernelSim.Models.Signals;
+
+/// <summary>The result of <see cref="SignalScenario.Run"/>: the settled system, the pids, and each send's outcome.</summary>
+/// <param name="System">The system after the last send settled.</param>
+/// <param name="HostPid">The host process that plays the container runtime (parent of process 0).</param>
+/// <param name="Pids">Host pid of each scenario process (0 when its fork failed).</param>
+/// <param name="Sends">The outcome of each send (ESRCH and no records when the sender had died).</param>
+public sealed record ScenarioRun(SignalSystem System, int HostPid, IReadOnlyList<int> Pids, IReadOnlyList<SendResult> Sends);
