@@ -117,6 +117,12 @@ public sealed partial class SignalSystem
     {
         ns.AllocationDisabled = true;
         init.Actions[SignalNumbers.SIGCHLD] = SigAction.Ignore;
+        if (!Options.GenerateExitSignals)
+        {
+            // Replay: the trace carries the SIGKILLs and the exits.
+            return;
+        }
+
         var nrs = new List<int>(ns.Tasks.Keys);
         nrs.Sort();
         foreach (int nr in nrs)
@@ -126,14 +132,7 @@ public sealed partial class SignalSystem
                 continue;
             }
 
-            if (Options.GenerateExitSignals)
-            {
-                SendSignalLocked(init.Leader, t, SignalNumbers.SIGKILL, InfoKind.Priv, SignalNumbers.SI_KERNEL, group: true);
-            }
-            else
-            {
-                StartGroupExit(t.Group, SignalNumbers.SIGKILL, 0);
-            }
+            SendSignalLocked(init.Leader, t, SignalNumbers.SIGKILL, InfoKind.Priv, SignalNumbers.SI_KERNEL, group: true);
         }
 
         foreach (ThreadGroup victim in _groups.ToArray())
@@ -325,4 +324,42 @@ public sealed partial class SignalSystem
             t.Group.Actions[sig] = action;
         }
     }
+
+    /// <summary>Replay: the process is condemned by a signal (group exit with a terminating signal) — its exit will be CLD_KILLED.</summary>
+    internal bool IsDyingFromSignal(int pid) =>
+        _tasks.TryGetValue(pid, out SimTask? t) && t.Group.GroupExit && t.Group.TermSignal != 0;
+
+    /// <summary>Replay inference: the thread blocks <paramref name="sig"/>.</summary>
+    internal void BlockRecorded(int tid, int sig)
+    {
+        if (_tasks.TryGetValue(tid, out SimTask? t) && !SignalNumbers.IsKernelOnly(sig))
+        {
+            t.Blocked |= SignalNumbers.Bit(sig);
+        }
+    }
+
+    /// <summary>Replay resync: drop a pending signal the trace shows was consumed without a signal_deliver.</summary>
+    internal void ClearPendingRecorded(int tid, int sig)
+    {
+        if (_tasks.TryGetValue(tid, out SimTask? t))
+        {
+            FlushMask(t.Pending, SignalNumbers.Bit(sig));
+            FlushMask(t.Group.Shared, SignalNumbers.Bit(sig));
+        }
+    }
+
+    /// <summary>Replay inference: the target's user is at its RLIMIT_SIGPENDING (an allocation failed in the kernel).</summary>
+    internal void SaturateRlimitRecorded(int tid)
+    {
+        if (_tasks.TryGetValue(tid, out SimTask? t))
+        {
+            t.Group.RlimitSigpending = _ucountSigpending.GetValueOrDefault(t.Group.Uid);
+        }
+    }
+
+    /// <summary>Replay: whether the process is a namespace init (SIGNAL_UNKILLABLE).</summary>
+    internal bool IsUnkillableRecorded(int pid) => _tasks.TryGetValue(pid, out SimTask? t) && t.Group.Unkillable;
+
+    /// <summary>Replay: the pid has been seen (alive, zombie or reaped).</summary>
+    internal bool KnowsRecorded(int pid) => _tasks.ContainsKey(pid);
 }

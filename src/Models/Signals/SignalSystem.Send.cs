@@ -257,93 +257,105 @@ public sealed partial class SignalSystem
         return sig == SignalNumbers.SIGCONT && sender.Group.Sid == t.Group.Sid ? 0 : Errno.EPERM;
     }
 
-    /// <summary>Generates one signal and logs it, with the kernel's decision order.</summary>
-    /// <remarks>Kernel: kernel/signal.c <c>send_signal_locked</c> (force, si_pid) and <c>__send_signal_locked</c>.</remarks>
-    private (SignalLogEntry Entry, int Errno) SendSignalLocked(SimTask? sender, SimTask t, int sig, InfoKind kind, int code, bool group)
+    /// <summary>What <see cref="GenerateRecorded"/> would return, without changing anything.</summary>
+    internal SignalGenerateResult PredictRecorded(int senderPid, int targetTid, int sig, int code, bool group)
     {
-        // send_signal_locked: who forces, and which si_pid the receiver will see.
-        int siPid;
-        bool force;
-        PidNamespace tns = t.Ns;
-        int senderVnr = sender is null ? 0 : sender.Group.Leader.NrIn(tns);
+        _tasks.TryGetValue(senderPid, out SimTask? sender);
+        SimTask t = AnyTask(targetTid);
+        InfoKind kind = code switch
+        {
+            SignalNumbers.SI_USER => InfoKind.NoInfo,
+            SignalNumbers.SI_KERNEL => InfoKind.Priv,
+            _ => InfoKind.Info,
+        };
+        (bool force, int siPid, int traceCode) = Classify(sender, t, sig, kind, code);
+        if (t.Group.GroupExit || !t.Group.IsAlive || SigIgnored(t, sig, force))
+        {
+            return SignalGenerateResult.Ignored;
+        }
+
+        return Enqueue(t, sig, kind, code, group, siPid, traceCode, apply: false);
+    }
+
+    /// <summary>The sending side of send_signal_locked: whether the send is forced and which si_pid the receiver sees.</summary>
+    /// <remarks>Kernel: kernel/signal.c <c>send_signal_locked</c>, <c>has_si_pid_and_uid</c>.</remarks>
+    private static (bool Force, int SiPid, int TraceCode) Classify(SimTask? sender, SimTask t, int sig, InfoKind kind, int code)
+    {
+        int senderVnr = sender is null ? 0 : sender.Group.Leader.NrIn(t.Ns);
         switch (kind)
         {
             case InfoKind.NoInfo:
-                force = sender is null || senderVnr == 0;
-                siPid = senderVnr;
-                break;
+                return (sender is null || senderVnr == 0, senderVnr, SignalNumbers.SI_USER);
             case InfoKind.Priv:
-                force = true;
-                siPid = 0;
-                break;
+                return (true, 0, SignalNumbers.SI_KERNEL);
             default:
                 bool hasPid = code <= 0 || code == SignalNumbers.SI_KERNEL || sig == SignalNumbers.SIGCHLD;
-                force = code == SignalNumbers.SI_KERNEL;
-                siPid = code == SignalNumbers.SI_KERNEL ? 0 : senderVnr;
+                bool force = code == SignalNumbers.SI_KERNEL;
+                int siPid = code == SignalNumbers.SI_KERNEL ? 0 : senderVnr;
                 if (hasPid && (sender is null || senderVnr == 0))
                 {
                     siPid = 0;
                     force = true;
                 }
 
-                break;
+                return (force, siPid, code);
+        }
+    }
+
+    /// <summary>Generates one signal and logs it, with the kernel's decision order.</summary>
+    /// <remarks>Kernel: kernel/signal.c <c>__send_signal_locked</c>.</remarks>
+    private (SignalLogEntry Entry, int Errno) SendSignalLocked(SimTask? sender, SimTask t, int sig, InfoKind kind, int code, bool group)
+    {
+        (bool force, int siPid, int traceCode) = Classify(sender, t, sig, kind, code);
+        SignalGenerateResult result = PrepareSignal(sig, t, force)
+            ? Enqueue(t, sig, kind, code, group, siPid, traceCode, apply: true)
+            : SignalGenerateResult.Ignored;
+        SignalLogEntry e = Append(SignalLogKind.Generate, sig, sender?.Tid ?? 0, t.Tid, traceCode, siPid, group, result);
+        return (e, result == SignalGenerateResult.OverflowFail ? Errno.EAGAIN : 0);
+    }
+
+    /// <summary>Coalescing, the sigqueue allocation against RLIMIT_SIGPENDING, then complete_signal.</summary>
+    /// <remarks>Kernel: kernel/signal.c <c>__send_signal_locked</c>, <c>legacy_queue</c>, <c>__sigqueue_alloc</c>.</remarks>
+    private SignalGenerateResult Enqueue(SimTask t, int sig, InfoKind kind, int code, bool group, int siPid, int traceCode, bool apply)
+    {
+        SigPending pending = group ? t.Group.Shared : t.Pending;
+        if (!SignalNumbers.IsRealTime(sig) && pending.Has(sig))
+        {
+            return SignalGenerateResult.AlreadyPending;
         }
 
-        int traceCode = kind switch
+        SignalGenerateResult result = SignalGenerateResult.Delivered;
+        if (sig != SignalNumbers.SIGKILL)
         {
-            InfoKind.NoInfo => SignalNumbers.SI_USER,
-            InfoKind.Priv => SignalNumbers.SI_KERNEL,
-            _ => code,
-        };
-        int senderTid = sender?.Tid ?? 0;
-        SignalGenerateResult result;
-        int errno = 0;
-        if (!PrepareSignal(sig, t, force))
-        {
-            result = SignalGenerateResult.Ignored;
-        }
-        else
-        {
-            SigPending pending = group ? t.Group.Shared : t.Pending;
-            if (!SignalNumbers.IsRealTime(sig) && pending.Has(sig))
+            // Legacy signals from kill() or the kernel may exceed the limit (override_rlimit).
+            bool overrideRlimit = !SignalNumbers.IsRealTime(sig) && (kind != InfoKind.Info || code >= 0);
+            int uid = t.Group.Uid;
+            long count = _ucountSigpending.GetValueOrDefault(uid) + 1;
+            if (overrideRlimit || count <= t.Group.RlimitSigpending)
             {
-                result = SignalGenerateResult.AlreadyPending;
+                if (apply)
+                {
+                    _ucountSigpending[uid] = count;
+                    pending.Queue.Add(new QueuedSignal(sig, traceCode, siPid, true, uid));
+                }
+            }
+            else if (SignalNumbers.IsRealTime(sig) && kind == InfoKind.Info && code != SignalNumbers.SI_USER)
+            {
+                return SignalGenerateResult.OverflowFail;
             }
             else
             {
-                result = SignalGenerateResult.Delivered;
-                if (sig != SignalNumbers.SIGKILL)
-                {
-                    // __sigqueue_alloc: legacy signals from kill or the kernel may exceed the limit.
-                    bool overrideRlimit = !SignalNumbers.IsRealTime(sig) && (kind != InfoKind.Info || code >= 0);
-                    int uid = t.Group.Uid;
-                    long count = _ucountSigpending.GetValueOrDefault(uid) + 1;
-                    if (overrideRlimit || count <= t.Group.RlimitSigpending)
-                    {
-                        _ucountSigpending[uid] = count;
-                        pending.Queue.Add(new QueuedSignal(sig, traceCode, siPid, true, uid));
-                    }
-                    else if (SignalNumbers.IsRealTime(sig) && kind == InfoKind.Info && code != SignalNumbers.SI_USER)
-                    {
-                        result = SignalGenerateResult.OverflowFail;
-                        errno = Errno.EAGAIN;
-                    }
-                    else
-                    {
-                        result = SignalGenerateResult.LoseInfo;
-                    }
-                }
-
-                if (result != SignalGenerateResult.OverflowFail)
-                {
-                    pending.Signal |= SignalNumbers.Bit(sig);
-                    CompleteSignal(sig, t, group);
-                }
+                result = SignalGenerateResult.LoseInfo;
             }
         }
 
-        SignalLogEntry e = Append(SignalLogKind.Generate, sig, senderTid, t.Tid, traceCode, siPid, group, result);
-        return (e, errno);
+        if (apply)
+        {
+            pending.Signal |= SignalNumbers.Bit(sig);
+            CompleteSignal(sig, t, group);
+        }
+
+        return result;
     }
 
     /// <summary>Generation-time side effects of stop and continue signals; false when the signal is dropped.</summary>
