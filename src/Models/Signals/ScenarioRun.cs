@@ -4,5 +4,6 @@ namespace KernelSim.Models.Signals;
 /// <param name="System">The system after the last send settled.</param>
 /// <param name="HostPid">The host process that plays the container runtime (parent of process 0).</param>
 /// <param name="Pids">Host pid of each scenario process (0 when its fork failed).</param>
-/// <param name="Sends">The outcome of each send (ESRCH and no records when the sender had died).</param>
-public sealed record ScenarioRun(SignalSystem System, int HostPid, IReadOnlyList<int> Pids, IReadOnlyList<SendResult> Sends);
+/// <param name="Sends">The outcome of each send; null when it was not made (the sender dead or stopped, the target
+/// invisible to it, or a fault in a process that cannot run).</param>
+public sealed record ScenarioRun(SignalSystem System, int HostPid, IReadOnlyList<int> Pids, IReadOnlyList<SendResult?> Sends);

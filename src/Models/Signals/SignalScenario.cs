@@ -5,7 +5,8 @@ namespace KernelSim.Models.Signals;
 /// <see cref="SignalArbitraries"/> generates and what a property runs.
 /// </summary>
 /// <param name="Processes">The processes, parents before children.</param>
-/// <param name="Sends">The sends, in order; the system settles (<see cref="SignalSystem.RunUntilQuiet"/>) after each.</param>
+/// <param name="Sends">The sends, in order; the system settles (<see cref="SignalSystem.RunUntilQuiet"/>) after each. A send
+/// whose sender is dead or stopped, or whose target it cannot see, is not made.</param>
 public sealed record SignalScenario(IReadOnlyList<ScenarioProcess> Processes, IReadOnlyList<ScenarioSend> Sends)
 {
     /// <summary>Builds the tree on a fresh system, runs the sends and settles after each.</summary>
@@ -57,7 +58,7 @@ public sealed record SignalScenario(IReadOnlyList<ScenarioProcess> Processes, IR
             sys.SetBlocked(f.Pid, p.Blocked);
         }
 
-        var sends = new List<SendResult>(Sends.Count);
+        var sends = new List<SendResult?>(Sends.Count);
         foreach (ScenarioSend s in Sends)
         {
             sends.Add(Send(sys, host, pids, s));
@@ -67,11 +68,11 @@ public sealed record SignalScenario(IReadOnlyList<ScenarioProcess> Processes, IR
         return new ScenarioRun(sys, host, pids, sends);
     }
 
-    private static SendResult Send(SignalSystem sys, int host, int[] pids, ScenarioSend s)
+    private static SendResult? Send(SignalSystem sys, int host, int[] pids, ScenarioSend s)
     {
         int target = s.TargetIndex >= 0 && s.TargetIndex < pids.Length ? pids[s.TargetIndex] : 0;
         int sender = s.Kind == ScenarioSendKind.HostKill ? host : s.SenderIndex >= 0 && s.SenderIndex < pids.Length ? pids[s.SenderIndex] : 0;
-        SendResult none = new(Errno.ESRCH, []);
+        SendResult? none = null;
         switch (s.Kind)
         {
             case ScenarioSendKind.OomKill:
@@ -81,7 +82,8 @@ public sealed record SignalScenario(IReadOnlyList<ScenarioProcess> Processes, IR
                 return target != 0 && sys.IsAlive(target) && sys.GetProcess(target).State == ProcessLifeState.Running ? sys.ForceSig(target, s.Sig) : none;
         }
 
-        if (sender == 0 || !sys.IsAlive(sender))
+        // A dead or stopped process makes no system calls.
+        if (sender == 0 || !sys.IsAlive(sender) || sys.GetProcess(sender).State != ProcessLifeState.Running)
         {
             return none;
         }

@@ -205,7 +205,8 @@ public sealed partial class SignalSystem
         return SendSignalLocked(sender, t, sig, kind, code, group).Entry;
     }
 
-    private static bool Visible(SimTask t) => !t.Dead && t.Group.State != ProcessLifeState.Reaped;
+    /// <summary>Whether a pid still resolves: a zombie's leader does until it is reaped; other dead threads do not.</summary>
+    private static bool Visible(SimTask t) => t == t.Group.Leader ? t.Group.State != ProcessLifeState.Reaped : !t.Dead;
 
     private int GroupSendSigInfo(SimTask sender, SimTask t, int sig, List<SignalLogEntry> results)
     {

@@ -1,0 +1,133 @@
+using System.Globalization;
+using System.Text;
+using KernelSim.Models.Signals;
+
+namespace KernelSim.Models.Tests.Signals.Differential;
+
+/// <summary>
+/// What a scenario did, in the terms both the kernel helper and the model can state: each send's errno (-1 not
+/// made, -2 the sender died of its own signal before reporting), each process's state (R running, T stopped,
+/// Z zombie with its terminating signal, X reaped, N never created), and how often each handler ran.
+/// SIGCHLD handler counts are left out: how many SIGCHLDs coalesce depends on scheduling.
+/// </summary>
+internal sealed record Outcome(int[] Sends, char[] States, int[] TermSignals, SortedDictionary<(int Proc, int Sig), int> Handlers)
+{
+    public static Outcome ParseKernel(IEnumerable<string> lines, int processes, int sends)
+    {
+        var o = new Outcome(new int[sends], new char[processes], new int[processes], []);
+        foreach (string line in lines)
+        {
+            string[] f = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (f.Length == 3 && f[0] == "send")
+            {
+                o.Sends[I(f[1])] = I(f[2]);
+            }
+            else if (f.Length == 5 && f[0] == "proc")
+            {
+                o.States[I(f[1])] = f[2][0];
+                o.TermSignals[I(f[1])] = f[2][0] == 'Z' ? I(f[3]) : 0;
+            }
+            else if (f.Length == 4 && f[0] == "hand" && I(f[2]) != SignalNumbers.SIGCHLD)
+            {
+                o.Handlers[(I(f[1]), I(f[2]))] = I(f[3]);
+            }
+        }
+
+        return o;
+    }
+
+    public static Outcome FromModel(ScenarioRun run)
+    {
+        int n = run.Pids.Count;
+        var o = new Outcome(new int[run.Sends.Count], new char[n], new int[n], []);
+        for (int k = 0; k < run.Sends.Count; k++)
+        {
+            o.Sends[k] = run.Sends[k]?.Errno ?? -1;
+        }
+
+        for (int i = 0; i < n; i++)
+        {
+            int pid = run.Pids[i];
+            if (pid == 0)
+            {
+                o.States[i] = 'N';
+                continue;
+            }
+
+            ProcessSnapshot p = run.System.GetProcess(pid);
+            o.States[i] = p.State switch
+            {
+                ProcessLifeState.Running => 'R',
+                ProcessLifeState.Stopped => 'T',
+                ProcessLifeState.Zombie => 'Z',
+                _ => 'X',
+            };
+            o.TermSignals[i] = p.State == ProcessLifeState.Zombie ? p.TermSignal : 0;
+            for (int s = 1; s <= SignalNumbers.SIGRTMAX; s++)
+            {
+                int c = run.System.HandlerRuns(pid, s);
+                if (c != 0 && s != SignalNumbers.SIGCHLD)
+                {
+                    o.Handlers[(i, s)] = c;
+                }
+            }
+        }
+
+        return o;
+    }
+
+    /// <summary>Differences against the kernel's outcome (this one is the model's); empty when they agree.</summary>
+    public List<string> DiffersFrom(Outcome kernel)
+    {
+        var d = new List<string>();
+        for (int k = 0; k < Sends.Length; k++)
+        {
+            if (kernel.Sends[k] != -2 && kernel.Sends[k] != Sends[k])
+            {
+                d.Add($"send {k}: kernel errno {kernel.Sends[k]}, model {Sends[k]}");
+            }
+        }
+
+        for (int i = 0; i < States.Length; i++)
+        {
+            if (kernel.States[i] != States[i] || kernel.TermSignals[i] != TermSignals[i])
+            {
+                d.Add($"process {i}: kernel {kernel.States[i]}/{kernel.TermSignals[i]}, model {States[i]}/{TermSignals[i]}");
+            }
+        }
+
+        foreach ((int, int) key in kernel.Handlers.Keys.Union(Handlers.Keys))
+        {
+            int kc = kernel.Handlers.GetValueOrDefault(key), mc = Handlers.GetValueOrDefault(key);
+            if (kc != mc)
+            {
+                d.Add($"handler of {key.Item2} in process {key.Item1}: kernel ran {kc}, model {mc}");
+            }
+        }
+
+        return d;
+    }
+
+    public string Format()
+    {
+        var b = new StringBuilder();
+        for (int k = 0; k < Sends.Length; k++)
+        {
+            b.Append(CultureInfo.InvariantCulture, $"send {k} {Sends[k]}\n");
+        }
+
+        for (int i = 0; i < States.Length; i++)
+        {
+            b.Append(CultureInfo.InvariantCulture, $"proc {i} {States[i]} {TermSignals[i]} 0\n");
+        }
+
+        foreach (KeyValuePair<(int Proc, int Sig), int> h in Handlers)
+        {
+            b.Append(CultureInfo.InvariantCulture, $"hand {h.Key.Proc} {h.Key.Sig} {h.Value}\n");
+        }
+
+        return b.ToString();
+    }
+
+    private static int I(string s) => int.Parse(s, CultureInfo.InvariantCulture);
+}
