@@ -59,13 +59,15 @@ public sealed record SignalScenario(IReadOnlyList<ScenarioProcess> Processes, IR
         }
 
         var sends = new List<SendResult?>(Sends.Count);
+        var starts = new List<int>(Sends.Count);
         foreach (ScenarioSend s in Sends)
         {
+            starts.Add(sys.Log.Count);
             sends.Add(Send(sys, host, pids, s));
             sys.RunUntilQuiet();
         }
 
-        return new ScenarioRun(sys, host, pids, sends);
+        return new ScenarioRun(sys, host, pids, sends, starts);
     }
 
     private static SendResult? Send(SignalSystem sys, int host, int[] pids, ScenarioSend s)

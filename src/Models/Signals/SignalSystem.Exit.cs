@@ -74,6 +74,10 @@ public sealed partial class SignalSystem
             t.Dead = true;
             t.Frames.Clear();
             FlushAll(t.Pending);
+            if (t != g.Leader)
+            {
+                UnhashPids(t);
+            }
         }
 
         g.Threads.Clear();
@@ -127,7 +131,8 @@ public sealed partial class SignalSystem
         nrs.Sort();
         foreach (int nr in nrs)
         {
-            if (nr < 2 || !ns.Tasks.TryGetValue(nr, out SimTask? t) || t.Dead || !t.Group.IsAlive || t.Group.GroupExit)
+            // Zombies get it too (and ignore it); only a task with SIGKILL already pending is skipped.
+            if (nr < 2 || !ns.Tasks.TryGetValue(nr, out SimTask? t) || t.Pending.Has(SignalNumbers.SIGKILL))
             {
                 continue;
             }
@@ -212,14 +217,7 @@ public sealed partial class SignalSystem
         g.State = ProcessLifeState.Reaped;
         g.Parent?.Children.Remove(g);
         _groups.Remove(g);
-        SimTask l = g.Leader;
-        for (PidNamespace? n = l.Ns; n is not null; n = n.Parent)
-        {
-            if (n.Tasks.TryGetValue(l.Nrs[n.Level], out SimTask? cur) && cur == l)
-            {
-                n.Tasks.Remove(l.Nrs[n.Level]);
-            }
-        }
+        UnhashPids(g.Leader);
 
         Append(SignalLogKind.Reap, 0, 0, g.Tgid, g.ExitCode, 0, false, SignalGenerateResult.Delivered);
     }
@@ -362,4 +360,16 @@ public sealed partial class SignalSystem
 
     /// <summary>Replay: the pid has been seen (alive, zombie or reaped).</summary>
     internal bool KnowsRecorded(int pid) => _tasks.ContainsKey(pid);
+
+    /// <summary>Frees a task's pid numbers at every level (<c>free_pid</c>): it no longer resolves.</summary>
+    private static void UnhashPids(SimTask l)
+    {
+        for (PidNamespace? n = l.Ns; n is not null; n = n.Parent)
+        {
+            if (n.Tasks.TryGetValue(l.Nrs[n.Level], out SimTask? cur) && cur == l)
+            {
+                n.Tasks.Remove(l.Nrs[n.Level]);
+            }
+        }
+    }
 }

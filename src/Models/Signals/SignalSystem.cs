@@ -418,6 +418,7 @@ public sealed partial class SignalSystem
 
     private void RemoveThread(SimTask t)
     {
+        UnhashPids(t);
         t.Dead = true;
         t.Group.Threads.Remove(t);
         FlushAll(t.Pending);

@@ -44,7 +44,7 @@ public sealed class DifferentialTests(ITestOutputHelper output)
             Outcome kernel = KernelLab.Run(s);
             List<string> d = Outcome.FromModel(s.Run()).DiffersFrom(kernel);
             return (d.Count == 0).Label($"scenario:\n{ScenarioText.Format(s)}kernel:\n{kernel.Format()}" + string.Join("\n", d));
-        }).Check(Config.QuickThrowOnFailure.WithMaxTest(15));
+        }).Check(Config.QuickThrowOnFailure.WithMaxTest(25));
 
     [KernelLabFact("KSIM_RECORD_SIGNAL_CORPUS")]
     public void Corpus_Record_FromTheKernel()

@@ -8,13 +8,17 @@ namespace KernelSim.Models.Tests.Signals.Differential;
 /// What a scenario did, in the terms both the kernel helper and the model can state: each send's errno (-1 not
 /// made, -2 the sender died of its own signal before reporting), each process's state (R running, T stopped,
 /// Z zombie with its terminating signal, X reaped, N never created), and how often each handler ran.
-/// SIGCHLD handler counts are left out: how many SIGCHLDs coalesce depends on scheduling.
+/// With tracefs, also every signal_generate (send, target process, sig, result) from each send until the next.
+/// SIGCHLD is left out of both: how many SIGCHLDs coalesce depends on scheduling; so is a namespace teardown's
+/// SIGKILL ignored by a task already exiting (sent or skipped depending on which task ran first).
 /// </summary>
-internal sealed record Outcome(int[] Sends, char[] States, int[] TermSignals, SortedDictionary<(int Proc, int Sig), int> Handlers)
+internal sealed record Outcome(int[] Sends, char[] States, int[] TermSignals, SortedDictionary<(int Proc, int Sig), int> Handlers, List<(int Send, int Proc, int Sig, int Result)> Generates)
 {
+    public bool Traced { get; init; } = true;
+
     public static Outcome ParseKernel(IEnumerable<string> lines, int processes, int sends)
     {
-        var o = new Outcome(new int[sends], new char[processes], new int[processes], []);
+        var o = new Outcome(new int[sends], new char[processes], new int[processes], [], []);
         foreach (string line in lines)
         {
             string[] f = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
@@ -31,15 +35,48 @@ internal sealed record Outcome(int[] Sends, char[] States, int[] TermSignals, So
             {
                 o.Handlers[(I(f[1]), I(f[2]))] = I(f[3]);
             }
+            else if (f.Length == 5 && f[0] == "gen")
+            {
+                o.Generates.Add((I(f[1]), I(f[2]), I(f[3]), I(f[4])));
+            }
+            else if (f.Length == 1 && f[0] == "notrace")
+            {
+                o = o with { Traced = false };
+            }
         }
 
+        o.Generates.Sort();
         return o;
     }
 
     public static Outcome FromModel(ScenarioRun run)
     {
         int n = run.Pids.Count;
-        var o = new Outcome(new int[run.Sends.Count], new char[n], new int[n], []);
+        var o = new Outcome(new int[run.Sends.Count], new char[n], new int[n], [], []);
+        var index = new Dictionary<int, int>();
+        for (int i = 0; i < n; i++)
+        {
+            if (run.Pids[i] != 0)
+            {
+                index[run.Pids[i]] = i;
+            }
+        }
+
+        for (int k = 0; k < run.SendLogStarts.Count; k++)
+        {
+            int end = k + 1 < run.SendLogStarts.Count ? run.SendLogStarts[k + 1] : run.System.Log.Count;
+            for (int e = run.SendLogStarts[k]; e < end; e++)
+            {
+                SignalLogEntry x = run.System.Log[e];
+                bool zapOfExiting = x.Sig == SignalNumbers.SIGKILL && x.Code == SignalNumbers.SI_KERNEL && x.Result == SignalGenerateResult.Ignored;
+                if (x.Kind == SignalLogKind.Generate && x.Sig != SignalNumbers.SIGCHLD && !zapOfExiting && index.TryGetValue(x.TargetPid, out int proc))
+                {
+                    o.Generates.Add((k, proc, x.Sig, (int)x.Result));
+                }
+            }
+        }
+
+        o.Generates.Sort();
         for (int k = 0; k < run.Sends.Count; k++)
         {
             o.Sends[k] = run.Sends[k]?.Errno ?? -1;
@@ -105,6 +142,11 @@ internal sealed record Outcome(int[] Sends, char[] States, int[] TermSignals, So
             }
         }
 
+        if (kernel.Traced && !kernel.Generates.SequenceEqual(Generates))
+        {
+            d.Add($"signal_generate (send, process, sig, result): kernel [{string.Join(" ", kernel.Generates)}], model [{string.Join(" ", Generates)}]");
+        }
+
         return d;
     }
 
@@ -125,6 +167,13 @@ internal sealed record Outcome(int[] Sends, char[] States, int[] TermSignals, So
         {
             b.Append(CultureInfo.InvariantCulture, $"hand {h.Key.Proc} {h.Key.Sig} {h.Value}\n");
         }
+
+        foreach ((int send, int proc, int sig, int result) in Generates)
+        {
+            b.Append(CultureInfo.InvariantCulture, $"gen {send} {proc} {sig} {result}\n");
+        }
+
+        b.Append(Traced ? "" : "notrace\n");
 
         return b.ToString();
     }
