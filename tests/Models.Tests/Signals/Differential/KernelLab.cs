@@ -14,11 +14,14 @@ internal static class KernelLab
 {
     private static readonly Lazy<(string? Binary, string? Why)> Built = new(Build);
 
-    /// <summary>Scenarios the helper can run: no OOM kills, no SIGCHLD handlers (their counts depend on scheduling).</summary>
+    /// <summary>Scenarios the helper can run: no OOM kills, no SIGCHLD handlers (their counts depend on scheduling);
+    /// half of them send everything twice in a row, so blocked signals coalesce or queue.</summary>
     public static Gen<SignalScenario> Scenarios() =>
-        SignalArbitraries.Scenarios(maxProcesses: 6, maxSends: 6).Select(static s => new SignalScenario(
+        from s in SignalArbitraries.Scenarios(maxProcesses: 6, maxSends: 6)
+        from twice in Gen.Elements(false, true)
+        select new SignalScenario(
             s.Processes.Select(p => p with { Handled = p.Handled & ~SignalNumbers.Bit(SignalNumbers.SIGCHLD) }).ToArray(),
-            s.Sends.Where(x => x.Kind != ScenarioSendKind.OomKill).ToArray()));
+            s.Sends.Where(x => x.Kind != ScenarioSendKind.OomKill).SelectMany(x => twice ? new[] { x, x } : new[] { x }).ToArray());
 
     /// <summary>Why the lab cannot run here, or null when it can.</summary>
     public static string? Unavailable()

@@ -8,7 +8,7 @@
  *         then M lines "S kind sender target sig" (kind 0 kill, 1 sigqueue, 2 host kill, 4 fault).
  * stdout: "send k errno" (-1 = not sent: sender dead/stopped or target invisible),
  *         "proc i state termsig exitcode" (state R running, T stopped, Z zombie, X reaped),
- *         "hand i sig count" for every handler that ran,
+ *         "hand i sig count" for every handler that ran, "dead k i" when process i had exited before send k,
  *         "gen k i sig res" for every signal_generate (but SIGCHLD, and but a namespace teardown's SIGKILL
  *         ignored by a task already exiting) to scenario process i from send k on,
  *         recorded in a tracefs instance of our own ("notrace" when tracefs is not available).
@@ -246,7 +246,9 @@ int main(void) {
         if (wait_res(&r, 2000) && r.op == 0 && r.who == i) sh->created[i] = 1;
     }
     trace_start();
+    static char dead_before[MAXS][MAXP];
     for (int k = 0; k < m; k++) {
+        for (int i = 0; i < nproc; i++) { int a, b; char st = state_of(i, &a, &b); dead_before[k][i] = st == 'Z' || st == 'X'; }
         trace_mark(k);
         result[k] = -1;
         int t = tgt[k];
@@ -270,6 +272,7 @@ int main(void) {
     }
     sleep_ms(60);
     for (int k = 0; k < m; k++) printf("send %d %d\n", k, result[k]);
+    for (int k = 0; k < m; k++) for (int i = 0; i < nproc; i++) if (dead_before[k][i]) printf("dead %d %d\n", k, i);
     for (int i = 0; i < nproc; i++) {
         int ts, code; char st = state_of(i, &ts, &code);
         printf("proc %d %c %d %d\n", i, st, ts, code);
