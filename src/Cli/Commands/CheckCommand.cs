@@ -18,6 +18,7 @@ internal static class CheckCommand
     [
         new("memcg", ["vmscan:mm_vmscan_memcg_reclaim_begin", "filemap:mm_filemap_add_to_page_cache"], MemcgCheck.Run),
         new("writeback", ["writeback:balance_dirty_pages"], WritebackCheck.Run),
+        new("signals", ["signal:signal_generate"], SignalsCheck.Run),
     ];
 
     public static Command Create()
