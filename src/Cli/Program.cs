@@ -28,6 +28,7 @@ internal static class Program
         root.Subcommands.Add(CheckCommand.Create());
         var whatif = new Command("whatif", "Predict latency under a proposed configuration.");
         whatif.Subcommands.Add(WhatIfMemoryCommand.Create());
+        whatif.Subcommands.Add(WhatIfStopCommand.Create());
         root.Subcommands.Add(whatif);
         var sweep = new Command("sweep", "Predict latency for a range of configurations (parallel).");
         sweep.Subcommands.Add(SweepMemoryCommand.Create());

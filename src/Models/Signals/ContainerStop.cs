@@ -27,6 +27,7 @@ public static class ContainerStop
         int shim = sys.Fork(SignalSystem.InitPid, comm: "runtime").Pid;
         var pidOf = new Dictionary<string, int>(StringComparer.Ordinal);
         var specOf = new Dictionary<int, StopProcessSpec>();
+        var firstChild = new Dictionary<int, int>();
         StopProcessSpec root = processes.SingleOrDefault(p => p.Parent is null)
             ?? throw new ArgumentException("The process tree needs exactly one process without a parent (the container's PID 1).", nameof(processes));
         Spawn(root, sys.Fork(shim, CloneFlags.NewPid, root.Name).Pid);
@@ -86,6 +87,14 @@ public static class ContainerStop
 
             pidOf[spec.Name] = pid;
             specOf[pid] = spec;
+            if (spec.Parent is not null)
+            {
+                firstChild.TryAdd(pidOf[spec.Parent], pid);
+            }
+
+            // Every process of a container is exec'd: handlers inherited from the parent reset to SIG_DFL
+            // (ignored signals stay ignored, as on the kernel).
+            sys.Exec(pid, spec.Name);
             foreach (int sig in spec.Handled)
             {
                 sys.SetDisposition(pid, sig, SigAction.Handle);
@@ -146,8 +155,9 @@ public static class ContainerStop
                             {
                                 sys.Reap(parent);
                                 moved = true;
-                                if (ps.ExitWhenChildrenGone && !ChildrenOf(parent).Any())
+                                if (ps.ExitWhenChildrenGone && firstChild.TryGetValue(parent, out int started) && started == e.TargetPid)
                                 {
+                                    // tini/dumb-init exit as soon as the child they started exits.
                                     sys.ExitGroup(parent, 0);
                                 }
                             }

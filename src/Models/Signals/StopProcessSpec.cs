@@ -13,7 +13,7 @@ namespace KernelSim.Models.Signals;
 /// <param name="ExitAfterHandling">When a handled signal arrives, the process exits this long after (null: it keeps running).</param>
 /// <param name="ForwardsSignals">Its handler forwards the signal to its children (what tini and dumb-init do).</param>
 /// <param name="ReapsChildren">It waits for its children when they exit (an init that reaps); otherwise they stay zombies.</param>
-/// <param name="ExitWhenChildrenGone">It exits once its last child has exited (tini, dumb-init: they exit with their child).</param>
+/// <param name="ExitWhenChildrenGone">It exits as soon as the child it started (its first child) exits, as tini and dumb-init do; the namespace teardown then SIGKILLs whatever is left.</param>
 public sealed record StopProcessSpec(
     string Name,
     string? Parent,

@@ -86,3 +86,21 @@ public class ContainerStopTests
         Assert.Equal(x.TimeToStop, y.TimeToStop);
     }
 }
+
+public class ContainerStopTiniTests
+{
+    // tini forwards TERM only to the child it started: the shell dies of it, tini exits with it, and the
+    // namespace teardown SIGKILLs the app the shell had started (it never sees SIGTERM).
+    [Fact]
+    public void TiniAboveAShell_ForwardedTermKillsTheShell()
+    {
+        var tini = new StopProcessSpec("tini", null, [SIGTERM], [], null, ForwardsSignals: true, ReapsChildren: true, ExitWhenChildrenGone: true);
+        var sh = new StopProcessSpec("sh", "tini", [], [], null, false, false);
+        var app = new StopProcessSpec("app", "sh", [SIGTERM], [], SimDuration.FromMilliseconds(300), false, false);
+        StopOutcome o = ContainerStop.Predict([tini, sh, app], StopPolicy.DockerDefault);
+        Assert.Equal(SIGTERM, o.ExitSignals["sh"]);
+        Assert.Equal(SIGKILL, o.ExitSignals["app"]);
+        Assert.False(o.NeededKill);
+        Assert.Equal(SimDuration.Zero, o.TimeToStop);
+    }
+}

@@ -1,0 +1,174 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using KernelSim.Models.Signals;
+using KernelSim.Replay.Formats;
+using KernelSim.Replay.WhatIf;
+using KernelSim.Time;
+using Spectre.Console;
+
+namespace KernelSim.Cli.Commands;
+
+/// <summary><c>ksim whatif stop SCENARIO.json</c>: what a stop policy does to a container's processes.</summary>
+internal static class WhatIfStopCommand
+{
+    public static Command Create()
+    {
+        var scenario = new Argument<FileInfo>("scenario") { Description = "JSON process tree with dispositions and handler behaviour (see traces/stop/*.json)." };
+        var grace = new Option<string?>("--grace") { Description = "Proposed grace period before SIGKILL, e.g. 10s, 30s, 500ms." };
+        var signal = new Option<string?>("--signal") { Description = "Proposed stop signal (TERM, INT, QUIT, ...)." };
+        var init = new Option<string?>("--init") { Description = "Proposed init: 'tini' runs a tini-like PID 1 (forwards signals, reaps, exits with its child) above the current root." };
+        var handle = new Option<int?>("--pid1-handles-term") { Description = "Proposal: PID 1 handles the stop signal and exits this many ms later." };
+        var json = new Option<bool>("--json") { Description = "Print {\"baseline\": {...}, \"proposed\": {...}} with time_to_stop_ns, needed_kill, exit_signals, zombies, timeline." };
+        var cmd = new Command("stop", "Predict what docker stop / Kubernetes termination does to a container (signals, exits, time to stop, zombies).\n\nExamples:\n  ksim whatif stop traces/stop/shell-pid1.json\n  ksim whatif stop traces/stop/shell-pid1.json --init tini\n  ksim whatif stop traces/stop/shell-pid1.json --grace 30s --json");
+        cmd.Arguments.Add(scenario);
+        cmd.Options.Add(grace);
+        cmd.Options.Add(signal);
+        cmd.Options.Add(init);
+        cmd.Options.Add(handle);
+        cmd.Options.Add(json);
+        cmd.SetAction(async (r, ct) =>
+        {
+            using Stream stdout = Console.OpenStandardOutput();
+            return await RunAsync(r.GetValue(scenario)!, r.GetValue(grace), r.GetValue(signal), r.GetValue(init), r.GetValue(handle), r.GetValue(json), stdout).ConfigureAwait(false);
+        });
+        return cmd;
+    }
+
+    internal static async Task<int> RunAsync(FileInfo scenario, string? grace, string? signal, string? init, int? pid1HandlesTermMs, bool json, Stream stdout)
+    {
+        if (!scenario.Exists)
+        {
+            await Console.Error.WriteLineAsync($"ksim: {scenario.FullName}: no such file").ConfigureAwait(false);
+            return ExitCodes.NoInput;
+        }
+
+        IReadOnlyList<StopProcessSpec> tree;
+        StopPolicy policy;
+        try
+        {
+            (tree, policy) = StopScenarioFile.Load(scenario.FullName);
+        }
+        catch (TraceFormatException ex)
+        {
+            await Console.Error.WriteLineAsync("ksim: " + ex.Message).ConfigureAwait(false);
+            return ExitCodes.BadInput;
+        }
+
+        IReadOnlyList<StopProcessSpec> proposedTree = tree;
+        StopPolicy proposedPolicy = policy;
+        try
+        {
+            if (grace is not null)
+            {
+                proposedPolicy = proposedPolicy with { Grace = ParseDuration(grace) };
+            }
+
+            if (signal is not null)
+            {
+                proposedPolicy = proposedPolicy with { Signal = StopScenarioFile.ParseSignal(signal) };
+            }
+
+            if (pid1HandlesTermMs is int ms)
+            {
+                proposedTree = proposedTree.Select(p => p.Parent is null
+                    ? p with { Handled = p.Handled.Append(proposedPolicy.Signal).Distinct().ToArray(), ExitAfterHandling = SimDuration.FromMilliseconds(ms) }
+                    : p).ToList();
+            }
+
+            if (init is not null)
+            {
+                if (!string.Equals(init, "tini", StringComparison.OrdinalIgnoreCase))
+                {
+                    throw new FormatException($"--init '{init}': the known init is 'tini'");
+                }
+
+                string root = proposedTree.Single(p => p.Parent is null).Name;
+                var tini = new StopProcessSpec("tini", null, [SignalNumbers.SIGTERM, SignalNumbers.SIGINT, SignalNumbers.SIGQUIT, SignalNumbers.SIGHUP, SignalNumbers.SIGUSR1, SignalNumbers.SIGUSR2], [], null, ForwardsSignals: true, ReapsChildren: true, ExitWhenChildrenGone: true);
+                proposedTree = proposedTree.Select(p => p.Parent is null ? p with { Parent = "tini" } : p).Prepend(tini).ToList();
+                _ = root;
+            }
+
+            StopOutcome baseline = ContainerStop.Predict(tree, policy);
+            StopOutcome proposed = ContainerStop.Predict(proposedTree, proposedPolicy);
+            if (json)
+            {
+                using var w = new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = true });
+                w.WriteStartObject();
+                w.WriteString("scenario", scenario.FullName);
+                Write(w, "baseline", baseline, policy);
+                Write(w, "proposed", proposed, proposedPolicy);
+                w.WriteEndObject();
+                w.Flush();
+                stdout.Write("\n"u8);
+            }
+            else
+            {
+                var t = new Table().AddColumn("").AddColumn("stop signal").AddColumn("grace").AddColumn("time to stop").AddColumn("SIGKILL needed").AddColumn("zombies before teardown");
+                t.AddRow("as described", policy.Signal.ToString(CultureInfo.InvariantCulture), policy.Grace.ToString(), baseline.TimeToStop.ToString(), baseline.NeededKill ? "yes" : "no", string.Join(", ", baseline.ZombiesBeforeTeardown));
+                t.AddRow("[bold]proposed[/]", proposedPolicy.Signal.ToString(CultureInfo.InvariantCulture), proposedPolicy.Grace.ToString(), proposed.TimeToStop.ToString(), proposed.NeededKill ? "yes" : "no", string.Join(", ", proposed.ZombiesBeforeTeardown));
+                AnsiConsole.Write(t);
+                var tl = new Table().AddColumn("t (proposed)").AddColumn("process").AddColumn("what");
+                foreach (StopEvent e in proposed.Timeline)
+                {
+                    tl.AddRow(e.Time.ToString(), Markup.Escape(e.Process), Markup.Escape(e.What));
+                }
+
+                AnsiConsole.Write(tl);
+            }
+        }
+        catch (Exception ex) when (ex is FormatException or ArgumentException)
+        {
+            await Console.Error.WriteLineAsync("ksim: " + ex.Message).ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+
+        return ExitCodes.Ok;
+    }
+
+    internal static SimDuration ParseDuration(string text)
+    {
+        string t = text.Trim();
+        (string num, long scale) = t.EndsWith("ms", StringComparison.Ordinal) ? (t[..^2], 1_000_000L)
+            : t.EndsWith('s') ? (t[..^1], 1_000_000_000L)
+            : (t, 1_000_000_000L);
+        return long.TryParse(num, NumberStyles.None, CultureInfo.InvariantCulture, out long v)
+            ? SimDuration.FromNanoseconds(checked(v * scale))
+            : throw new FormatException($"--grace '{text}': expected a duration such as 10s or 500ms");
+    }
+
+    private static void Write(Utf8JsonWriter w, string name, StopOutcome o, StopPolicy p)
+    {
+        w.WriteStartObject(name);
+        w.WriteNumber("signal", p.Signal);
+        w.WriteNumber("grace_ns", p.Grace.TotalNanoseconds);
+        w.WriteNumber("time_to_stop_ns", o.TimeToStop.TotalNanoseconds);
+        w.WriteBoolean("needed_kill", o.NeededKill);
+        w.WriteStartObject("exit_signals");
+        foreach (KeyValuePair<string, int> kv in o.ExitSignals)
+        {
+            w.WriteNumber(kv.Key, kv.Value);
+        }
+
+        w.WriteEndObject();
+        w.WriteStartArray("zombies_before_teardown");
+        foreach (string z in o.ZombiesBeforeTeardown)
+        {
+            w.WriteStringValue(z);
+        }
+
+        w.WriteEndArray();
+        w.WriteStartArray("timeline");
+        foreach (StopEvent e in o.Timeline)
+        {
+            w.WriteStartObject();
+            w.WriteNumber("t_ns", e.Time.TotalNanoseconds);
+            w.WriteString("process", e.Process);
+            w.WriteString("what", e.What);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+}

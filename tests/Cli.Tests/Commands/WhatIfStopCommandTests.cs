@@ -1,0 +1,42 @@
+using System.Text;
+using System.Text.Json;
+using KernelSim.Cli.Commands;
+
+namespace KernelSim.Cli.Tests.Commands;
+
+public class WhatIfStopCommandTests
+{
+    private static FileInfo Scenario()
+    {
+        string? dir = AppContext.BaseDirectory;
+        while (dir is not null && !File.Exists(Path.Combine(dir, "Sim.sln")))
+        {
+            dir = Path.GetDirectoryName(dir);
+        }
+
+        return new FileInfo(Path.Combine(dir!, "traces", "stop", "shell-pid1.json"));
+    }
+
+    [Fact]
+    public async Task WhatIfStop_ShellPid1_BaselineNeedsKill_HandlerProposalStopsIn200ms()
+    {
+        var ms = new MemoryStream();
+        Assert.Equal(ExitCodes.Ok, await WhatIfStopCommand.RunAsync(Scenario(), null, null, null, 200, true, ms));
+        JsonElement root = JsonDocument.Parse(Encoding.UTF8.GetString(ms.ToArray())).RootElement;
+        Assert.True(root.GetProperty("baseline").GetProperty("needed_kill").GetBoolean());
+        Assert.Equal(10_000_000_000L, root.GetProperty("baseline").GetProperty("time_to_stop_ns").GetInt64());
+        Assert.False(root.GetProperty("proposed").GetProperty("needed_kill").GetBoolean());
+        Assert.Equal(200_000_000L, root.GetProperty("proposed").GetProperty("time_to_stop_ns").GetInt64());
+    }
+
+    [Theory]
+    [InlineData("10s", 10_000_000_000L)]
+    [InlineData("500ms", 500_000_000L)]
+    [InlineData("30", 30_000_000_000L)]
+    public void ParseDuration_SecondsOrMilliseconds(string text, long ns) =>
+        Assert.Equal(ns, WhatIfStopCommand.ParseDuration(text).TotalNanoseconds);
+
+    [Fact]
+    public async Task WhatIfStop_UnknownInit_UsageError() =>
+        Assert.Equal(ExitCodes.Usage, await WhatIfStopCommand.RunAsync(Scenario(), null, null, "systemd", null, true, new MemoryStream()));
+}
