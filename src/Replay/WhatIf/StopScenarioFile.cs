@@ -7,7 +7,8 @@ using KernelSim.Time;
 namespace KernelSim.Replay.WhatIf;
 
 /// <summary>
-/// Reads a container description for the stop what-if from JSON:
+/// Reads a container description for the stop what-if from JSON (or the same document in YAML, for a
+/// file named *.yaml or *.yml):
 /// <code>
 /// { "processes": [ { "name": "sh", "parent": null },
 ///                  { "name": "app", "parent": "sh", "handles": ["TERM"], "exit_after_ms": 300 } ],
@@ -27,7 +28,10 @@ public static class StopScenarioFile
         JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(File.ReadAllText(path));
+            string text = File.ReadAllText(path);
+            doc = JsonDocument.Parse(path.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".yml", StringComparison.OrdinalIgnoreCase)
+                ? YamlToJson(path, text)
+                : text);
         }
         catch (JsonException ex)
         {
@@ -141,6 +145,87 @@ public static class StopScenarioFile
         }
 
         return list.ToArray();
+    }
+
+    // The same document written in YAML: mappings, sequences and scalars (plain scalars that read as numbers,
+    // booleans or null keep those types, as YAML 1.2's core schema has them).
+    private static string YamlToJson(string path, string text)
+    {
+        var yaml = new YamlDotNet.RepresentationModel.YamlStream();
+        try
+        {
+            yaml.Load(new StringReader(text));
+        }
+        catch (YamlDotNet.Core.YamlException ex)
+        {
+            throw new TraceFormatException(path, ex.Start.Line, ex.Start.Index, ex.Message, "a YAML stop scenario (see ksim whatif stop --help)");
+        }
+
+        using var ms = new MemoryStream();
+        using (var w = new Utf8JsonWriter(ms))
+        {
+            if (yaml.Documents.Count == 0)
+            {
+                w.WriteStartObject();
+                w.WriteEndObject();
+            }
+            else
+            {
+                WriteNode(w, yaml.Documents[0].RootNode);
+            }
+        }
+
+        return System.Text.Encoding.UTF8.GetString(ms.ToArray());
+    }
+
+    private static void WriteNode(Utf8JsonWriter w, YamlDotNet.RepresentationModel.YamlNode node)
+    {
+        switch (node)
+        {
+            case YamlDotNet.RepresentationModel.YamlMappingNode map:
+                w.WriteStartObject();
+                foreach (KeyValuePair<YamlDotNet.RepresentationModel.YamlNode, YamlDotNet.RepresentationModel.YamlNode> kv in map.Children)
+                {
+                    w.WritePropertyName(((YamlDotNet.RepresentationModel.YamlScalarNode)kv.Key).Value ?? string.Empty);
+                    WriteNode(w, kv.Value);
+                }
+
+                w.WriteEndObject();
+                break;
+            case YamlDotNet.RepresentationModel.YamlSequenceNode seq:
+                w.WriteStartArray();
+                foreach (YamlDotNet.RepresentationModel.YamlNode item in seq.Children)
+                {
+                    WriteNode(w, item);
+                }
+
+                w.WriteEndArray();
+                break;
+            case YamlDotNet.RepresentationModel.YamlScalarNode scalar:
+                string v = scalar.Value ?? string.Empty;
+                bool plain = scalar.Style == YamlDotNet.Core.ScalarStyle.Plain;
+                if (plain && (v.Length == 0 || v is "null" or "~"))
+                {
+                    w.WriteNullValue();
+                }
+                else if (plain && v is "true" or "false")
+                {
+                    w.WriteBooleanValue(v == "true");
+                }
+                else if (plain && long.TryParse(v, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long n))
+                {
+                    w.WriteNumberValue(n);
+                }
+                else
+                {
+                    w.WriteStringValue(v);
+                }
+
+                break;
+            default:
+                w.WriteNullValue();
+                break;
+        }
     }
 
     private static bool Flag(JsonElement p, string name) => p.TryGetProperty(name, out JsonElement f) && f.ValueKind == JsonValueKind.True;

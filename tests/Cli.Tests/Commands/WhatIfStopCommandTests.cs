@@ -40,3 +40,39 @@ public class WhatIfStopCommandTests
     public async Task WhatIfStop_UnknownInit_UsageError() =>
         Assert.Equal(ExitCodes.Usage, await WhatIfStopCommand.RunAsync(Scenario(), null, null, "systemd", null, true, new MemoryStream()));
 }
+
+public class WhatIfStopYamlTests
+{
+    [Fact]
+    public async Task WhatIfStop_Yaml_ShorterGraceThanTheDrain_NeedsKill()
+    {
+        string? dir = AppContext.BaseDirectory;
+        while (dir is not null && !File.Exists(Path.Combine(dir, "Sim.sln")))
+        {
+            dir = Path.GetDirectoryName(dir);
+        }
+
+        var ms = new MemoryStream();
+        Assert.Equal(ExitCodes.Ok, await WhatIfStopCommand.RunAsync(new FileInfo(Path.Combine(dir!, "traces", "stop", "tini-app.yaml")), "1s", null, null, null, true, ms));
+        JsonElement root = JsonDocument.Parse(Encoding.UTF8.GetString(ms.ToArray())).RootElement;
+        Assert.Equal(2_000_000_000L, root.GetProperty("baseline").GetProperty("time_to_stop_ns").GetInt64());
+        Assert.False(root.GetProperty("baseline").GetProperty("needed_kill").GetBoolean());
+        Assert.True(root.GetProperty("proposed").GetProperty("needed_kill").GetBoolean());
+        Assert.Equal(9, root.GetProperty("proposed").GetProperty("exit_signals").GetProperty("app").GetInt32());
+    }
+
+    [Fact]
+    public async Task WhatIfStop_BadYaml_BadInputWithLine()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"ksim-bad-{Environment.ProcessId}.yaml");
+        await File.WriteAllTextAsync(path, "processes:\n  - name: [unclosed\n");
+        try
+        {
+            Assert.Equal(ExitCodes.BadInput, await WhatIfStopCommand.RunAsync(new FileInfo(path), null, null, null, null, true, new MemoryStream()));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}
