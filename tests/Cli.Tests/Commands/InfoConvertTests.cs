@@ -84,15 +84,31 @@ public class InfoConvertTests
         }
     }
 
-    [Theory]
-    [InlineData("info")]
-    [InlineData("convert")]
-    public void Help_EveryCommand_HasAnExample(string command)
+    [Fact]
+    public void Help_EveryLeafCommand_HasAnExampleAndRuns()
     {
         var root = Program.BuildRoot();
-        var sub = root.Subcommands.Single(c => c.Name == command);
-        Assert.Contains("Example", sub.Description, StringComparison.Ordinal);
-        Assert.Equal(0, root.Parse([command, "--help"]).Invoke());
+        var leaves = new List<(string[] Path, System.CommandLine.Command Command)>();
+        void Walk(System.CommandLine.Command c, string[] path)
+        {
+            if (c.Subcommands.Count == 0)
+            {
+                leaves.Add((path, c));
+            }
+
+            foreach (System.CommandLine.Command sub in c.Subcommands)
+            {
+                Walk(sub, [.. path, sub.Name]);
+            }
+        }
+
+        Walk(root, []);
+        Assert.True(leaves.Count >= 7, "info, convert, check, whatif memory, whatif stop, sweep memory, validate");
+        foreach ((string[] path, System.CommandLine.Command c) in leaves)
+        {
+            Assert.Contains("Example", c.Description, StringComparison.Ordinal);
+            Assert.Equal(0, root.Parse([.. path, "--help"]).Invoke());
+        }
     }
 
     private static async Task<JsonElement> InfoJson(string path, TraceReaderOptions options)
