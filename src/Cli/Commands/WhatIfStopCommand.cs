@@ -14,28 +14,30 @@ internal static class WhatIfStopCommand
 {
     public static Command Create()
     {
-        var scenario = new Argument<FileInfo>("scenario") { Description = "JSON process tree with dispositions and handler behaviour (see traces/stop/*.json)." };
+        var scenario = new Argument<FileInfo>("scenario") { Description = "JSON or YAML process tree with dispositions and handler behaviour (see traces/stop/), or a trace with sched and signal events (then give --root)." };
+        var rootPid = new Option<int?>("--root") { Description = "With a trace: host pid of the container's PID 1; its descendants make the tree." };
         var grace = new Option<string?>("--grace") { Description = "Proposed grace period before SIGKILL, e.g. 10s, 30s, 500ms." };
         var signal = new Option<string?>("--signal") { Description = "Proposed stop signal (TERM, INT, QUIT, ...)." };
         var init = new Option<string?>("--init") { Description = "Proposed init: 'tini' runs a tini-like PID 1 (forwards signals, reaps, exits with its child) above the current root." };
         var handle = new Option<int?>("--pid1-handles-term") { Description = "Proposal: PID 1 handles the stop signal and exits this many ms later." };
         var json = new Option<bool>("--json") { Description = "Print {\"baseline\": {...}, \"proposed\": {...}} with time_to_stop_ns, needed_kill, exit_signals, zombies, timeline." };
-        var cmd = new Command("stop", "Predict what docker stop / Kubernetes termination does to a container (signals, exits, time to stop, zombies).\n\nExamples:\n  ksim whatif stop traces/stop/shell-pid1.json\n  ksim whatif stop traces/stop/shell-pid1.json --init tini\n  ksim whatif stop traces/stop/shell-pid1.json --grace 30s --json");
+        var cmd = new Command("stop", "Predict what docker stop / Kubernetes termination does to a container (signals, exits, time to stop, zombies).\n\nExamples:\n  ksim whatif stop traces/stop/shell-pid1.json\n  ksim whatif stop traces/pidns-signals.trace.gz --root 12992\n  ksim whatif stop traces/stop/shell-pid1.json --init tini\n  ksim whatif stop traces/stop/shell-pid1.json --grace 30s --json");
         cmd.Arguments.Add(scenario);
         cmd.Options.Add(grace);
         cmd.Options.Add(signal);
         cmd.Options.Add(init);
         cmd.Options.Add(handle);
         cmd.Options.Add(json);
+        cmd.Options.Add(rootPid);
         cmd.SetAction(async (r, ct) =>
         {
             using Stream stdout = Console.OpenStandardOutput();
-            return await RunAsync(r.GetValue(scenario)!, r.GetValue(grace), r.GetValue(signal), r.GetValue(init), r.GetValue(handle), r.GetValue(json), stdout).ConfigureAwait(false);
+            return await RunAsync(r.GetValue(scenario)!, r.GetValue(grace), r.GetValue(signal), r.GetValue(init), r.GetValue(handle), r.GetValue(json), stdout, r.GetValue(rootPid)).ConfigureAwait(false);
         });
         return cmd;
     }
 
-    internal static async Task<int> RunAsync(FileInfo scenario, string? grace, string? signal, string? init, int? pid1HandlesTermMs, bool json, Stream stdout)
+    internal static async Task<int> RunAsync(FileInfo scenario, string? grace, string? signal, string? init, int? pid1HandlesTermMs, bool json, Stream stdout, int? rootPid = null)
     {
         if (!scenario.Exists)
         {
@@ -47,7 +49,21 @@ internal static class WhatIfStopCommand
         StopPolicy policy;
         try
         {
-            (tree, policy) = StopScenarioFile.Load(scenario.FullName);
+            string ext = scenario.Extension.ToUpperInvariant();
+            if (ext is ".JSON" or ".YAML" or ".YML")
+            {
+                (tree, policy) = StopScenarioFile.Load(scenario.FullName);
+            }
+            else if (rootPid is int root)
+            {
+                tree = StopScenarioFromTrace.Build(scenario.FullName, root);
+                policy = StopPolicy.DockerDefault;
+            }
+            else
+            {
+                await Console.Error.WriteLineAsync($"ksim: {scenario.Name} looks like a trace: give the container's PID 1 with --root HOSTPID").ConfigureAwait(false);
+                return ExitCodes.Usage;
+            }
         }
         catch (TraceFormatException ex)
         {

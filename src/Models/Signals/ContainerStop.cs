@@ -28,8 +28,13 @@ public static class ContainerStop
         var pidOf = new Dictionary<string, int>(StringComparer.Ordinal);
         var specOf = new Dictionary<int, StopProcessSpec>();
         var firstChild = new Dictionary<int, int>();
-        StopProcessSpec root = processes.SingleOrDefault(p => p.Parent is null)
-            ?? throw new ArgumentException("The process tree needs exactly one process without a parent (the container's PID 1).", nameof(processes));
+        StopProcessSpec[] roots = processes.Where(p => p.Parent is null).ToArray();
+        if (roots.Length != 1)
+        {
+            throw new ArgumentException($"The process tree needs exactly one process without a parent (the container's PID 1); it has {roots.Length}.", nameof(processes));
+        }
+
+        StopProcessSpec root = roots[0];
         Spawn(root, sys.Fork(shim, CloneFlags.NewPid, root.Name).Pid);
         var remaining = processes.Where(p => p.Parent is not null).ToList();
         while (remaining.Count > 0)

@@ -122,3 +122,23 @@ public class DirtyThrottleWhatIfTests
         Assert.Equal(0, none.Breakdown.DirtyPause.TotalNanoseconds);
     }
 }
+
+public class StopScenarioFromTraceTests
+{
+    [Fact]
+    public void Build_PidnsCapture_TreeUnderTheNamespaceInit_AndItsStopNeedsSigkill()
+    {
+        // pidns-signals: unshare (host pid 12992) is PID 1 of the namespace; bash children under it.
+        IReadOnlyList<KernelSim.Models.Signals.StopProcessSpec> tree = StopScenarioFromTrace.Build(Fixtures.Trace("pidns-signals.trace.gz"), 12992);
+        Assert.Single(tree, p => p.Parent is null);
+        Assert.Equal("unshare-12992", tree.Single(p => p.Parent is null).Name);
+        Assert.True(tree.Count > 5);
+        KernelSim.Models.Signals.StopOutcome o = KernelSim.Models.Signals.ContainerStop.Predict(tree, KernelSim.Models.Signals.StopPolicy.DockerDefault);
+        Assert.True(o.NeededKill);
+        Assert.All(o.ExitSignals.Values, s => Assert.Equal(KernelSim.Models.Signals.SignalNumbers.SIGKILL, s));
+    }
+
+    [Fact]
+    public void Build_UnknownRoot_TraceFormatException() =>
+        Assert.Throws<KernelSim.Replay.Formats.TraceFormatException>(() => StopScenarioFromTrace.Build(Fixtures.Trace("pidns-signals.trace.gz"), 999_999));
+}
