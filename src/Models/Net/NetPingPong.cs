@@ -1,0 +1,94 @@
+namespace KernelSim.Models.Net;
+
+/// <summary>Costs of the non-network part of a UDP ping-pong on one CPU (both tasks pinned to it).</summary>
+public sealed record PingPongCosts
+{
+    /// <summary>Return from the send syscall after the synchronous softirq (the woken peer waits for it: the switch happens at syscall exit).</summary>
+    public long SendReturnNs { get; init; } = 1_000;
+
+    /// <summary>From the switch to the woken task to its recvfrom returning (sched_switch, recvfrom exit).</summary>
+    public long WakeupNs { get; init; } = 3_000;
+
+    /// <summary>Server's work between receiving a request and sending the reply.</summary>
+    public long TurnaroundNs { get; init; } = 1_000;
+}
+
+/// <summary>Round-trip times of a paced request/response on one CPU, optionally with a background flow on the same CPU.</summary>
+/// <param name="RttNs">Round-trip time per completed request (client send to client receive), in request order.</param>
+/// <param name="Lost">Requests or replies dropped.</param>
+/// <param name="Rx">The receive-path outcome (all packets: requests, replies, background).</param>
+public sealed record PingPongResult(IReadOnlyList<long> RttNs, int Lost, NetRxResult Rx);
+
+/// <summary>
+/// A closed-loop UDP ping-pong (sockperf ping-pong, both ends pinned to one CPU) over a topology: the client sends,
+/// the reply path runs in the same CPU's softirqs, the server is woken, turns around and replies the same way.
+/// The background flow's packets are sent by another task on the CPU, interleaved in time order.
+/// </summary>
+public static class NetPingPong
+{
+    /// <summary>Runs <paramref name="requests"/> round trips paced every <paramref name="intervalNs"/>.</summary>
+    /// <param name="sim">The receive-path simulation (config, topology, stage costs); replies take the same chain back.</param>
+    /// <param name="costs">Ping-pong costs outside the network path.</param>
+    /// <param name="requests">Number of requests.</param>
+    /// <param name="intervalNs">Pacing interval of the client (a late round trip delays the next send).</param>
+    /// <param name="backgroundPps">Background packets per second on the same CPU and path (0 for none), evenly spaced.</param>
+    public static PingPongResult Run(NetRxSimulation sim, PingPongCosts costs, int requests, long intervalNs, long backgroundPps = 0)
+    {
+        ArgumentNullException.ThrowIfNull(sim);
+        ArgumentNullException.ThrowIfNull(costs);
+        ArgumentOutOfRangeException.ThrowIfNegative(requests);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(intervalNs);
+        ArgumentOutOfRangeException.ThrowIfNegative(backgroundPps);
+        NetRxCpu cpu = sim.NewCpu();
+        long bgGap = backgroundPps > 0 ? Math.Max(1, 1_000_000_000L / backgroundPps) : long.MaxValue;
+        long nextBg = backgroundPps > 0 ? 0 : long.MaxValue;
+        var rtts = new List<long>(requests);
+        int lost = 0;
+        long nextRequest = 0;
+
+        void BackgroundUntil(long t)
+        {
+            while (nextBg <= t)
+            {
+                cpu.Transmit(new NetSend(nextBg, Measured: false));
+                nextBg += bgGap;
+            }
+        }
+
+        for (int k = 0; k < requests; k++)
+        {
+            BackgroundUntil(nextRequest);
+            long start = Math.Max(nextRequest, cpu.Now);
+            int req = cpu.Transmit(new NetSend(start));
+            long d1 = cpu.DrainUntilDelivered(req);
+            cpu.Occupy(cpu.Now, costs.SendReturnNs);
+            if (d1 < 0)
+            {
+                lost++;
+                nextRequest = start + intervalNs;
+                continue;
+            }
+
+            // server: woken by the delivery, runs once the client's syscall has returned (same CPU)
+            BackgroundUntil(Math.Max(d1, cpu.Now));
+            long serverSend = cpu.Occupy(Math.Max(d1, cpu.Now), costs.WakeupNs + costs.TurnaroundNs);
+            int rep = cpu.Transmit(new NetSend(serverSend));
+            long d2 = cpu.DrainUntilDelivered(rep);
+            cpu.Occupy(cpu.Now, costs.SendReturnNs);
+            if (d2 < 0)
+            {
+                lost++;
+                nextRequest = start + intervalNs;
+                continue;
+            }
+
+            BackgroundUntil(Math.Max(d2, cpu.Now));
+            long end = cpu.Occupy(Math.Max(d2, cpu.Now), costs.WakeupNs);
+            rtts.Add(end - start);
+            nextRequest = start + intervalNs;
+        }
+
+        cpu.Drain();
+        return new PingPongResult(rtts, lost, cpu.Result());
+    }
+}

@@ -1,0 +1,54 @@
+namespace KernelSim.Models.Net;
+
+/// <summary>
+/// Deterministic single-CPU model of the non-NAPI veth/loopback receive path: the sending task transmits the first
+/// hop, enqueues on its CPU's backlog, and (at local_bh_enable) runs NET_RX synchronously; net_rx_action polls the
+/// backlog NAPI with dev_weight quota under netdev_budget and the jiffies time limit; later hops are transmitted
+/// from inside the softirq and appended to the same backlog; leftover work is re-raised, restarted by
+/// handle_softirqs or handed to ksoftirqd. Time advances only by the configured costs.
+/// </summary>
+public sealed class NetRxSimulation
+{
+    private readonly NetRxConfig _config;
+    private readonly NetTopology _topology;
+    private readonly NetStageCosts _costs;
+
+    /// <summary>Creates a simulation of one topology.</summary>
+    /// <param name="config">Sysctls and kernel constants.</param>
+    /// <param name="topology">The hop chain (at least one hop).</param>
+    /// <param name="costs">Costs of the stages outside the hops (send path, softirq entry, poll, ksoftirqd delay).</param>
+    public NetRxSimulation(NetRxConfig config, NetTopology topology, NetStageCosts costs)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(topology);
+        ArgumentNullException.ThrowIfNull(costs);
+        config.Validate();
+        costs.Validate();
+        if (topology.Hops.Count == 0 || topology.Hops.Any(h => h.XmitNs < 0 || h.ReceiveNs < 0))
+        {
+            throw new ArgumentException("a topology needs at least one hop and non-negative hop costs", nameof(topology));
+        }
+
+        _config = config;
+        _topology = topology;
+        _costs = costs;
+    }
+
+    /// <summary>Runs the sends (processed in time order, ties in list order) and returns what happened.</summary>
+    /// <param name="sends">Packets the sending task(s) on this CPU transmit.</param>
+    public NetRxResult Run(IReadOnlyList<NetSend> sends)
+    {
+        ArgumentNullException.ThrowIfNull(sends);
+        var cpu = NewCpu();
+        foreach (int i in Enumerable.Range(0, sends.Count).OrderBy(i => sends[i].AtNs).ThenBy(i => i))
+        {
+            cpu.Transmit(sends[i], i);
+        }
+
+        cpu.Drain();
+        return cpu.Result(sends.Count);
+    }
+
+    /// <summary>A fresh CPU to drive step by step (for closed-loop workloads such as a ping-pong).</summary>
+    public NetRxCpu NewCpu() => new(_config, _topology, _costs);
+}
