@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dotnet build -c Release src/Cli -v q -nologo >/dev/null
-trace=$(ls -S traces/fio-*.trace.gz | head -1)
+trace=$(ls -S traces/fio-*.trace.gz traces/fio-*.trace.xz 2>/dev/null | head -1)
 echo "largest capture: $trace ($(du -h "$trace" | cut -f1))"
 for i in 1 2 3; do
   /usr/bin/time -f "ksim sweep memory (8 limits) run $i: %e s wall, %M KB max RSS" \

@@ -22,7 +22,7 @@ public class ReplayBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        string path = Path.Combine(RealTrace.RepoRoot(), "traces", "fio-rand4k-memcg128M.trace.gz");
+        string path = KernelSim.Replay.Capture.CaptureManifest.FindCaptures(Path.Combine(RealTrace.RepoRoot(), "traces"), "fio-rand4k-memcg128M").Single();
         _replay = WriteReplay.Load(path);
         _capture = CaptureConfig.ForTrace(path);
         _limits = new[] { "64M", "128M", "256M", "512M", "1G", "2G", "4G" }

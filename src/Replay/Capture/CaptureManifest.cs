@@ -84,7 +84,13 @@ public sealed class CaptureManifest : IDisposable
     }
 
     /// <summary>The manifest path for a trace: <c>x.trace.gz</c>, <c>x.trace</c>, <c>x.txt.zst</c> → <c>x.manifest.json</c>.</summary>
-    public static string PathFor(string tracePath)
+    public static string PathFor(string tracePath) => CaptureBase(tracePath) + ".manifest.json";
+
+    /// <summary>
+    /// A capture's base path: the trace path without its compression and trace suffixes
+    /// (<c>traces/x.trace.xz</c> → <c>traces/x</c>). Every file of a capture shares it.
+    /// </summary>
+    public static string CaptureBase(string tracePath)
     {
         ArgumentNullException.ThrowIfNull(tracePath);
         string p = tracePath;
@@ -106,7 +112,27 @@ public sealed class CaptureManifest : IDisposable
             }
         }
 
-        return p + ".manifest.json";
+        return p;
+    }
+
+    /// <summary>
+    /// The committed text captures in <paramref name="directory"/> whose base name matches <paramref name="basePattern"/>
+    /// (<c>x.trace.gz</c>, <c>x.trace.xz</c>, <c>x.trace.zst</c> or plain <c>x.trace</c>), in ordinal order.
+    /// </summary>
+    public static IReadOnlyList<string> FindCaptures(string directory, string basePattern = "*")
+    {
+        var found = new List<string>();
+        foreach (string f in Directory.GetFiles(directory, basePattern + ".trace*"))
+        {
+            string suffix = f[(f.LastIndexOf(".trace", StringComparison.Ordinal) + ".trace".Length)..];
+            if (suffix.Length == 0 || Array.IndexOf(CompressionSuffixes, suffix) >= 0)
+            {
+                found.Add(f);
+            }
+        }
+
+        found.Sort(StringComparer.Ordinal);
+        return found;
     }
 
     /// <summary>Loads the manifest beside <paramref name="tracePath"/>, or returns null if there is none.</summary>

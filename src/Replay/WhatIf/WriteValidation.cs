@@ -29,17 +29,17 @@ public static class WriteValidation
     /// <summary>The band: measured min × (1 - 0.25) to measured max × (1 + 0.25).</summary>
     public const double Widening = 0.25;
 
-    /// <summary>Runs the validation for every capture <c>fio-WORKLOAD-memcgLIMIT.trace.gz</c> in <paramref name="tracesDir"/>.</summary>
+    /// <summary>Runs the validation for every capture <c>fio-WORKLOAD-memcgLIMIT.trace.gz</c> (or .xz, .zst) in <paramref name="tracesDir"/>.</summary>
     /// <param name="tracesDir">Folder of captures (traces/).</param>
     /// <param name="groundTruthCsv">The measurements (write-latency.csv).</param>
     public static IReadOnlyList<ValidationPoint> Run(string tracesDir, string groundTruthCsv)
     {
         Dictionary<(string Workload, string Limit), List<long[]>> measured = ReadGroundTruth(groundTruthCsv);
         var points = new List<ValidationPoint>();
-        foreach (string path in Directory.GetFiles(tracesDir, "fio-*-memcg*.trace.gz").Order(StringComparer.Ordinal))
+        foreach (string path in KernelSim.Replay.Capture.CaptureManifest.FindCaptures(tracesDir, "fio-*-memcg*"))
         {
             string name = Path.GetFileName(path);
-            string[] parts = name[..^".trace.gz".Length].Split('-');
+            string[] parts = Path.GetFileName(KernelSim.Replay.Capture.CaptureManifest.CaptureBase(path)).Split('-');
             if (parts.Length != 3)
             {
                 continue;

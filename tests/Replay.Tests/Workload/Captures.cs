@@ -34,7 +34,7 @@ internal static class Captures
         return d;
     }
 
-    public static string TracePath(string name) => Fixtures.Trace(name + ".trace.gz");
+    public static string TracePath(string name) => KernelSim.Replay.Capture.CaptureManifest.FindCaptures(Path.Combine(Fixtures.RepoRoot, "traces"), name).Single();
 
     public static WriteWorkload Workload(string name) =>
         Cache.GetOrAdd(name, n => new Lazy<WriteWorkload>(() => WorkloadExtractor.Extract(TracePath(n)))).Value;
@@ -49,8 +49,12 @@ internal static class Captures
     /// <summary>Lines of the trace text that contain <paramref name="needle"/> (a plain scan, independent of the reader).</summary>
     public static long CountLines(string name, string needle)
     {
-        using var gz = new GZipStream(File.OpenRead(TracePath(name)), CompressionMode.Decompress);
-        using var text = new StreamReader(gz);
+        string path = TracePath(name);
+        using Stream file = File.OpenRead(path);
+        using Stream raw = path.EndsWith(".xz", StringComparison.Ordinal)
+            ? new SharpCompress.Compressors.Xz.XZStream(file)
+            : new GZipStream(file, CompressionMode.Decompress);
+        using var text = new StreamReader(raw);
         long n = 0;
         while (text.ReadLine() is string line)
         {
