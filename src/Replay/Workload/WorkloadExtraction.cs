@@ -563,12 +563,8 @@ internal sealed class WorkloadExtraction
             return;
         }
 
-        var p = new PayloadReader(e.Payload);
-        DeviceNumber dev;
-        ulong ino;
-        bool ok = ((p.TryGetWord("dev"u8, out ReadOnlySpan<byte> devText) && DeviceNumber.TryParse(devText, out dev)) || p.TryGetDevice("s_dev"u8, out dev))
-            & ((p.TryGetWord("ino"u8, out ReadOnlySpan<byte> inoText) && PayloadReader.TryParseHex(inoText, out ino)) || p.TryGetHex("i_ino"u8, out ino));
-        if (!ok || !_keyByInode.TryGetValue((dev.ToKernel(), ino), out long key))
+        if (!FilemapFields.TryRead(new PayloadReader(e.Payload), out _, out ulong ino, out _, out DeviceNumber dev, out _)
+            || !_keyByInode.TryGetValue((dev.ToKernel(), ino), out long key))
         {
             return;
         }
@@ -588,22 +584,7 @@ internal sealed class WorkloadExtraction
     {
         // Same printed shapes as MmFilemapAddToPageCache: "dev 254:0 ino d8002 pfn=0x… ofs=N order=K" (ftrace)
         // or "pfn=… i_ino=… index=… s_dev=… order=…" (trace-cmd -R).
-        var p = new PayloadReader(e.Payload);
-        DeviceNumber dev;
-        ulong ino;
-        ulong index;
-        bool ok = ((p.TryGetWord("dev"u8, out ReadOnlySpan<byte> devText) && DeviceNumber.TryParse(devText, out dev)) || p.TryGetDevice("s_dev"u8, out dev))
-            & ((p.TryGetWord("ino"u8, out ReadOnlySpan<byte> inoText) && PayloadReader.TryParseHex(inoText, out ino)) || p.TryGetHex("i_ino"u8, out ino));
-        if (p.TryGetUInt64("ofs"u8, out ulong ofs))
-        {
-            index = ofs >> MmFilemapAddToPageCache.PageShift;
-        }
-        else
-        {
-            ok &= p.TryGetUInt64("index"u8, out index);
-        }
-
-        if (!ok || !p.TryGetByte("order"u8, out byte order) || order > 30)
+        if (!FilemapFields.TryRead(new PayloadReader(e.Payload), out _, out ulong ino, out ulong index, out DeviceNumber dev, out byte order) || order > 30)
         {
             _undecoded++;
             return;

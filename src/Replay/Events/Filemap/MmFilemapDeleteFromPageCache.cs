@@ -41,28 +41,12 @@ public readonly record struct MmFilemapDeleteFromPageCache(
             return false;
         }
 
-        var r = new PayloadReader(e.Payload);
-        if (r.TryGetHex("pfn"u8, out ulong pfn)
-            && ((r.TryGetWord("ino"u8, out ReadOnlySpan<byte> inoText) && PayloadReader.TryParseHex(inoText, out ulong iIno)) || r.TryGetHex("i_ino"u8, out iIno))
-            && TryGetIndex(r, out ulong index)
-            && ((r.TryGetWord("dev"u8, out ReadOnlySpan<byte> devText) && DeviceNumber.TryParse(devText, out DeviceNumber sDev)) || r.TryGetDevice("s_dev"u8, out sDev))
-            && r.TryGetByte("order"u8, out byte order))
+        if (FilemapFields.TryRead(new PayloadReader(e.Payload), out ulong pfn, out ulong iIno, out ulong index, out DeviceNumber sDev, out byte order))
         {
             value = new MmFilemapDeleteFromPageCache(EventHeader.From(e), pfn, iIno, index, sDev, order);
             return true;
         }
 
         return false;
-    }
-
-    private static bool TryGetIndex(PayloadReader r, out ulong index)
-    {
-        if (r.TryGetUInt64("ofs"u8, out ulong ofs))
-        {
-            index = ofs >> PageShift;
-            return true;
-        }
-
-        return r.TryGetUInt64("index"u8, out index);
     }
 }
