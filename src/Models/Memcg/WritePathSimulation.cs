@@ -372,7 +372,7 @@ public sealed class WritePathSimulation
         {
             long start = _now;
             long wake = d.WakeAt.TotalNanoseconds;
-            RunBackgroundUntil(wake);
+            AdvanceTo(wake);
             _now = Math.Max(_now, wake);
             AdvanceTo(_now);
             _opPauseNs += _now - start;
@@ -655,7 +655,7 @@ public sealed class WritePathSimulation
                     // Case 3: legacy memcg waits for this folio's writeback (folio_wait_writeback), then retries it.
                     _writebackWaits++;
                     long waitStart = _now;
-                    RunBackgroundUntil(_writebackDone[f]);
+                    AdvanceTo(_writebackDone[f]);
                     _now = Math.Max(_now, _writebackDone[f]) + _costs.WakeupLatency.TotalNanoseconds;
                     AdvanceTo(_now);
                     _opWaitNs += _now - waitStart;
@@ -762,7 +762,7 @@ public sealed class WritePathSimulation
         _highPenalties++;
         long ns = penalty * (1_000_000_000L / _hz);
         long start = _now;
-        RunBackgroundUntil(start + ns);
+        AdvanceTo(start + ns);
         _now = start + ns;
         _opHighNs += ns;
     }
@@ -863,7 +863,6 @@ public sealed class WritePathSimulation
         }
     }
 
-    private void RunBackgroundUntil(long t) => AdvanceTo(t);
 
     // The flusher stops submitting when the block queue (nr_requests x request size) is full.
     private long MaxInflightPages => Math.Max(1, (long)Math.Max(_costs.BlockQueueRequests, _costs.DeviceQueueDepth) * (_costs.DeviceRequestBytes / _pageBytes));
