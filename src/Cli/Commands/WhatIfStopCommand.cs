@@ -99,10 +99,8 @@ internal static class WhatIfStopCommand
                     throw new FormatException($"--init '{init}': the known init is 'tini'");
                 }
 
-                string root = proposedTree.Single(p => p.Parent is null).Name;
                 var tini = new StopProcessSpec("tini", null, [SignalNumbers.SIGTERM, SignalNumbers.SIGINT, SignalNumbers.SIGQUIT, SignalNumbers.SIGHUP, SignalNumbers.SIGUSR1, SignalNumbers.SIGUSR2], [], null, ForwardsSignals: true, ReapsChildren: true, ExitWhenChildrenGone: true);
                 proposedTree = proposedTree.Select(p => p.Parent is null ? p with { Parent = "tini" } : p).Prepend(tini).ToList();
-                _ = root;
             }
 
             StopOutcome baseline = ContainerStop.Predict(tree, policy);

@@ -863,7 +863,6 @@ public sealed class WritePathSimulation
         }
     }
 
-
     // The flusher stops submitting when the block queue (nr_requests x request size) is full.
     private long MaxInflightPages => Math.Max(1, (long)Math.Max(_costs.BlockQueueRequests, _costs.DeviceQueueDepth) * (_costs.DeviceRequestBytes / _pageBytes));
 
