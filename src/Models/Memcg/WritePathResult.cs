@@ -92,4 +92,10 @@ public sealed record MemcgCounters
 
     /// <summary>End of run: active_file pages.</summary>
     public long ActiveFilePages { get; init; }
+
+    /// <summary>Kernel memory charged at the end, in pages (footprint: base plus the share that grows with the cache).</summary>
+    public long KmemPages { get; init; }
+
+    /// <summary>Anonymous memory plus base kmem charged at the workload's start, in pages (footprint).</summary>
+    public long AnonPages { get; init; }
 }

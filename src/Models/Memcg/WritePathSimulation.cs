@@ -27,6 +27,8 @@ public sealed class WritePathSimulation
     private const byte FlagReferenced = 4;
     private const byte FlagReclaim = 8;
     private const byte FlagTruncated = 16;
+    private const byte FlagMapped = 32;
+    private const byte FlagHot = 64;
     private const byte ListNone = 0;
     private const byte ListInactive = 1;
     private const byte ListActive = 2;
@@ -104,12 +106,22 @@ public sealed class WritePathSimulation
     private long _totalWritten;
     private long _opPauseNs;
 
+    // Workload footprint: anon and kmem charged outside the LRU, hot mapped fills.
+    private readonly WorkloadFootprint _footprint;
+    private readonly long _kmemPpmPerPage;
+    private long _kmemPpm;
+    private long _kmemPages;
+    private long _anonPages;
+    private long _hotPagesLeft;
+    private long _activatedPagesLeft;
+
     /// <summary>Creates a simulation of one memcg under <paramref name="config"/> with calibrated <paramref name="costs"/>.</summary>
     /// <param name="config">The memcg.</param>
     /// <param name="costs">Calibrated costs.</param>
     /// <param name="writeback">Dirty-throttling configuration (vm.dirty_* sysctls); null leaves balance_dirty_pages out.</param>
     /// <param name="dirtyablePages">global_dirtyable_memory of the machine, in pages (used with <paramref name="writeback"/>).</param>
-    public WritePathSimulation(MemcgConfig config, WritePathCosts costs, WritebackConfig? writeback = null, long dirtyablePages = 0)
+    /// <param name="footprint">What the workload charges besides the replayed page cache (null: nothing).</param>
+    public WritePathSimulation(MemcgConfig config, WritePathCosts costs, WritebackConfig? writeback = null, long dirtyablePages = 0, WorkloadFootprint? footprint = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(costs);
@@ -120,6 +132,10 @@ public sealed class WritePathSimulation
         _high = config.HighPages;
         _pageBytes = config.Kernel.PageSize.Value;
         _slotFreeAt = new long[Math.Max(1, costs.DeviceQueueDepth)];
+        _footprint = footprint ?? WorkloadFootprint.None;
+        _kmemPpmPerPage = (long)Math.Round(Math.Max(0, _footprint.KmemPerCacheByte) * 1_000_000);
+        _activatedPagesLeft = Math.Max(0, _footprint.ActivatedFillBytes) / _pageBytes;
+        _hotPagesLeft = Math.Max(_activatedPagesLeft, Math.Max(0, _footprint.HotMappedBytes) / _pageBytes);
         if (writeback is not null)
         {
             _throttle = new DirtyThrottle(writeback, Math.Max(1, dirtyablePages), SimTime.Zero);
@@ -158,6 +174,15 @@ public sealed class WritePathSimulation
 
         // Threads are ordered by when their next request begins (ready time + its think time), so requests
         // run in begin order; requests of different threads that overlap are serialised on the memcg.
+        // The workload's anonymous memory and base kmem are charged as it starts (exec, first faults).
+        long fixedPages = (Math.Max(0, _footprint.AnonBytes) + Math.Max(0, _footprint.KmemBaseBytes) + _pageBytes - 1) / _pageBytes;
+        if (fixedPages > 0)
+        {
+            _now = start.TotalNanoseconds;
+            Charge((int)Math.Min(fixedPages, int.MaxValue));
+            _anonPages = fixedPages;
+        }
+
         var ready = new EventQueue<int>();
         foreach (int tid in threadOrder)
         {
@@ -230,6 +255,26 @@ public sealed class WritePathSimulation
             _cache.Add(key, f);
             _inactive.PushHead(this, f);
             _list[f] = ListInactive;
+            if (!dirty)
+            {
+                // A fill outside write calls is a fault on a mapping (exec, libraries).
+                _flags[f] = FlagMapped;
+                if (_hotPagesLeft > 0)
+                {
+                    _flags[f] |= FlagHot;
+                    _hotPagesLeft -= n;
+                }
+
+                if (_activatedPagesLeft > 0)
+                {
+                    // Accessed again right after the fill (folio_mark_accessed twice): straight to the active list.
+                    _activatedPagesLeft -= n;
+                    _inactive.Remove(this, f);
+                    Activate(f);
+                }
+            }
+
+            ChargeKmem(n);
 
             if (dirty)
             {
@@ -285,6 +330,7 @@ public sealed class WritePathSimulation
 
             _usage -= n;
             _unchargedPages += n;
+            UnchargeKmem(n);
             if ((_flags[f] & FlagWriteback) != 0)
             {
                 _flags[f] = FlagWriteback | FlagTruncated;
@@ -615,6 +661,13 @@ public sealed class WritePathSimulation
             int f = _active.Tail;
             taken += _pages[f];
             _active.Remove(this, f);
+            if ((_flags[f] & FlagHot) != 0)
+            {
+                // shrink_active_list keeps referenced executable file folios active.
+                _active.PushHead(this, f);
+                continue;
+            }
+
             _flags[f] &= unchecked((byte)~FlagReferenced);
             _inactive.PushHead(this, f);
             _list[f] = ListInactive;
@@ -693,6 +746,22 @@ public sealed class WritePathSimulation
                 continue;
             }
 
+            if ((fl & FlagHot) != 0)
+            {
+                // folio_check_references: a mapped folio with referenced (executable) PTEs is activated.
+                Activate(f);
+                continue;
+            }
+
+            if ((fl & FlagMapped) != 0 && (fl & FlagReferenced) == 0)
+            {
+                // A mapped folio referenced once (its fault) is kept for another trip (FOLIOREF_KEEP).
+                _flags[f] |= FlagReferenced;
+                _inactive.PushHead(this, f);
+                _list[f] = ListInactive;
+                continue;
+            }
+
             // Clean: referenced-but-unmapped file folios are reclaimed when clean (folio_check_references).
             reclaimed += FreeFolio(f);
             _now += _costs.ReclaimPerFreedFolio.TotalNanoseconds;
@@ -723,6 +792,7 @@ public sealed class WritePathSimulation
         _cache.Remove(_key[f]);
         _usage -= n;
         _unchargedPages += n;
+        UnchargeKmem(n);
         _flags[f] = 0;
         _list[f] = ListNone;
         _freeFolios.Push(f);
@@ -975,6 +1045,40 @@ public sealed class WritePathSimulation
         }
     }
 
+    // Slab that grows with the page cache (buffer heads, xarray nodes), charged with the folio (memcg_slab_post_alloc_hook).
+    private void ChargeKmem(int pages)
+    {
+        if (_kmemPpmPerPage == 0)
+        {
+            return;
+        }
+
+        _kmemPpm += pages * _kmemPpmPerPage;
+        long due = (_kmemPpm / 1_000_000) - _kmemPages;
+        if (due > 0)
+        {
+            Charge((int)due);
+            _kmemPages += due;
+        }
+    }
+
+    private void UnchargeKmem(int pages)
+    {
+        if (_kmemPpmPerPage == 0)
+        {
+            return;
+        }
+
+        _kmemPpm = Math.Max(0, _kmemPpm - (pages * _kmemPpmPerPage));
+        long excess = _kmemPages - ((_kmemPpm + 999_999) / 1_000_000);
+        if (excess > 0)
+        {
+            _kmemPages -= excess;
+            _usage -= excess;
+            _unchargedPages += excess;
+        }
+    }
+
     private MemcgSample Sample(long t) => new(SimTime.FromNanoseconds(t), _usage, _inactive.Pages, _active.Pages, _dirtyPages, _writebackPages);
 
     private MemcgCounters Counters() => new()
@@ -1001,6 +1105,8 @@ public sealed class WritePathSimulation
         WritebackPages = _writebackPages,
         InactiveFilePages = _inactive.Pages,
         ActiveFilePages = _active.Pages,
+        KmemPages = _kmemPages,
+        AnonPages = _anonPages,
     };
 
     private static int Log2(int v)

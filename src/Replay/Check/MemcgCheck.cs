@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using KernelSim.Models.Memcg;
 using KernelSim.Replay.Capture;
 using KernelSim.Replay.WhatIf;
 
@@ -30,7 +31,9 @@ public static class MemcgCheck
     {
         ArgumentNullException.ThrowIfNull(replay);
         CaptureConfig capture = CaptureConfig.ForTrace(tracePath);
-        WritePrediction p = WriteWhatIf.Predict(replay.Workload, replay.Costs, capture, new WriteProposal());
+        // The kernel's reclaim ran with its tracepoints on: replay the capture with the reclaim costs as traced.
+        WritePathCosts traced = WriteReplay.CostsFrom(replay.Calibration, replay.Workload, netOfTracing: false);
+        WritePrediction p = WriteWhatIf.Predict(replay.Workload, traced, capture, new WriteProposal());
         var figures = new SortedDictionary<string, double>(StringComparer.Ordinal);
         var mismatches = new List<string>();
         long compared = 0, agreed = 0;

@@ -70,6 +70,9 @@ public sealed record CaptureConfig
     /// </summary>
     public long DirtyablePages => (MemTotalBytes ?? (4L << 30)) / Kernel.PageSize.Value * 95 / 100;
 
+    /// <summary>What the workload charges besides its page cache (the manifest's "footprint" block; none when absent).</summary>
+    public WorkloadFootprint Footprint { get; init; } = WorkloadFootprint.None;
+
     /// <summary>Where the values came from ("manifest x.manifest.json", "defaults").</summary>
     public string Source { get; init; } = "defaults";
 
@@ -98,6 +101,7 @@ public sealed record CaptureConfig
             DirtyExpireCentisecs = (int)(SysctlValue(m, "vm.dirty_expire_centisecs") ?? 3000),
             DirtyWritebackCentisecs = (int)(SysctlValue(m, "vm.dirty_writeback_centisecs") ?? 500),
             Cpus = (int)(m.GetInt64("host.cpus") ?? 2),
+            Footprint = FootprintOf(m),
             Source = "manifest " + Path.GetFileName(m.Path),
         };
     }
@@ -112,6 +116,26 @@ public sealed record CaptureConfig
             HighBytes = p.HighBytes,
             Version = p.Version ?? Version,
             Kernel = Kernel,
+        };
+    }
+
+    // The "footprint" block written by traces/capture/measure-footprint.
+    private static WorkloadFootprint FootprintOf(CaptureManifest m)
+    {
+        if (!m.Document.RootElement.TryGetProperty("footprint", out System.Text.Json.JsonElement f) || f.ValueKind != System.Text.Json.JsonValueKind.Object)
+        {
+            return WorkloadFootprint.None;
+        }
+
+        double Get(string key) =>
+            f.TryGetProperty(key, out System.Text.Json.JsonElement v) && v.ValueKind == System.Text.Json.JsonValueKind.Number && v.TryGetDouble(out double d) && d >= 0 ? d : 0;
+        return new WorkloadFootprint
+        {
+            AnonBytes = (long)Get("anon_bytes"),
+            HotMappedBytes = (long)Get("hot_mapped_bytes"),
+            ActivatedFillBytes = (long)Get("activated_fill_bytes"),
+            KmemBaseBytes = (long)Get("kmem_base_bytes"),
+            KmemPerCacheByte = Get("kmem_per_cache_byte"),
         };
     }
 

@@ -32,4 +32,7 @@ public sealed record WriteProposal
 
     /// <summary>vm.dirty_background_ratio in percent; null keeps the captured value.</summary>
     public int? DirtyBackgroundRatio { get; init; }
+
+    /// <summary>The workload's anonymous memory in bytes (what if its heap grows); null keeps the captured footprint's.</summary>
+    public long? AnonBytes { get; init; }
 }

@@ -45,7 +45,13 @@ public sealed record WriteReplay(string Source, WriteWorkload Workload, WriteCal
     }
 
     /// <summary>Simulation costs from a calibration and the trace's device activity; what the trace could not identify keeps the model's defaults.</summary>
-    public static WritePathCosts CostsFrom(WriteCalibration c, WriteWorkload workload)
+    public static WritePathCosts CostsFrom(WriteCalibration c, WriteWorkload workload) => CostsFrom(c, workload, netOfTracing: true);
+
+    /// <summary>
+    /// Simulation costs from a calibration; with <paramref name="netOfTracing"/> false the reclaim costs keep what
+    /// the enabled tracepoints added to them (for replaying a capture against itself, as <c>ksim check</c> does).
+    /// </summary>
+    public static WritePathCosts CostsFrom(WriteCalibration c, WriteWorkload workload, bool netOfTracing)
     {
         ArgumentNullException.ThrowIfNull(c);
         ArgumentNullException.ThrowIfNull(workload);
@@ -68,7 +74,7 @@ public sealed record WriteReplay(string Source, WriteWorkload Workload, WriteCal
         };
         // Reclaim figures were measured with vmscan and filemap tracing on: per episode two events (begin, end),
         // per chunk two (lru_isolate, lru_shrink_inactive) and one filemap delete per freed folio.
-        long t = TracingCostPerEvent.TotalNanoseconds;
+        long t = netOfTracing ? TracingCostPerEvent.TotalNanoseconds : 0;
         long folioPages = FolioPagesOf(workload);
         long chunkPages = Math.Max(folioPages, MemcgConstants.SwapClusterMax / 2);
         costs = costs with

@@ -25,7 +25,8 @@ public static class WriteWhatIf
         MemcgConfig config = capture.ToMemcgConfig(proposal);
         WriteRequest[] requests = ToRequests(workload, out bool[] measured);
         SimTime start = workload.Ops.Count > 0 ? workload.Ops[0].Start : SimTime.Zero;
-        WritePathResult result = new WritePathSimulation(config, costs, capture.ToWritebackConfig(proposal), capture.DirtyablePages)
+        WorkloadFootprint footprint = proposal.AnonBytes is long anon ? capture.Footprint with { AnonBytes = anon } : capture.Footprint;
+        WritePathResult result = new WritePathSimulation(config, costs, capture.ToWritebackConfig(proposal), capture.DirtyablePages, footprint)
             .Run(requests, start, SimDuration.FromMilliseconds(10));
         return Summarize(proposal, config, costs, requests, measured, result);
     }
