@@ -1038,10 +1038,20 @@ public sealed class WritePathSimulation
         }
 
         _flags[f] = (byte)(fl & ~FlagWriteback & ~FlagReclaim);
-        if ((fl & FlagReclaim) != 0 && _list[f] == ListInactive)
+        if ((fl & FlagReclaim) != 0 && (fl & FlagDirty) == 0 && _list[f] != ListNone)
         {
-            _inactive.Remove(this, f);
+            // folio_rotate_reclaimable -> lru_move_tail (mm/swap.c): off whichever list, active cleared, to the inactive tail.
+            if (_list[f] == ListActive)
+            {
+                _active.Remove(this, f);
+            }
+            else
+            {
+                _inactive.Remove(this, f);
+            }
+
             _inactive.PushTail(this, f);
+            _list[f] = ListInactive;
         }
     }
 
