@@ -87,6 +87,7 @@ internal static class JsonOut
         w.WriteNumber("new_page_extra_ns", c.NewPageExtra.TotalNanoseconds);
         w.WriteNumber("reclaim_per_call_ns", c.ReclaimPerCall.TotalNanoseconds);
         w.WriteNumber("reclaim_per_scanned_page_ns", c.ReclaimPerScannedPage.TotalNanoseconds);
+        w.WriteNumber("reclaim_per_unreclaimed_page_ns", c.ReclaimPerUnreclaimedPage.TotalNanoseconds);
         w.WriteNumber("device_bytes_per_s", Math.Round(c.DeviceBytesPerSecond));
         w.WriteEndObject();
     }

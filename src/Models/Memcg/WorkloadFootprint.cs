@@ -30,6 +30,13 @@ public sealed record WorkloadFootprint
     /// </summary>
     public long ActivatedFillBytes { get; init; }
 
+    /// <summary>
+    /// Peak mapped file pages (memory.stat mapped_file). Faults read ahead around the page they need, so more is
+    /// filled than mapped: this share of the fills (spread evenly) is mapped, the rest is plain clean cache.
+    /// 0 treats every fill as mapped.
+    /// </summary>
+    public long MappedFileBytes { get; init; }
+
     /// <summary>Kernel memory charged with the cgroup regardless of the page cache (page tables, stacks, inodes).</summary>
     public long KmemBaseBytes { get; init; }
 

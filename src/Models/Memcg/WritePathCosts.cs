@@ -25,6 +25,13 @@ public sealed record WritePathCosts
     /// <summary>CPU cost per page scanned (default 30 ns, see <see cref="ReclaimPerCall"/>).</summary>
     public SimDuration ReclaimPerScannedPage { get; init; } = SimDuration.FromNanoseconds(30);
 
+    /// <summary>
+    /// Extra CPU cost per scanned page that reclaim could not free (dirty or under writeback, so activated; mapped
+    /// and referenced, so kept): taking the folio lock, checking references, putting it back on an LRU. Calibrated
+    /// per trace; the default is the lab VM's 128M captures' figure.
+    /// </summary>
+    public SimDuration ReclaimPerUnreclaimedPage { get; init; } = SimDuration.Zero;
+
     /// <summary>CPU cost per folio freed by reclaim (unmap from the cache, uncharge, free): default 690 ns, see <see cref="ReclaimPerCall"/>. Zero when the calibration's per-page term already includes it.</summary>
     public SimDuration ReclaimPerFreedFolio { get; init; } = SimDuration.FromNanoseconds(690);
 

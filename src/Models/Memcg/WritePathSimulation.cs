@@ -59,8 +59,7 @@ public sealed class WritePathSimulation
     private readonly LruList _active = new();
 
     // Flusher queue of dirty folios (folio id + generation to skip stale entries), and device FIFO.
-    private readonly IntRing _dirtyQueueFolio = new();
-    private readonly IntRing _dirtyQueueGen = new();
+    private readonly DirtyQueue _dirtyQueue = new();
     private readonly IntRing _inflight = new();
     private long _dirtyPages;
     private long _writebackPages;
@@ -114,6 +113,8 @@ public sealed class WritePathSimulation
     private long _anonPages;
     private long _hotPagesLeft;
     private long _activatedPagesLeft;
+    private long _mappedPpm = 1_000_000;
+    private long _mappedAcc;
 
     /// <summary>Creates a simulation of one memcg under <paramref name="config"/> with calibrated <paramref name="costs"/>.</summary>
     /// <param name="config">The memcg.</param>
@@ -174,6 +175,20 @@ public sealed class WritePathSimulation
 
         // Threads are ordered by when their next request begins (ready time + its think time), so requests
         // run in begin order; requests of different threads that overlap are serialised on the memcg.
+        long fillPages = 0;
+        for (int i = 0; i < requests.Count; i++)
+        {
+            if (requests[i].Kind == WriteRequestKind.CacheFill)
+            {
+                fillPages += (requests[i].Bytes + _pageBytes - 1) / _pageBytes;
+            }
+        }
+
+        if (_footprint.MappedFileBytes > 0 && fillPages > 0)
+        {
+            _mappedPpm = Math.Min(1_000_000L, _footprint.MappedFileBytes / _pageBytes * 1_000_000L / fillPages);
+        }
+
         // The workload's anonymous memory and base kmem are charged as it starts (exec, first faults).
         long fixedPages = (Math.Max(0, _footprint.AnonBytes) + Math.Max(0, _footprint.KmemBaseBytes) + _pageBytes - 1) / _pageBytes;
         if (fixedPages > 0)
@@ -234,7 +249,13 @@ public sealed class WritePathSimulation
             long key = (r.FileKey << 40) ^ p;
             if (_cache.TryGetValue(key, out int f))
             {
-                MarkAccessed(f);
+                // A buffered write does not mark the folio accessed: write_begin looks it up with FGP_WRITEBEGIN,
+                // which has no FGP_ACCESSED (include/linux/pagemap.h, mm/filemap.c __filemap_get_folio).
+                if (!dirty)
+                {
+                    MarkAccessed(f);
+                }
+
                 if (dirty)
                 {
                     BalanceDirtyPages(r.ThreadId, (int)folioPages);
@@ -255,9 +276,10 @@ public sealed class WritePathSimulation
             _cache.Add(key, f);
             _inactive.PushHead(this, f);
             _list[f] = ListInactive;
-            if (!dirty)
+            if (!dirty && IsMappedFill(n))
             {
-                // A fill outside write calls is a fault on a mapping (exec, libraries).
+                // A fill outside write calls comes from a fault on a mapping (exec, libraries); readahead around
+                // it brings in pages nobody maps (those are plain clean cache).
                 _flags[f] = FlagMapped;
                 if (_hotPagesLeft > 0)
                 {
@@ -479,8 +501,7 @@ public sealed class WritePathSimulation
         _dirtyPages += _pages[f];
         _totalDirtied += _pages[f];
         _dirtyGen[f]++;
-        _dirtyQueueFolio.Push(f);
-        _dirtyQueueGen.Push(_dirtyGen[f]);
+        _dirtyQueue.Push(f, _dirtyGen[f], _key[f]);
     }
 
     // try_charge_memcg (mm/memcontrol.c): stock, batch charge, exact retry, reclaim, drain, retries, OOM.
@@ -768,6 +789,8 @@ public sealed class WritePathSimulation
         }
 
         _reclaimed += reclaimed;
+        // Folios put back (activated or kept) cost more than those freed: lock, references, LRU putback.
+        _now += Math.Max(0, taken - reclaimed) * _costs.ReclaimPerUnreclaimedPage.TotalNanoseconds;
         if (taken > 0 && unqueuedDirty == taken)
         {
             WakeFlusher(_dirtyPages);
@@ -910,7 +933,7 @@ public sealed class WritePathSimulation
         while (true)
         {
             long nextCompletion = _inflight.Count > 0 ? _writebackDone[_inflight.Peek()] : long.MaxValue;
-            bool canSubmit = _flushTargetPages > 0 && _dirtyQueueFolio.Count > 0 && _writebackPages < MaxInflightPages;
+            bool canSubmit = _flushTargetPages > 0 && _dirtyQueue.Count > 0 && _writebackPages < MaxInflightPages;
             long submitAt = canSubmit ? _flusherReadyAt : long.MaxValue;
             if (nextCompletion <= submitAt && nextCompletion <= t)
             {
@@ -924,7 +947,7 @@ public sealed class WritePathSimulation
                 continue;
             }
 
-            if (_flushTargetPages > 0 && (_dirtyQueueFolio.Count == 0 || _dirtyPages == 0))
+            if (_flushTargetPages > 0 && (_dirtyQueue.Count == 0 || _dirtyPages == 0))
             {
                 _flushTargetPages = 0;
             }
@@ -942,7 +965,7 @@ public sealed class WritePathSimulation
         while (_completedPages < targetCompleted)
         {
             long nextCompletion = _inflight.Count > 0 ? _writebackDone[_inflight.Peek()] : long.MaxValue;
-            bool canSubmit = _flushTargetPages > 0 && _dirtyQueueFolio.Count > 0 && _writebackPages < MaxInflightPages;
+            bool canSubmit = _flushTargetPages > 0 && _dirtyQueue.Count > 0 && _writebackPages < MaxInflightPages;
             long submitAt = canSubmit ? Math.Max(_flusherReadyAt, _now) : long.MaxValue;
             long next = Math.Min(nextCompletion, submitAt);
             if (next == long.MaxValue || next > deadline)
@@ -959,10 +982,9 @@ public sealed class WritePathSimulation
 
     private void SubmitOne(long at)
     {
-        while (_dirtyQueueFolio.Count > 0)
+        while (_dirtyQueue.Count > 0)
         {
-            int f = _dirtyQueueFolio.Pop();
-            int gen = _dirtyQueueGen.Pop();
+            (int f, int gen) = _dirtyQueue.Pop();
             if (gen != _dirtyGen[f] || (_flags[f] & FlagDirty) == 0)
             {
                 continue;
@@ -971,8 +993,7 @@ public sealed class WritePathSimulation
             if ((_flags[f] & FlagWriteback) != 0)
             {
                 // Re-dirtied while under writeback: write it again once this I/O is done.
-                _dirtyQueueFolio.Push(f);
-                _dirtyQueueGen.Push(gen);
+                _dirtyQueue.PushNextPass(f, gen, _key[f]);
                 _flusherReadyAt = Math.Max(_flusherReadyAt, _writebackDone[f]);
                 return;
             }
@@ -1055,6 +1076,19 @@ public sealed class WritePathSimulation
         }
     }
 
+    // Spread the footprint's mapped pages evenly over the fills (mapped_file / fill pages of the workload).
+    private bool IsMappedFill(int pages)
+    {
+        _mappedAcc += pages * _mappedPpm;
+        if (_mappedAcc < 1_000_000L * pages)
+        {
+            return false;
+        }
+
+        _mappedAcc -= 1_000_000L * pages;
+        return true;
+    }
+
     // Slab that grows with the page cache (buffer heads, xarray nodes), charged with the folio (memcg_slab_post_alloc_hook).
     private void ChargeKmem(int pages)
     {
@@ -1131,6 +1165,46 @@ public sealed class WritePathSimulation
     }
 
     /// <summary>An intrusive doubly linked LRU list over the folio table's next/prev arrays.</summary>
+    // The flusher's order: write_cache_pages (mm/page-writeback.c) walks a file's dirty folios by index from the
+    // mapping's writeback_index and wraps around (range_cyclic), not in the order they were dirtied. Folio keys
+    // sort by (file, index); folios dirtied behind the cursor wait for the next pass. Stale entries (cleaned,
+    // truncated, re-dirtied) are skipped by generation when popped.
+    private sealed class DirtyQueue
+    {
+        private PriorityQueue<(int Folio, int Gen, long Key), long> _current = new();
+        private PriorityQueue<(int Folio, int Gen, long Key), long> _next = new();
+        private long _cursor = long.MinValue;
+
+        public int Count => _current.Count + _next.Count;
+
+        public void Push(int folio, int gen, long key)
+        {
+            if (key >= _cursor)
+            {
+                _current.Enqueue((folio, gen, key), key);
+            }
+            else
+            {
+                _next.Enqueue((folio, gen, key), key);
+            }
+        }
+
+        public void PushNextPass(int folio, int gen, long key) => _next.Enqueue((folio, gen, key), key);
+
+        public (int Folio, int Gen) Pop()
+        {
+            if (_current.Count == 0)
+            {
+                (_current, _next) = (_next, _current);
+                _cursor = long.MinValue;
+            }
+
+            (int folio, int gen, long key) = _current.Dequeue();
+            _cursor = key;
+            return (folio, gen);
+        }
+    }
+
     private sealed class LruList
     {
         public int Head { get; private set; } = -1;

@@ -52,6 +52,9 @@ public sealed record WriteCalibration(
     /// <summary>Term name: CPU cost of each page reclaim scanned.</summary>
     public const string PerScannedPage = "per_scanned_page";
 
+    /// <summary>Term name: extra CPU cost of each scanned page reclaim could not free (dirty or under writeback: activated; mapped: kept).</summary>
+    public const string PerUnreclaimedPage = "per_unreclaimed_page";
+
     /// <summary>Term name: fixed service time of a block write request.</summary>
     public const string PerRequest = "per_request";
 
@@ -66,7 +69,7 @@ public sealed record WriteCalibration(
     public double PredictNanoseconds(in FileOp op)
     {
         double baseCost = BaseCost.Predict([op.PagesAdded, op.PagesCached, op.DeviceWritesInFlight > 0 ? 1 : 0]);
-        double reclaim = op.ReclaimEpisodes > 0 ? ReclaimCost.Predict([op.ReclaimEpisodes, op.ReclaimScanned]) : 0;
+        double reclaim = op.ReclaimEpisodes > 0 ? ReclaimCost.Predict([op.ReclaimEpisodes, Math.Max(0, op.ReclaimScanned - op.ReclaimReclaimed)]) : 0;
         return Math.Max(baseCost + Math.Max(reclaim, 0) + CalibrationSample.WaitNanoseconds(op), 0);
     }
 

@@ -21,7 +21,10 @@ namespace KernelSim.Replay.Calibration;
 public static class WriteCalibrator
 {
     private static readonly string[] BaseTerms = [WriteCalibration.PerAddedPage, WriteCalibration.PerCachedPage, WriteCalibration.WritebackActive];
-    private static readonly string[] ReclaimTerms = [WriteCalibration.PerEpisode, WriteCalibration.PerScannedPage];
+    // Reclaimed pages per episode hardly vary (nr_to_reclaim = SWAP_CLUSTER_MAX), so a per-scanned-page term is
+    // collinear with the episode count; what varies is how many dirty/writeback/mapped pages an episode scans
+    // past, and that is the long tail.
+    private static readonly string[] ReclaimTerms = [WriteCalibration.PerEpisode, WriteCalibration.PerUnreclaimedPage];
     private static readonly string[] DeviceTerms = [WriteCalibration.PerByte];
 
     /// <summary>Fits the costs of one workload.</summary>
@@ -51,6 +54,7 @@ public static class WriteCalibrator
         var baseY = new List<double>();
         var episodes = new List<double>();
         var scanned = new List<double>();
+        var unreclaimed = new List<double>();
         var reclaimY = new List<double>();
         var bytes = new List<double>();
         var serviceY = new List<double>();
@@ -85,6 +89,7 @@ public static class WriteCalibrator
                 {
                     episodes.Add(op.ReclaimEpisodes);
                     scanned.Add(op.ReclaimScanned);
+                    unreclaimed.Add(Math.Max(0, op.ReclaimScanned - op.ReclaimReclaimed));
                     reclaimY.Add(CalibrationSample.ReclaimOnCpuNanoseconds(op));
                 }
             }
@@ -104,7 +109,7 @@ public static class WriteCalibrator
         }
 
         LinearFit baseFit = LeastSquares.Fit("write latency without reclaim, ns", WriteCalibration.PerCall, BaseTerms, [[.. added], [.. cached], [.. writeback]], [.. baseY]);
-        LinearFit reclaimFit = LeastSquares.Fit("reclaim CPU time inside a write, ns", null, ReclaimTerms, [[.. episodes], [.. scanned]], [.. reclaimY]);
+        LinearFit reclaimFit = LeastSquares.Fit("reclaim CPU time inside a write, ns", null, ReclaimTerms, [[.. episodes], [.. unreclaimed]], [.. reclaimY]);
         LinearFit deviceFit = LeastSquares.Fit("service time of a block write issued to an idle device, ns", WriteCalibration.PerRequest, DeviceTerms, [[.. bytes]], [.. serviceY]);
 
         double[] residuals = new double[baseY.Count];

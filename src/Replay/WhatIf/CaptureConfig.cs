@@ -134,6 +134,7 @@ public sealed record CaptureConfig
             AnonBytes = (long)Get("anon_bytes"),
             HotMappedBytes = (long)Get("hot_mapped_bytes"),
             ActivatedFillBytes = (long)Get("activated_fill_bytes"),
+            MappedFileBytes = (long)Get("mapped_file_bytes"),
             KmemBaseBytes = (long)Get("kmem_base_bytes"),
             KmemPerCacheByte = Get("kmem_per_cache_byte"),
         };

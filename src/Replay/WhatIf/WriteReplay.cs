@@ -62,7 +62,8 @@ public sealed record WriteReplay(string Source, WriteWorkload Workload, WriteCal
         double? cached = c.BaseCost.Estimate(WriteCalibration.PerCachedPage);
         double? wbActive = c.BaseCost.Estimate(WriteCalibration.WritebackActive);
         double? perEpisode = c.ReclaimCost.Estimate(WriteCalibration.PerEpisode);
-        double? perScanned = c.ReclaimCost.Estimate(WriteCalibration.PerScannedPage);
+        double? perScanned = null; // not a term of the reclaim fit (see WriteCalibrator.ReclaimTerms); the per-episode cost covers it
+        double? perUnreclaimed = c.ReclaimCost.Estimate(WriteCalibration.PerUnreclaimedPage);
         costs = d with
         {
             NewPageExtra = added is double a ? Ns(Math.Max(0, a - (cached ?? 0))) : d.NewPageExtra,
@@ -70,17 +71,24 @@ public sealed record WriteReplay(string Source, WriteWorkload Workload, WriteCal
             ReclaimPerCall = perEpisode is double e ? Ns(Math.Max(0, e)) : d.ReclaimPerCall,
             ReclaimPerFreedFolio = perEpisode is double ? SimDuration.Zero : d.ReclaimPerFreedFolio,
             ReclaimPerScannedPage = perScanned is double s ? Ns(Math.Max(0, s)) : d.ReclaimPerScannedPage,
+            ReclaimPerUnreclaimedPage = perUnreclaimed is double u ? Ns(Math.Max(0, u)) : d.ReclaimPerUnreclaimedPage,
             DeviceBytesPerSecond = c.DeviceBytesPerSecond > 0 ? c.DeviceBytesPerSecond : d.DeviceBytesPerSecond,
         };
-        // Reclaim figures were measured with vmscan and filemap tracing on: per episode two events (begin, end),
-        // per chunk two (lru_isolate, lru_shrink_inactive) and one filemap delete per freed folio.
+        // Reclaim figures were measured with vmscan and filemap tracing on: per episode two events (begin, end), two
+        // per chunk (lru_isolate, lru_shrink_inactive; an episode that frees its SWAP_CLUSTER_MAX pages takes about
+        // three chunks, at priorities 12-10) and one filemap delete per freed folio; a page scanned and put back
+        // costs its share of a chunk's two events. With a per-episode fit, scanning the freed pages is in it.
         long t = netOfTracing ? TracingCostPerEvent.TotalNanoseconds : 0;
         long folioPages = FolioPagesOf(workload);
         long chunkPages = Math.Max(folioPages, MemcgConstants.SwapClusterMax / 2);
+        double episodeEvents = 2 + (2 * 3) + ((double)MemcgConstants.SwapClusterMax / folioPages);
         costs = costs with
         {
-            ReclaimPerCall = perEpisode is double ? Ns(Math.Max(0, costs.ReclaimPerCall.TotalNanoseconds - (2 * t))) : costs.ReclaimPerCall,
-            ReclaimPerScannedPage = perScanned is double ? Ns(Math.Max(0, costs.ReclaimPerScannedPage.TotalNanoseconds - (2.0 * t / chunkPages) - ((double)t / folioPages))) : costs.ReclaimPerScannedPage,
+            ReclaimPerCall = perEpisode is double ? Ns(Math.Max(0, costs.ReclaimPerCall.TotalNanoseconds - (episodeEvents * t))) : costs.ReclaimPerCall,
+            ReclaimPerScannedPage = perScanned is double
+                ? Ns(Math.Max(0, costs.ReclaimPerScannedPage.TotalNanoseconds - (2.0 * t / chunkPages) - ((double)t / folioPages)))
+                : perEpisode is double ? SimDuration.Zero : costs.ReclaimPerScannedPage,
+            ReclaimPerUnreclaimedPage = perUnreclaimed is double ? Ns(Math.Max(0, costs.ReclaimPerUnreclaimedPage.TotalNanoseconds - (2.0 * t / MemcgConstants.SwapClusterMax))) : costs.ReclaimPerUnreclaimedPage,
         };
 
         if (device.WriteRequests > 0 && device.MeanServiceTime.TotalNanoseconds > 0 && c.DeviceBytesPerSecond > 0)

@@ -36,7 +36,7 @@ public class WriteCalibratorTests(ITestOutputHelper output)
         if (reclaimed)
         {
             Assert.True(c.ReclaimCost.Estimate(WriteCalibration.PerEpisode) > 0);
-            Assert.True(c.ReclaimCost.Estimate(WriteCalibration.PerScannedPage) > 0);
+            Assert.True(c.ReclaimCost.Estimate(WriteCalibration.PerUnreclaimedPage) > 0);
             Assert.InRange(c.ReclaimCost.RSquared, 0.5, 1);
         }
 
@@ -74,7 +74,7 @@ public class WriteCalibratorTests(ITestOutputHelper output)
 
         Assert.Equal(c.BaseCost.Estimate(WriteCalibration.PerCall)!.Value, c.PredictNanoseconds(plain), 6);
         double expected = c.BaseCost.Predict([throttled.PagesAdded, throttled.PagesCached, throttled.DeviceWritesInFlight > 0 ? 1 : 0])
-            + c.ReclaimCost.Predict([throttled.ReclaimEpisodes, throttled.ReclaimScanned])
+            + c.ReclaimCost.Predict([throttled.ReclaimEpisodes, Math.Max(0, throttled.ReclaimScanned - throttled.ReclaimReclaimed)])
             + throttled.ReclaimOffCpu.TotalNanoseconds;
         Assert.Equal(expected, c.PredictNanoseconds(throttled), 6);
         Assert.True(c.PredictNanoseconds(throttled) > 0.5 * throttled.Observed.TotalNanoseconds);
