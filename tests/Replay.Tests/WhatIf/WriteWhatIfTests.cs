@@ -95,13 +95,13 @@ public class WriteWhatIfTests
     [Fact]
     public void Validate_AtLeastEightyPercentOfMeasuredPointsInsideTheBand()
     {
-        // The aim is 90%; 96 of 108 (89%) were inside when this was written (README lists every miss and its
+        // The aim is 90%; 97 of 108 (89.8%) were inside when this was written (README lists every miss and its
         // cause); this pins that level so a regression shows. Points: 3 workloads x 6 limits x p50/p90/p99, each
         // from a 128M and a 1G capture.
         IReadOnlyList<ValidationPoint> points = WriteValidation.Run(Path.Combine(Fixtures.RepoRoot, "traces"), Path.Combine(Fixtures.RepoRoot, "traces", "groundtruth", "write-latency.csv"));
         Assert.Equal(108, points.Count);
         double inside = points.Count(p => p.Inside) / (double)points.Count;
-        Assert.True(inside >= 0.85, $"only {inside:P0} inside");
+        Assert.True(inside >= 0.88, $"only {inside:P0} inside");
     }
 
     private static double FioP50(string path)
