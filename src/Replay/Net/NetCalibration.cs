@@ -69,6 +69,12 @@ internal sealed record NetCalibration
     /// <summary>Message size the capture was made with (sockperf -m), bytes.</summary>
     public required int MessageBytes { get; init; }
 
+    /// <summary>The receive-path sysctls and HZ the capture ran with (manifest; kernel defaults where it has none).</summary>
+    public NetRxConfig CapturedConfig { get; init; } = new();
+
+    /// <summary>Online CPUs of the capture's host (manifest; 2 if unknown).</summary>
+    public int Cpus { get; init; } = 2;
+
     /// <summary>Per round trip, in order (stages net of tracing).</summary>
     public required IReadOnlyList<NetRoundTrip> Trips { get; init; }
 
@@ -84,14 +90,33 @@ internal sealed record NetCalibration
     /// <summary>Mean traced events per round trip.</summary>
     public required double EventsPerTrip { get; init; }
 
+    /// <summary>Round trip <paramref name="i"/>'s calibrated stages added up (with its residual), ns.</summary>
+    public long TripTotalNs(int i) => NetWhatIf.TotalNs(Trips[i], Means.EntryNs);
+
     /// <summary>Calibrates from a capture file (its sockperf report and manifest beside it, when present).</summary>
     public static NetCalibration FromFile(string tracePath, long overheadPerEventNs = DefaultOverheadPerEventNs)
     {
         NetPingPongTrace t = NetPingPongExtractor.Extract(tracePath);
         string basePath = CaptureManifest.CaptureBase(tracePath);
         int msg = 64;
+        var config = new NetRxConfig();
+        int cpus = 2;
         using (CaptureManifest? m = CaptureManifest.TryLoadFor(tracePath))
         {
+            if (m is not null)
+            {
+                int Get(string key, int fallback) => m.GetInt64(key) is long v and > 0 and < int.MaxValue ? (int)v : fallback;
+                config = new NetRxConfig
+                {
+                    NetdevBudget = Get("sysctl.net.core.netdev_budget", config.NetdevBudget),
+                    NetdevBudgetUsecs = Get("sysctl.net.core.netdev_budget_usecs", config.NetdevBudgetUsecs),
+                    DevWeight = Get("sysctl.net.core.dev_weight", config.DevWeight),
+                    NetdevMaxBacklog = Get("sysctl.net.core.netdev_max_backlog", config.NetdevMaxBacklog),
+                    Hz = m.Hz ?? config.Hz,
+                };
+                cpus = Get("host.cpus", cpus);
+            }
+
             if (m?.Document.RootElement.TryGetProperty("command", out System.Text.Json.JsonElement cmd) == true && cmd.ValueKind == System.Text.Json.JsonValueKind.Array)
             {
                 string? prev = null;
@@ -153,7 +178,7 @@ internal sealed record NetCalibration
         }
 
         NetCalibration c = Calibrate(t, overheadPerEventNs, userNs ?? DefaultClientUserNs, msg);
-        return c with { ClientUserSource = userSource };
+        return c with { ClientUserSource = userSource, CapturedConfig = config, Cpus = cpus };
     }
 
     /// <summary>Calibrates from an extracted ping-pong.</summary>

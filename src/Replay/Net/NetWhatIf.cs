@@ -63,7 +63,11 @@ public static class NetWhatIf
     /// <summary>The topology names the what-if knows.</summary>
     public static IReadOnlyList<string> Topologies => NetTopology.Names;
 
-    internal static NetPrediction Predict(NetCalibration cal, NetProposal proposal, bool addClientUser = true)
+    internal static NetPrediction Predict(NetCalibration cal, NetProposal proposal, bool addClientUser = true) =>
+        Replay(cal, proposal, addClientUser, record: false).Prediction;
+
+    /// <summary>The prediction and the model's own run (with every pass and poll when <paramref name="record"/>).</summary>
+    internal static (NetPrediction Prediction, PingPongResult Run) Replay(NetCalibration cal, NetProposal proposal, bool addClientUser, bool record)
     {
         ArgumentNullException.ThrowIfNull(proposal);
         string topology = proposal.Topology ?? cal.Trace.Topology;
@@ -81,11 +85,12 @@ public static class NetWhatIf
             throw new ArgumentException($"message size {msg} out of range 1..65507 (UDP payload)", nameof(proposal));
         }
 
-        var config = new NetRxConfig
+        NetRxConfig captured = cal.CapturedConfig;
+        var config = captured with
         {
-            NetdevBudget = proposal.NetdevBudget ?? 300,
-            DevWeight = proposal.DevWeight ?? 64,
-            NetdevMaxBacklog = proposal.Backlog ?? 1000,
+            NetdevBudget = proposal.NetdevBudget ?? captured.NetdevBudget,
+            DevWeight = proposal.DevWeight ?? captured.DevWeight,
+            NetdevMaxBacklog = proposal.Backlog ?? captured.NetdevMaxBacklog,
         };
         if (proposal.LoadPps < 0)
         {
@@ -112,7 +117,8 @@ public static class NetWhatIf
         }
 
         NetRoundTrip meanTrip = Retarget(NetCalibration.FromMeans(m, cal.Trace.Hops), cal.Trace, hops, lo, copy, user);
-        var stage = new NetStageCosts { SendPathNs = m.SendNs, SoftirqEntryNs = m.EntryNs, NapiPollNs = 0 };
+        // ksoftirqd, woken at syscall exit like the ping-pong's peer, runs after a switch (the calibrated wake stage)
+        var stage = new NetStageCosts { SendPathNs = m.SendNs, SoftirqEntryNs = m.EntryNs, NapiPollNs = 0, KsoftirqdDelayNs = m.ServerWakeNs };
         var chain = new NetHop[hops];
         for (int h = 0; h < hops; h++)
         {
@@ -128,11 +134,11 @@ public static class NetWhatIf
         long capacityPps = 1_000_000_000L / Math.Max(1, perPacket);
         bool saturates = proposal.LoadPps > 0 && proposal.LoadPps >= capacityPps;
         FairShareContention? contention = saturates
-            ? new FairShareContention(cpuBoundTasks: 1, cpus: 2, hz: config.Hz, clientBusyPolls: cal.Trace.ClientRunnableShare >= 0.5)
+            ? new FairShareContention(cpuBoundTasks: 1, cpus: cal.Cpus, hz: config.Hz, clientBusyPolls: cal.Trace.ClientRunnableShare >= 0.5)
             : null;
         long interval = Math.Max(1, cal.Trace.IntervalNs);
         NetRxResult? floodRx = null;
-        PingPongResult r = NetPingPong.Replay(sim, trips, interval, saturates ? 0 : proposal.LoadPps, contention, record: false);
+        PingPongResult r = NetPingPong.Replay(sim, trips, interval, saturates ? 0 : proposal.LoadPps, contention, record);
         if (saturates)
         {
             // the flood's own packets on the path, open loop at what the CPU allows, for the softirq figures
@@ -154,14 +160,14 @@ public static class NetWhatIf
         long drops = rx.Dropped + (floodRx?.Dropped ?? 0);
         long squeeze = rx.TimeSqueeze + (floodRx?.TimeSqueeze ?? 0);
         long ksoftirqd = rx.KsoftirqdWakeups + (floodRx?.KsoftirqdWakeups ?? 0);
-        return new NetPrediction(
+        var prediction = new NetPrediction(
             topology,
             config,
             msg,
             proposal.LoadPps,
             LatencyDistribution.FromNanoseconds(rtts),
             r.Lost,
-            rx.Passes.Count > 0 ? rx.Passes.Count : r.PassCount,
+            r.PassCount,
             r.PollCount,
             r.PollWork,
             drops,
@@ -171,6 +177,7 @@ public static class NetWhatIf
             contention?.SliceNs ?? FairShareContention.BaseSliceNs(2),
             TotalNs(meanTrip, m.EntryNs),
             capacityPps);
+        return (prediction, r);
     }
 
     internal static long TotalNs(NetRoundTrip t, long entryNs)
