@@ -42,14 +42,15 @@ public static class NetPingPong
     /// <param name="requests">Number of requests.</param>
     /// <param name="intervalNs">Pacing interval of the client (a late round trip delays the next send).</param>
     /// <param name="backgroundPps">Background packets per second on the same CPU and path (0 for none), evenly spaced.</param>
-    public static PingPongResult Run(NetRxSimulation sim, PingPongCosts costs, int requests, long intervalNs, long backgroundPps = 0)
+    /// <param name="record">Keep every net_rx_action pass and napi_poll in <see cref="PingPongResult.Rx"/> (false: counters only, faster).</param>
+    public static PingPongResult Run(NetRxSimulation sim, PingPongCosts costs, int requests, long intervalNs, long backgroundPps = 0, bool record = true)
     {
         ArgumentNullException.ThrowIfNull(sim);
         ArgumentNullException.ThrowIfNull(costs);
         ArgumentOutOfRangeException.ThrowIfNegative(requests);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(intervalNs);
         ArgumentOutOfRangeException.ThrowIfNegative(backgroundPps);
-        NetRxCpu cpu = sim.NewCpu();
+        NetRxCpu cpu = sim.NewCpu(record);
         long bgGap = backgroundPps > 0 ? Math.Max(1, 1_000_000_000L / backgroundPps) : long.MaxValue;
         long nextBg = backgroundPps > 0 ? 0 : long.MaxValue;
         var rtts = new List<long>(requests);
