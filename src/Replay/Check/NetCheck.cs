@@ -93,6 +93,12 @@ public static class NetCheck
                 "polls");
         }
 
+        if (cal.RegularTrips * 2 < traced.Length)
+        {
+            mismatches.Add(string.Create(CultureInfo.InvariantCulture,
+                $"only {cal.RegularTrips} of {traced.Length} round trips ran on one CPU (client and server pinned together): the others were replayed from their totals, not stage by stage; the model does not cover cross-CPU wakeups"));
+        }
+
         return new ModelCheckResult("net", compared, agreed, figures, mismatches);
     }
 }

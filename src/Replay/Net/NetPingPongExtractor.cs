@@ -68,11 +68,7 @@ internal static class NetPingPongExtractor
             int tripSoftirqs = 0, tripKsoftirqd = 0;
             for (int k = i; k <= j; k++)
             {
-                if (ev[k].Cpu != c)
-                {
-                    continue;
-                }
-
+                // every CPU: unpinned, the reply's softirq runs on the server's CPU
                 if (ev[k].Kind == NetEventKind.NapiPoll)
                 {
                     polls[(ev[k].A, ev[k].B)] = polls.GetValueOrDefault((ev[k].A, ev[k].B)) + 1;
