@@ -5,7 +5,7 @@ namespace KernelSim.Replay.Net;
 /// (a loopback capture has no veth transmit and no bridge). Means over the regular round trips of the committed pinned
 /// 64 B captures, calibrated with <see cref="NetCalibration.DefaultOverheadPerEventNs"/>:
 /// veth − loopback (net-veth-udp64-pinned vs net-loopback-udp64-pinned) and the bridge's middle hop
-/// (net-veth-bridge-udp64-pinned). NetLabHopsTests.Constants_AreTheCommittedCapturesMeans recomputes them.
+/// (net-veth-bridge-udp64-pinned). NetCalibrationTests.LabHops_AreTheCommittedCapturesMeans recomputes them.
 /// </summary>
 internal static class NetLabHops
 {
