@@ -15,7 +15,9 @@ namespace KernelSim.Replay.Check;
 /// The round trips are replayed from their own stage costs, so the latency comparison checks the model's structure
 /// (the sender runs its own NET_RX softirq, later hops are transmitted inside it, the woken peer runs at the sender's
 /// syscall exit) rather than predicting: a model that put the softirq in ksoftirqd, added a poll per hop or a wakeup
-/// per packet would miss. Predictions are checked against untraced measurements by <c>ksim validate</c>.
+/// per packet would miss. Predictions are checked against untraced measurements by <c>ksim validate</c>. A capture whose
+/// client and server ran on different CPUs (unpinned) is replayed with the cross-CPU critical path (the last receive
+/// runs to the peer's recvfrom return on its CPU: IPI, idle exit, switch).
 /// </remarks>
 public static class NetCheck
 {
@@ -96,7 +98,7 @@ public static class NetCheck
         if (cal.RegularTrips * 2 < traced.Length)
         {
             mismatches.Add(string.Create(CultureInfo.InvariantCulture,
-                $"only {cal.RegularTrips} of {traced.Length} round trips ran on one CPU (client and server pinned together): the others were replayed from their totals, not stage by stage; the model does not cover cross-CPU wakeups"));
+                $"only {cal.RegularTrips} of {traced.Length} round trips could be split into stages (pinned together, or each task on its own idle CPU): the others were replayed from their totals"));
         }
 
         return new ModelCheckResult("net", compared, agreed, figures, mismatches);

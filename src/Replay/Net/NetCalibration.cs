@@ -198,7 +198,7 @@ internal sealed record NetCalibration
         {
             events += s.Events;
             long rttNetted = s.RttNs - (overheadPerEventNs * s.Events);
-            if (s.Request is { } rq && s.Reply is { } rp)
+            if (s.Request is { } rq && s.Reply is { } rp && rq.CrossCpu == t.CrossCpu && rp.CrossCpu == t.CrossCpu)
             {
                 regular++;
                 long deficit = 0;
@@ -297,7 +297,7 @@ internal sealed record NetCalibration
         int n = 0, mid = 0;
         foreach (NetTripStages s in t.Trips)
         {
-            if (s.Request is not { } rq || s.Reply is not { } rp)
+            if (s.Request is not { } rq || s.Reply is not { } rp || rq.CrossCpu != t.CrossCpu || rp.CrossCpu != t.CrossCpu)
             {
                 continue;
             }
@@ -327,7 +327,7 @@ internal sealed record NetCalibration
 
         if (n == 0)
         {
-            throw new InvalidDataException($"{t.Source}: no round trip followed the pinned one-CPU pattern; cannot calibrate the stages");
+            throw new InvalidDataException($"{t.Source}: no round trip could be split into stages; cannot calibrate");
         }
 
         long M(double v, int count) => count == 0 ? 0 : Math.Max(0, (long)Math.Round(v / count));

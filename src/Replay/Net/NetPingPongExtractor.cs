@@ -93,9 +93,10 @@ internal static class NetPingPongExtractor
                 int serverSend = Next(ev, serverRecvExit + 1, j, x => x.Kind == NetEventKind.SendEnter && x.Pid == server);
                 if (serverSend >= 0)
                 {
+                    int sc = ev[serverSend].Cpu;
                     turnaround = ev[serverSend].Ns - ev[serverRecvExit].Ns;
-                    turnaroundEvents = CountOn(ev, serverRecvExit, serverSend, c);
-                    rep = ParseDirection(ev, serverSend, j, c, server, client, out int clientRecvExit, out int hopsRep, out _);
+                    turnaroundEvents = CountOn(ev, serverRecvExit, serverSend, sc);
+                    rep = ParseDirection(ev, serverSend, j, sc, server, client, out int clientRecvExit, out int hopsRep, out _);
                     if (rep is not null && (clientRecvExit != j || hopsRep != hopsReq))
                     {
                         rep = null;
@@ -106,6 +107,11 @@ internal static class NetPingPongExtractor
                 {
                     hopVotes[hopsReq] = hopVotes.GetValueOrDefault(hopsReq) + 1;
                 }
+            }
+
+            if (rep is not null && req!.CrossCpu)
+            {
+                events = req.TotalEvents + turnaroundEvents + rep.TotalEvents; // the critical path's
             }
 
             trips.Add(new NetTripStages
@@ -154,8 +160,19 @@ internal static class NetPingPongExtractor
         }
 
         gaps.Sort();
+        int cross = 0, pinned = 0;
+        foreach (NetTripStages t in trips)
+        {
+            if (t.Request is { } r)
+            {
+                cross += r.CrossCpu ? 1 : 0;
+                pinned += r.CrossCpu ? 0 : 1;
+            }
+        }
+
         return new NetPingPongTrace
         {
+            CrossCpu = cross > pinned,
             Source = source,
             ClientPid = client,
             ServerPid = server,
@@ -238,12 +255,51 @@ internal static class NetPingPongExtractor
         }
 
         int rx = Next(ev, sx + 1, end + 1, x => x.Kind == NetEventKind.RecvExit && x.Pid == peer);
-        if (rx < 0 || ev[rx].Cpu != cpu)
+        if (rx < 0)
         {
             return null;
         }
 
         hops = receives.Count;
+        int peerCpu = ev[rx].Cpu;
+        if (peerCpu != cpu)
+        {
+            // The peer sleeps on another CPU: the last receive queues its wakeup there and sends an IPI; the critical
+            // path runs from that receive to the peer's recvfrom return on its CPU, while the sender's softirq exit and
+            // syscall return go on in parallel (kernel/sched/core.c ttwu_queue_wakelist). Only events on the critical
+            // path are counted: the sender's up to its napi_poll, the peer CPU's up to the recvfrom return.
+            peerRecvExit = rx;
+            int last = receives.Count - 1;
+            var x = new NetDirectionStages(hops)
+            {
+                CrossCpu = true,
+                SendNs = ev[q0].Ns - ev[i].Ns,
+                SendEvents = CountOn(ev, i, q0, cpu),
+                EntryNs = ev[receives[0]].Ns - ev[se].Ns,
+                EntryEvents = CountOn(ev, se, receives[0], cpu),
+            };
+            x.XmitNs[0] = ev[se].Ns - ev[q0].Ns;
+            x.XmitEvents[0] = CountOn(ev, q0, se, cpu);
+            for (int h = 0; h < hops; h++)
+            {
+                if (h > 0)
+                {
+                    x.XmitNs[h] = ev[receives[h]].Ns - ev[queues[h]].Ns;
+                    x.XmitEvents[h] = CountOn(ev, queues[h], receives[h], cpu);
+                }
+
+                if (h < last)
+                {
+                    x.ReceiveNs[h] = ev[queues[h + 1]].Ns - ev[receives[h]].Ns;
+                    x.ReceiveEvents[h] = CountOn(ev, receives[h], queues[h + 1], cpu);
+                }
+            }
+
+            x.ReceiveNs[last] = ev[rx].Ns - ev[receives[last]].Ns;
+            x.ReceiveEvents[last] = CountOn(ev, receives[last], poll, cpu) + CountOn(ev, receives[last], rx, peerCpu);
+            return x;
+        }
+
         var d = new NetDirectionStages(hops)
         {
             SendNs = ev[q0].Ns - ev[i].Ns,

@@ -18,6 +18,9 @@ internal sealed class NetDirectionStages
         ReceiveEvents = new int[hops];
     }
 
+    /// <summary>The peer slept on another CPU: the last receive runs to the peer's recvfrom return there (IPI, idle exit, switch) and the return and wake stages are 0 (off the critical path).</summary>
+    public bool CrossCpu { get; init; }
+
     /// <summary>sys_enter_sendto to the first net_dev_queue (socket, UDP, IP output, the copy from user).</summary>
     public long SendNs { get; set; }
 
@@ -148,6 +151,9 @@ internal sealed record NetPingPongTrace
 
     /// <summary>Hops per packet (netif_receive_skb per NET_RX softirq of the regular round trips).</summary>
     public required int Hops { get; init; }
+
+    /// <summary>Whether most round trips crossed CPUs (client and server not pinned together).</summary>
+    public bool CrossCpu { get; init; }
 
     /// <summary>Whether the first hop transmits on lo.</summary>
     public required bool Loopback { get; init; }

@@ -33,10 +33,9 @@ public sealed record NetValidationPoint(
 }
 
 /// <summary>
-/// Every pinned ground-truth point (traces/groundtruth/net-latency.csv, untraced sockperf round trips) predicted from
-/// every committed pinned net capture (net-*-pinned.trace.*): each topology at each measured size, idle, and under the
-/// flood (sockperf --mps=max on the same CPU and path). Unpinned points are not predicted (cross-CPU wakeups are not
-/// modelled).
+/// Every ground-truth point (traces/groundtruth/net-latency.csv, untraced sockperf round trips) predicted from every
+/// committed net capture of the same pinning: each topology at each measured size, idle, and (pinned only) under the
+/// flood (sockperf --mps=max on the same CPU and path). An unpinned capture predicts the unpinned idle points.
 /// </summary>
 public static class NetValidation
 {
@@ -50,12 +49,13 @@ public static class NetValidation
     {
         IReadOnlyList<GroundTruthRow> truth = ReadGroundTruth(groundTruthCsv);
         var points = new List<NetValidationPoint>();
-        foreach (string path in CaptureManifest.FindCaptures(tracesDir, "net-*-pinned"))
+        foreach (string path in NetCaptures(tracesDir))
         {
             NetCalibration cal = NetCalibration.FromFile(path);
             string name = Path.GetFileName(CaptureManifest.CaptureBase(path));
+            bool pinned = !cal.Trace.CrossCpu;
             foreach (IGrouping<(string Topology, int Size, string Load), GroundTruthRow> g in truth
-                         .Where(r => r.Pinned && NetWhatIf.Topologies.Contains(r.Topology))
+                         .Where(r => r.Pinned == pinned && (pinned || r.Load == "idle") && NetWhatIf.Topologies.Contains(r.Topology))
                          .GroupBy(r => (r.Topology, r.Size, r.Load))
                          .OrderBy(g => g.Key.Load == "flood" ? 1 : 0).ThenBy(g => g.Key.Topology, StringComparer.Ordinal).ThenBy(g => g.Key.Size))
             {
@@ -71,6 +71,22 @@ public static class NetValidation
         }
 
         return points;
+    }
+
+    /// <summary>The captures of the net profile in <paramref name="tracesDir"/> (manifest profile "net"), in ordinal order.</summary>
+    internal static IReadOnlyList<string> NetCaptures(string tracesDir)
+    {
+        var list = new List<string>();
+        foreach (string path in CaptureManifest.FindCaptures(tracesDir))
+        {
+            using CaptureManifest? m = CaptureManifest.TryLoadFor(path);
+            if (m?.GetString("profile") == "net")
+            {
+                list.Add(path);
+            }
+        }
+
+        return list;
     }
 
     /// <summary>

@@ -97,6 +97,11 @@ public static class NetWhatIf
             throw new ArgumentException("load must be >= 0 packets per second", nameof(proposal));
         }
 
+        if (proposal.LoadPps > 0 && cal.Trace.CrossCpu)
+        {
+            throw new ArgumentException("a flood is modelled on one CPU only; this capture's client and server ran on different CPUs", nameof(proposal));
+        }
+
         try
         {
             config.Validate();

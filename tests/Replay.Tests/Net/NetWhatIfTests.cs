@@ -73,6 +73,16 @@ public class NetWhatIfTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Predict_Unpinned_FromTheUnpinnedCapture_MatchesTheGroundTruthMedians()
+    {
+        // net-latency.csv, unpinned idle, median of three runs: veth 64 B 59.3 µs, veth-bridge 64 B 63.6 µs
+        string unpinned = Path.Combine(Traces, "veth-udp-pingpong64.trace.gz");
+        Assert.InRange(NetWhatIf.Predict(unpinned, new NetProposal()).Latency.P50.TotalNanoseconds, 59_278 * 0.9, 59_278 * 1.1);
+        Assert.InRange(NetWhatIf.Predict(unpinned, new NetProposal { Topology = "veth-bridge" }).Latency.P50.TotalNanoseconds, 63_574 * 0.9, 63_574 * 1.1);
+        Assert.Throws<ArgumentException>(() => NetWhatIf.Predict(unpinned, new NetProposal { LoadPps = 1000 }));
+    }
+
+    [Fact]
     public void Predict_BadProposal_Throws()
     {
         Assert.Throws<ArgumentException>(() => Predict("veth", new NetProposal { Topology = "wifi" }));
@@ -108,8 +118,8 @@ public class NetWhatIfTests(ITestOutputHelper output)
             output.WriteLine($"{p.Capture} {p.Topology} {p.MessageBytes} {p.Load} {p.Percentile}: {p.PredictedNs} vs {p.MeasuredNs} ({p.Error:P0}){(p.Inside ? "" : " MISS")}");
         }
 
-        // 3 captures x (3 topologies x 2 sizes idle + 3 flood) x p50/p99
-        Assert.Equal(54, points.Count);
+        // 3 pinned captures x (3 topologies x 2 sizes idle + 3 flood) x p50/p99, and the unpinned capture x 3 x 2 idle x 2
+        Assert.Equal(66, points.Count);
         Assert.All(points.Where(p => p.Load == "idle" && p.Percentile == "p50"), p => Assert.True(p.Inside, $"{p.Capture} {p.Topology} {p.MessageBytes}"));
         Assert.All(points.Where(p => p.Load == "flood" && p.Percentile == "p99"), p => Assert.True(p.Inside, $"{p.Capture} {p.Topology} flood p99"));
     }
