@@ -13,7 +13,7 @@ internal static class WhatIfNetCommand
 {
     public static Command Create()
     {
-        var trace = new Argument<FileInfo?>("trace") { Description = "A net capture of a pinned UDP ping-pong (capture-net: x.trace.gz with x.manifest.json and sockperf's x.sockperf-full.csv beside it). Default: traces/net-loopback-udp64-pinned.trace.gz if present.", Arity = ArgumentArity.ZeroOrOne };
+        var trace = new Argument<FileInfo?>("trace") { Description = "A net capture of a pinned UDP ping-pong (capture-net: x.trace.gz with x.manifest.json and sockperf's x.sockperf-full.csv beside it). Default: the pinned loopback capture embedded in ksim (traces/net-loopback-udp64-pinned).", Arity = ArgumentArity.ZeroOrOne };
         var topology = new Option<string?>("--topology") { Description = "Proposed path: loopback, veth or veth-bridge (default: as captured)." };
         var budget = new Option<int?>("--netdev-budget") { Description = "Proposed net.core.netdev_budget (packets per NET_RX softirq)." };
         var weight = new Option<int?>("--dev-weight") { Description = "Proposed net.core.dev_weight (packets per backlog poll)." };
@@ -21,7 +21,7 @@ internal static class WhatIfNetCommand
         var load = new Option<string?>("--load") { Description = "Background UDP flood on the same CPU and path: packets per second, or 'max' (a sender as fast as it can, sockperf --mps=max)." };
         var size = new Option<int?>("--msg-size") { Description = "UDP payload per message in bytes (default: as captured)." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object: latency_ns (p50/p90/p99/p999/max/mean, integer ns), count, proposal, softirq figures, costs." };
-        var cmd = new Command("net", "Predict UDP request/response round-trip latency on another topology, with other softirq settings or under a flood.\n\nExamples:\n  ksim whatif net traces/net-loopback-udp64-pinned.trace.gz --topology veth-bridge\n  ksim whatif net traces/net-veth-udp64-pinned.trace.gz --load max --json\n  ksim whatif net traces/net-loopback-udp64-pinned.trace.gz --topology veth --msg-size 1400 --dev-weight 16");
+        var cmd = new Command("net", "Predict UDP request/response round-trip latency on another topology, with other softirq settings or under a flood.\n\nExamples:\n  ksim whatif net --topology veth-bridge\n  ksim whatif net traces/net-loopback-udp64-pinned.trace.gz --topology veth-bridge\n  ksim whatif net traces/net-veth-udp64-pinned.trace.gz --load max --json\n  ksim whatif net traces/net-loopback-udp64-pinned.trace.gz --topology veth --msg-size 1400 --dev-weight 16");
         cmd.Arguments.Add(trace);
         cmd.Options.Add(topology);
         cmd.Options.Add(budget);
@@ -32,25 +32,18 @@ internal static class WhatIfNetCommand
         cmd.Options.Add(json);
         cmd.SetAction(async (r, ct) =>
         {
-            FileInfo? file = r.GetValue(trace) ?? DefaultCapture();
+            FileInfo? file = r.GetValue(trace) ?? DefaultTrace.ExtractNet();
             using Stream stdout = Console.OpenStandardOutput();
             return await RunAsync(file, r.GetValue(topology), r.GetValue(budget), r.GetValue(weight), r.GetValue(backlog), r.GetValue(load), r.GetValue(size), r.GetValue(json), stdout, ct).ConfigureAwait(false);
         });
         return cmd;
     }
 
-    /// <summary>The committed loopback capture when run from a checkout (no net capture is embedded in ksim).</summary>
-    private static FileInfo? DefaultCapture()
-    {
-        var f = new FileInfo(Path.Combine("traces", "net-loopback-udp64-pinned.trace.gz"));
-        return f.Exists ? f : null;
-    }
-
     internal static async Task<int> RunAsync(FileInfo? file, string? topology, int? budget, int? weight, int? backlog, string? load, int? size, bool json, Stream stdout, CancellationToken ct)
     {
         if (file is null)
         {
-            await Console.Error.WriteLineAsync("ksim: give a net capture (no default: traces/net-loopback-udp64-pinned.trace.gz is not here)").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync("ksim: give a net capture").ConfigureAwait(false);
             return ExitCodes.NoInput;
         }
 
