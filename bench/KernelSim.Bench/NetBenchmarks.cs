@@ -32,3 +32,43 @@ public class NetBenchmarks
         return new NetRxSimulation(new NetRxConfig(), NetTopology.Named(Topology, stage), stage).Run(_sends);
     }
 }
+
+/// <summary>
+/// The closed-loop ping-pong drivers: simulated packets per second (two per round trip) through the request/response
+/// model, with the synthetic per-topology costs and with the calibrated round trips of a committed capture.
+/// </summary>
+[MemoryDiagnoser]
+public class NetPingPongBenchmarks
+{
+    private const int RoundTrips = 50_000;
+    private KernelSim.Replay.Net.NetCalibration? _bridge;
+
+    /// <summary>The hop chain.</summary>
+    [Params("loopback", "veth-bridge")]
+    public string Topology { get; set; } = "loopback";
+
+    /// <summary>Keep every pass and poll record (true) or only counters (false).</summary>
+    [Params(true, false)]
+    public bool Record { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        string capture = KernelSim.Replay.Capture.CaptureManifest.FindCaptures(Path.Combine(RealTrace.RepoRoot(), "traces"), "net-veth-bridge-udp64-pinned").Single();
+        _bridge = KernelSim.Replay.Net.NetCalibration.FromFile(capture);
+    }
+
+    /// <summary>50,000 round trips (100,000 packets) paced every 1.3 ms, both tasks on one CPU.</summary>
+    [Benchmark(OperationsPerInvoke = 2 * RoundTrips)]
+    public PingPongResult PingPong()
+    {
+        var stage = new NetStageCosts();
+        var sim = new NetRxSimulation(new NetRxConfig(), NetTopology.Named(Topology, stage), stage);
+        return NetPingPong.Run(sim, new PingPongCosts(), RoundTrips, 1_300_000, record: Record);
+    }
+
+    /// <summary>The what-if's replay of the captured veth-bridge round trips (1411, 2822 packets) on this topology, calibration excluded.</summary>
+    [Benchmark(OperationsPerInvoke = 2 * 1411)]
+    public KernelSim.Replay.Net.NetPrediction WhatIfReplay() =>
+        KernelSim.Replay.Net.NetWhatIf.Predict(_bridge!, new KernelSim.Replay.Net.NetProposal { Topology = Topology });
+}

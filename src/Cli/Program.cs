@@ -22,6 +22,7 @@ internal static class Program
             "  ksim convert trace.txt.gz -o trace.parquet\n" +
             "  ksim whatif memory traces/fio-seq64k-memcg1G.trace.gz --memory-limit 128M\n" +
             "  ksim sweep memory traces/fio-seq64k-memcg1G.trace.gz --plot knee.png\n" +
+            "  ksim whatif net traces/net-loopback-udp64-pinned.trace.gz --topology veth-bridge\n" +
             "  ksim check traces/fio-seq64k-memcg128M.trace.gz --json");
         root.Subcommands.Add(InfoCommand.Create());
         root.Subcommands.Add(ConvertCommand.Create());
@@ -29,6 +30,7 @@ internal static class Program
         var whatif = new Command("whatif", "Predict latency under a proposed configuration.");
         whatif.Subcommands.Add(WhatIfMemoryCommand.Create());
         whatif.Subcommands.Add(WhatIfStopCommand.Create());
+        whatif.Subcommands.Add(WhatIfNetCommand.Create());
         root.Subcommands.Add(whatif);
         var sweep = new Command("sweep", "Predict latency for a range of configurations (parallel).");
         sweep.Subcommands.Add(SweepMemoryCommand.Create());

@@ -19,6 +19,7 @@ internal static class CheckCommand
         new("memcg", ["vmscan:mm_vmscan_memcg_reclaim_begin", "filemap:mm_filemap_add_to_page_cache"], MemcgCheck.Run),
         new("writeback", ["writeback:balance_dirty_pages"], WritebackCheck.Run),
         new("signals", ["signal:signal_generate"], SignalsCheck.Run),
+        new("net", ["napi:napi_poll", "net:netif_receive_skb"], NetCheck.Run),
     ];
 
     public static Command Create()
@@ -58,6 +59,11 @@ internal static class CheckCommand
             }
         }
         catch (TraceFormatException ex)
+        {
+            await Console.Error.WriteLineAsync("ksim: " + ex.Message).ConfigureAwait(false);
+            return ExitCodes.BadInput;
+        }
+        catch (InvalidDataException ex)
         {
             await Console.Error.WriteLineAsync("ksim: " + ex.Message).ConfigureAwait(false);
             return ExitCodes.BadInput;

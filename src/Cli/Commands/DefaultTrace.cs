@@ -19,6 +19,21 @@ internal static class DefaultTrace
         return new FileInfo(trace);
     }
 
+    /// <summary>Name the default net capture is shown under.</summary>
+    public const string NetName = "net-loopback-udp64-pinned.trace.gz";
+
+    /// <summary>Writes the embedded net capture (pinned loopback ping-pong), its manifest and sockperf's log to the same folder and returns the trace.</summary>
+    public static FileInfo ExtractNet()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "ksim-default-" + typeof(DefaultTrace).Assembly.GetName().Version);
+        Directory.CreateDirectory(dir);
+        string trace = Path.Combine(dir, NetName);
+        Write("net.trace.gz", trace);
+        Write("net.manifest.json", Path.Combine(dir, "net-loopback-udp64-pinned.manifest.json"));
+        Write("net.sockperf-full.csv", Path.Combine(dir, "net-loopback-udp64-pinned.sockperf-full.csv"));
+        return new FileInfo(trace);
+    }
+
     private static void Write(string resource, string path)
     {
         using Stream s = Assembly.GetExecutingAssembly().GetManifestResourceStream(resource)

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using KernelSim.Replay.Net;
 using KernelSim.Replay.WhatIf;
 using Spectre.Console;
 
@@ -13,20 +14,22 @@ internal static class ValidateCommand
     {
         var traces = new Option<DirectoryInfo>("--traces") { Description = "Folder with the captures fio-WORKLOAD-memcgLIMIT.trace.gz.", DefaultValueFactory = _ => new DirectoryInfo("traces") };
         var truth = new Option<FileInfo>("--groundtruth") { Description = "Measured fio latencies (CSV from traces/capture/measure-writes).", DefaultValueFactory = _ => new FileInfo(Path.Combine("traces", "groundtruth", "write-latency.csv")) };
-        var json = new Option<bool>("--json") { Description = "Print the points as JSON." };
-        var cmd = new Command("validate", "Compare predictions with the measured ground truth (p50, p90, p99 at every measured limit, from every capture).\n\nExample:\n  ksim validate --traces traces --groundtruth traces/groundtruth/write-latency.csv");
+        var netTruth = new Option<FileInfo>("--net-groundtruth") { Description = "Measured UDP round trips (CSV from traces/capture/measure-net).", DefaultValueFactory = _ => new FileInfo(Path.Combine("traces", "groundtruth", "net-latency.csv")) };
+        var json = new Option<bool>("--json") { Description = "Print the points as JSON (write points under results, round trips under net)." };
+        var cmd = new Command("validate", "Compare predictions with the measured ground truth: write latency (p50, p90, p99 at every measured limit, from every capture) and UDP round trips (p50, p99 per topology and size, idle and flooded, from every pinned net capture).\n\nExample:\n  ksim validate --traces traces --groundtruth traces/groundtruth/write-latency.csv --net-groundtruth traces/groundtruth/net-latency.csv");
         cmd.Options.Add(traces);
         cmd.Options.Add(truth);
+        cmd.Options.Add(netTruth);
         cmd.Options.Add(json);
         cmd.SetAction(async (r, ct) =>
         {
             using Stream stdout = Console.OpenStandardOutput();
-            return await RunAsync(r.GetValue(traces)!, r.GetValue(truth)!, r.GetValue(json), stdout, ct).ConfigureAwait(false);
+            return await RunAsync(r.GetValue(traces)!, r.GetValue(truth)!, r.GetValue(json), stdout, ct, r.GetValue(netTruth)).ConfigureAwait(false);
         });
         return cmd;
     }
 
-    internal static async Task<int> RunAsync(DirectoryInfo traces, FileInfo truth, bool json, Stream stdout, CancellationToken ct)
+    internal static async Task<int> RunAsync(DirectoryInfo traces, FileInfo truth, bool json, Stream stdout, CancellationToken ct, FileInfo? netTruth = null)
     {
         if (!traces.Exists || !truth.Exists)
         {
@@ -36,6 +39,9 @@ internal static class ValidateCommand
 
         IReadOnlyList<ValidationPoint> points = await Task.Run(() => WriteValidation.Run(traces.FullName, truth.FullName), ct).ConfigureAwait(false);
         int inside = points.Count(p => p.Inside);
+        IReadOnlyList<NetValidationPoint> net = netTruth is { Exists: true }
+            ? await Task.Run(() => NetValidation.Run(traces.FullName, netTruth.FullName), ct).ConfigureAwait(false)
+            : [];
         if (json)
         {
             using var w = new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = true });
@@ -58,6 +64,31 @@ internal static class ValidateCommand
             }
 
             w.WriteEndArray();
+            w.WriteStartObject("net");
+            w.WriteNumber("points", net.Count);
+            w.WriteNumber("inside", net.Count(p => p.Inside));
+            w.WriteNumber("tolerance", NetValidation.Tolerance);
+            w.WriteStartArray("results");
+            foreach (NetValidationPoint p in net)
+            {
+                w.WriteStartObject();
+                w.WriteString("capture", p.Capture);
+                w.WriteString("topology", p.Topology);
+                w.WriteNumber("msg_size", p.MessageBytes);
+                w.WriteString("load", p.Load);
+                w.WriteString("percentile", p.Percentile);
+                w.WriteNumber("predicted_ns", p.PredictedNs);
+                w.WriteNumber("measured_ns", p.MeasuredNs);
+                w.WriteNumber("measured_min_ns", p.MeasuredMinNs);
+                w.WriteNumber("measured_max_ns", p.MeasuredMaxNs);
+                w.WriteNumber("repetitions", p.Repetitions);
+                w.WriteNumber("error", Math.Round(p.Error, 4));
+                w.WriteBoolean("inside", p.Inside);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
             w.WriteEndObject();
             w.Flush();
             stdout.Write("\n"u8);
@@ -76,6 +107,26 @@ internal static class ValidateCommand
 
         AnsiConsole.Write(t);
         AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"{inside} of {points.Count} points inside the measured range widened by 25% ({(points.Count == 0 ? 0 : 100.0 * inside / points.Count):F0}%)"));
+        if (net.Count > 0)
+        {
+            var n = new Table().AddColumn("net capture").AddColumn("predicts").AddColumn("size").AddColumn("load").AddColumn("pct")
+                .AddColumn(new TableColumn("predicted µs").RightAligned()).AddColumn(new TableColumn("measured µs median (min-max)").RightAligned())
+                .AddColumn(new TableColumn("error").RightAligned()).AddColumn("within 25%");
+            foreach (NetValidationPoint p in net)
+            {
+                n.AddRow(
+                    Markup.Escape(p.Capture), p.Topology, p.MessageBytes.ToString(CultureInfo.InvariantCulture), p.Load, p.Percentile,
+                    (p.PredictedNs / 1000.0).ToString("F1", CultureInfo.InvariantCulture),
+                    string.Create(CultureInfo.InvariantCulture, $"{p.MeasuredNs / 1000.0:F1} ({p.MeasuredMinNs / 1000.0:F1}-{p.MeasuredMaxNs / 1000.0:F1})"),
+                    p.Error.ToString("+0%;-0%;0%", CultureInfo.InvariantCulture),
+                    p.Inside ? "yes" : "[red]no[/]");
+            }
+
+            AnsiConsole.Write(n);
+            int netInside = net.Count(p => p.Inside);
+            AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"{netInside} of {net.Count} round-trip points within 25% of the measured median (pinned, untraced sockperf ping-pong; unpinned is not modelled)"));
+        }
+
         return ExitCodes.Ok;
     }
 }

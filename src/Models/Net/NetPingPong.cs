@@ -17,7 +17,17 @@ public sealed record PingPongCosts
 /// <param name="RttNs">Round-trip time per completed request (client send to client receive), in request order.</param>
 /// <param name="Lost">Requests or replies dropped.</param>
 /// <param name="Rx">The receive-path outcome (all packets: requests, replies, background).</param>
-public sealed record PingPongResult(IReadOnlyList<long> RttNs, int Lost, NetRxResult Rx);
+public sealed record PingPongResult(IReadOnlyList<long> RttNs, int Lost, NetRxResult Rx)
+{
+    /// <summary>net_rx_action passes (counted even when the per-pass records were not kept).</summary>
+    public long PassCount { get; init; }
+
+    /// <summary>napi_poll calls (counted even when the per-poll records were not kept).</summary>
+    public long PollCount { get; init; }
+
+    /// <summary>Packets taken by all napi_poll calls.</summary>
+    public long PollWork { get; init; }
+}
 
 /// <summary>
 /// A closed-loop UDP ping-pong (sockperf ping-pong, both ends pinned to one CPU) over a topology: the client sends,
@@ -32,14 +42,15 @@ public static class NetPingPong
     /// <param name="requests">Number of requests.</param>
     /// <param name="intervalNs">Pacing interval of the client (a late round trip delays the next send).</param>
     /// <param name="backgroundPps">Background packets per second on the same CPU and path (0 for none), evenly spaced.</param>
-    public static PingPongResult Run(NetRxSimulation sim, PingPongCosts costs, int requests, long intervalNs, long backgroundPps = 0)
+    /// <param name="record">Keep every net_rx_action pass and napi_poll in <see cref="PingPongResult.Rx"/> (false: counters only, faster).</param>
+    public static PingPongResult Run(NetRxSimulation sim, PingPongCosts costs, int requests, long intervalNs, long backgroundPps = 0, bool record = true)
     {
         ArgumentNullException.ThrowIfNull(sim);
         ArgumentNullException.ThrowIfNull(costs);
         ArgumentOutOfRangeException.ThrowIfNegative(requests);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(intervalNs);
         ArgumentOutOfRangeException.ThrowIfNegative(backgroundPps);
-        NetRxCpu cpu = sim.NewCpu();
+        NetRxCpu cpu = sim.NewCpu(record);
         long bgGap = backgroundPps > 0 ? Math.Max(1, 1_000_000_000L / backgroundPps) : long.MaxValue;
         long nextBg = backgroundPps > 0 ? 0 : long.MaxValue;
         var rtts = new List<long>(requests);
@@ -89,6 +100,97 @@ public static class NetPingPong
         }
 
         cpu.Drain();
-        return new PingPongResult(rtts, lost, cpu.Result());
+        return new PingPongResult(rtts, lost, cpu.Result()) { PassCount = cpu.PassCount, PollCount = cpu.PollCount, PollWork = cpu.PollWork };
+    }
+
+    /// <summary>
+    /// Replays captured round trips: round trip <c>k</c> starts at <c>k * intervalNs</c> (or when the CPU is free) and
+    /// takes its own stage costs through the receive-path model; the background flow (if any) interleaves on the same
+    /// CPU and path, and <paramref name="contention"/> (if any) makes each woken task wait for the CPU as the fair
+    /// scheduler would behind CPU-bound tasks.
+    /// </summary>
+    /// <param name="sim">The receive-path simulation (its topology must have as many hops as the trips' costs).</param>
+    /// <param name="trips">Round trips in order.</param>
+    /// <param name="intervalNs">Pacing interval of the client.</param>
+    /// <param name="backgroundPps">Background packets per second on the same CPU and path (0 for none), evenly spaced.</param>
+    /// <param name="contention">CPU-bound tasks sharing the CPU under the fair scheduler, or null.</param>
+    /// <param name="record">Keep every net_rx_action pass and napi_poll in the result (false: counters only).</param>
+    internal static PingPongResult Replay(NetRxSimulation sim, IReadOnlyList<NetRoundTrip> trips, long intervalNs, long backgroundPps = 0, FairShareContention? contention = null, bool record = true)
+    {
+        ArgumentNullException.ThrowIfNull(sim);
+        ArgumentNullException.ThrowIfNull(trips);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(intervalNs);
+        ArgumentOutOfRangeException.ThrowIfNegative(backgroundPps);
+        NetRxCpu cpu = sim.NewCpu(record);
+        long bgGap = backgroundPps > 0 ? Math.Max(1, 1_000_000_000L / backgroundPps) : long.MaxValue;
+        long nextBg = backgroundPps > 0 ? 0 : long.MaxValue;
+        var rtts = new List<long>(trips.Count);
+        int lost = 0;
+
+        void BackgroundUntil(long t)
+        {
+            while (nextBg <= t)
+            {
+                cpu.Transmit(new NetSend(nextBg, Measured: false));
+                nextBg += bgGap;
+            }
+        }
+
+        for (int k = 0; k < trips.Count; k++)
+        {
+            NetRoundTrip trip = trips[k];
+            long due = k * intervalNs;
+            BackgroundUntil(due);
+            long start = Math.Max(due, cpu.Now);
+            if (contention is not null)
+            {
+                // the client sends when it holds the CPU (sockperf takes its timestamp just before sendto)
+                start = contention.ClientRunsAt(start);
+                cpu.Occupy(start, 0);
+            }
+
+            int req = cpu.Transmit(new NetSend(start), trip.Request);
+            long d1 = cpu.DrainUntilDelivered(req);
+            long t1 = cpu.Occupy(cpu.Now, trip.RequestReturnNs);
+            if (d1 < 0)
+            {
+                lost++;
+                continue;
+            }
+
+            // server: woken by the delivery, runs once the client's syscall has returned (same CPU)
+            long serverRuns = Math.Max(d1, t1);
+            if (contention is not null)
+            {
+                serverRuns = contention.Wakeup(FairShareContention.Server, d1, t1);
+                cpu.Occupy(serverRuns, 0);
+            }
+
+            BackgroundUntil(serverRuns);
+            long serverSend = cpu.Occupy(Math.Max(serverRuns, cpu.Now), trip.ServerWakeNs + trip.TurnaroundNs);
+            int rep = cpu.Transmit(new NetSend(serverSend), trip.Reply);
+            long d2 = cpu.DrainUntilDelivered(rep);
+            long t2 = cpu.Occupy(cpu.Now, trip.ReplyReturnNs);
+            if (d2 < 0)
+            {
+                lost++;
+                continue;
+            }
+
+            long clientRuns = Math.Max(d2, t2);
+            if (contention is not null)
+            {
+                clientRuns = contention.ServerSleepsClientWaits(d2, t2);
+                cpu.Occupy(clientRuns, 0);
+            }
+
+            BackgroundUntil(clientRuns);
+            long end = cpu.Occupy(Math.Max(clientRuns, cpu.Now), trip.ClientWakeNs + Math.Max(0, trip.ResidualNs));
+            contention?.Ran(end);
+            rtts.Add(Math.Max(0, end - start + Math.Min(0, trip.ResidualNs)));
+        }
+
+        cpu.Drain();
+        return new PingPongResult(rtts, lost, cpu.Result()) { PassCount = cpu.PassCount, PollCount = cpu.PollCount, PollWork = cpu.PollWork };
     }
 }

@@ -1,9 +1,9 @@
 namespace KernelSim.Models.Net;
 
 /// <summary>
-/// One CPU of the receive-path model, driven step by step: <see cref="Transmit"/> a packet from a task on this
+/// One CPU of the receive-path model, driven step by step: <see cref="Transmit(NetSend, int)"/> a packet from a task on this
 /// CPU, <see cref="Occupy"/> it with other work, <see cref="Drain"/> deferred softirq work. Created by
-/// <see cref="NetRxSimulation.NewCpu"/>; <see cref="NetRxSimulation.Run"/> is the open-loop driver.
+/// <see cref="NetRxSimulation.NewCpu()"/>; <see cref="NetRxSimulation.Run"/> is the open-loop driver.
 /// </summary>
 public sealed class NetRxCpu
 {
@@ -18,20 +18,35 @@ public sealed class NetRxCpu
     private readonly List<int> _index = [];
     private readonly List<NetRxPass> _passes = [];
     private readonly List<NapiPollRecord> _polls = [];
+    private readonly List<NetPacketCosts?> _packetCosts = [];
+    private readonly bool _record;
     private bool _pending;
     private bool _inNetRxAction;
     private long _ksoftirqdAt = -1;
     private long _timeSqueeze;
     private long _wakeups;
     private int _maxInput;
+    private long _passCount;
+    private long _pollCount;
+    private long _pollWork;
 
-    internal NetRxCpu(NetRxConfig config, NetTopology topology, NetStageCosts costs)
+    internal NetRxCpu(NetRxConfig config, NetTopology topology, NetStageCosts costs, bool record = true)
     {
         _cfg = config;
         _hops = topology.Hops;
         _costs = costs;
+        _record = record;
         _backlog = new SoftnetBacklog<Skb>(_cfg.NetdevMaxBacklog);
     }
+
+    /// <summary>net_rx_action passes run so far (counted even when the per-pass records are not kept).</summary>
+    public long PassCount => _passCount;
+
+    /// <summary>napi_poll calls so far (counted even when the per-poll records are not kept).</summary>
+    public long PollCount => _pollCount;
+
+    /// <summary>Packets taken by all napi_poll calls so far.</summary>
+    public long PollWork => _pollWork;
 
     /// <summary>Time (ns) at which the CPU is next free.</summary>
     public long Now { get; private set; }
@@ -40,7 +55,7 @@ public sealed class NetRxCpu
     public int Count => _sent.Count;
 
     /// <summary>Delivery time of packet <paramref name="id"/>, or -1 if it was dropped or is still queued.</summary>
-    /// <param name="id">Packet id returned by <see cref="Transmit"/>.</param>
+    /// <param name="id">Packet id returned by <see cref="Transmit(NetSend, int)"/>.</param>
     public long DeliveredNs(int id) => _delivered[id];
 
     /// <summary>Whether packet <paramref name="id"/> was dropped.</summary>
@@ -54,7 +69,10 @@ public sealed class NetRxCpu
     /// </summary>
     /// <param name="send">The send.</param>
     /// <param name="index">Caller's index recorded in the outcome (default: the packet id).</param>
-    public int Transmit(NetSend send, int index = -1)
+    public int Transmit(NetSend send, int index = -1) => Transmit(send, null, index);
+
+    /// <summary>As <see cref="Transmit(NetSend, int)"/>, with this packet's own stage costs (a replayed packet) instead of the topology's.</summary>
+    internal int Transmit(NetSend send, NetPacketCosts? costs, int index = -1)
     {
         RunKsoftirqdUntil(send.AtNs);
         int id = _sent.Count;
@@ -64,7 +82,8 @@ public sealed class NetRxCpu
         _droppedAt.Add(-1);
         _measured.Add(send.Measured);
         _index.Add(index < 0 ? id : index);
-        t += _costs.SendPathNs;
+        _packetCosts.Add(costs);
+        t += costs?.SendPathNs ?? _costs.SendPathNs;
         t = XmitHop(t, new Skb(id, 0));
         if (_pending)
         {
@@ -145,7 +164,8 @@ public sealed class NetRxCpu
     // drivers/net/veth.c veth_xmit / drivers/net/loopback.c loopback_xmit → net/core/dev.c enqueue_to_backlog
     private long XmitHop(long t, Skb skb)
     {
-        t += _hops[skb.Hop].XmitNs;
+        NetPacketCosts? own = _packetCosts[skb.Packet];
+        t += own is null ? _hops[skb.Hop].XmitNs : own.XmitNs[skb.Hop];
         switch (_backlog.Enqueue(skb))
         {
             case BacklogEnqueueResult.Dropped:
@@ -210,7 +230,13 @@ public sealed class NetRxCpu
             long pollAt = t;
             t += _costs.NapiPollNs;
             int w = ProcessBacklog(ref t, _cfg.DevWeight);
-            _polls.Add(new NapiPollRecord(pollAt, w, _cfg.DevWeight));
+            _pollCount++;
+            _pollWork += w;
+            if (_record)
+            {
+                _polls.Add(new NapiPollRecord(pollAt, w, _cfg.DevWeight));
+            }
+
             budget -= w;
             work += w;
             if (budget <= 0 || Jiffy(t) >= timeLimit)
@@ -233,7 +259,12 @@ public sealed class NetRxCpu
             _pending = true; // poll list not empty: re-raise NET_RX
         }
 
-        _passes.Add(new NetRxPass(start, t, work, squeezed, inKsoftirqd));
+        _passCount++;
+        if (_record)
+        {
+            _passes.Add(new NetRxPass(start, t, work, squeezed, inKsoftirqd));
+        }
+
         return t;
     }
 
@@ -243,8 +274,8 @@ public sealed class NetRxCpu
         int work = 0;
         while (_backlog.TryTakeNext(out Skb skb))
         {
-            NetHop hop = _hops[skb.Hop];
-            t += hop.ReceiveNs;
+            NetPacketCosts? own = _packetCosts[skb.Packet];
+            t += own is null ? _hops[skb.Hop].ReceiveNs : own.ReceiveNs[skb.Hop];
             if (skb.Hop + 1 < _hops.Count)
             {
                 // net/bridge/br_forward.c br_forward → the next device's transmit, inside this softirq

@@ -51,4 +51,17 @@ public sealed class NetRxSimulation
 
     /// <summary>A fresh CPU to drive step by step (for closed-loop workloads such as a ping-pong).</summary>
     public NetRxCpu NewCpu() => new(_config, _topology, _costs);
+
+    /// <summary>A fresh CPU; <paramref name="record"/> false keeps only counters, not the per-pass and per-poll records (faster, for long runs).</summary>
+    /// <param name="record">Whether to keep every pass and poll.</param>
+    internal NetRxCpu NewCpu(bool record) => new(_config, _topology, _costs, record);
+
+    /// <summary>The hop chain.</summary>
+    public NetTopology Topology => _topology;
+
+    /// <summary>The sysctls and constants.</summary>
+    public NetRxConfig Config => _config;
+
+    /// <summary>The stage costs outside the hops.</summary>
+    public NetStageCosts Costs => _costs;
 }

@@ -1,0 +1,225 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using KernelSim.Replay.Formats;
+using KernelSim.Replay.Net;
+using KernelSim.Statistics;
+using Spectre.Console;
+
+namespace KernelSim.Cli.Commands;
+
+/// <summary><c>ksim whatif net TRACE --topology veth-bridge</c>: predicted UDP round-trip latency on another topology or with other softirq settings.</summary>
+internal static class WhatIfNetCommand
+{
+    public static Command Create()
+    {
+        var trace = new Argument<FileInfo?>("trace") { Description = "A net capture of a pinned UDP ping-pong (capture-net: x.trace.gz with x.manifest.json and sockperf's x.sockperf-full.csv beside it). Default: the pinned loopback capture embedded in ksim (traces/net-loopback-udp64-pinned).", Arity = ArgumentArity.ZeroOrOne };
+        var topology = new Option<string?>("--topology") { Description = "Proposed path: loopback, veth or veth-bridge (default: as captured)." };
+        var budget = new Option<int?>("--netdev-budget") { Description = "Proposed net.core.netdev_budget (packets per NET_RX softirq)." };
+        var weight = new Option<int?>("--dev-weight") { Description = "Proposed net.core.dev_weight (packets per backlog poll)." };
+        var backlog = new Option<int?>("--backlog") { Description = "Proposed net.core.netdev_max_backlog (packets)." };
+        var load = new Option<string?>("--load") { Description = "Background UDP flood on the same CPU and path: packets per second, or 'max' (a sender as fast as it can, sockperf --mps=max)." };
+        var size = new Option<int?>("--msg-size") { Description = "UDP payload per message in bytes (default: as captured)." };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object: latency_ns (p50/p90/p99/p999/max/mean, integer ns), count, proposal, softirq figures, costs." };
+        var cmd = new Command("net", "Predict UDP request/response round-trip latency on another topology, with other softirq settings or under a flood.\n\nExamples:\n  ksim whatif net --topology veth-bridge\n  ksim whatif net traces/net-loopback-udp64-pinned.trace.gz --topology veth-bridge\n  ksim whatif net traces/net-veth-udp64-pinned.trace.gz --load max --json\n  ksim whatif net traces/net-loopback-udp64-pinned.trace.gz --topology veth --msg-size 1400 --dev-weight 16");
+        cmd.Arguments.Add(trace);
+        cmd.Options.Add(topology);
+        cmd.Options.Add(budget);
+        cmd.Options.Add(weight);
+        cmd.Options.Add(backlog);
+        cmd.Options.Add(load);
+        cmd.Options.Add(size);
+        cmd.Options.Add(json);
+        cmd.SetAction(async (r, ct) =>
+        {
+            FileInfo? file = r.GetValue(trace) ?? DefaultTrace.ExtractNet();
+            using Stream stdout = Console.OpenStandardOutput();
+            return await RunAsync(file, r.GetValue(topology), r.GetValue(budget), r.GetValue(weight), r.GetValue(backlog), r.GetValue(load), r.GetValue(size), r.GetValue(json), stdout, ct).ConfigureAwait(false);
+        });
+        return cmd;
+    }
+
+    internal static async Task<int> RunAsync(FileInfo? file, string? topology, int? budget, int? weight, int? backlog, string? load, int? size, bool json, Stream stdout, CancellationToken ct)
+    {
+        if (file is null)
+        {
+            await Console.Error.WriteLineAsync("ksim: give a net capture").ConfigureAwait(false);
+            return ExitCodes.NoInput;
+        }
+
+        if (!file.Exists)
+        {
+            await Console.Error.WriteLineAsync($"ksim: {file.FullName}: no such file").ConfigureAwait(false);
+            return ExitCodes.NoInput;
+        }
+
+        long pps = 0;
+        if (load is not null)
+        {
+            string l = load.Trim();
+            if (l is "max" or "MAX")
+            {
+                pps = NetWhatIf.MaxLoad;
+            }
+            else if (!long.TryParse(l, NumberStyles.Integer, CultureInfo.InvariantCulture, out pps) || pps < 0)
+            {
+                await Console.Error.WriteLineAsync($"ksim: --load '{load}': expected packets per second (>= 0) or 'max'").ConfigureAwait(false);
+                return ExitCodes.Usage;
+            }
+        }
+
+        if (topology is not null && !NetWhatIf.Topologies.Contains(topology))
+        {
+            await Console.Error.WriteLineAsync($"ksim: --topology '{topology}': expected one of {string.Join(", ", NetWhatIf.Topologies)}").ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+
+        var proposal = new NetProposal { Topology = topology, NetdevBudget = budget, DevWeight = weight, Backlog = backlog, LoadPps = pps, MessageBytes = size };
+        NetCalibration cal;
+        NetPrediction p;
+        try
+        {
+            cal = await Task.Run(() => NetCalibration.FromFile(file.FullName), ct).ConfigureAwait(false);
+            p = NetWhatIf.Predict(cal, proposal);
+        }
+        catch (ArgumentException ex)
+        {
+            await Console.Error.WriteLineAsync("ksim: " + ex.Message).ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+        catch (Exception ex) when (ex is TraceFormatException or InvalidDataException)
+        {
+            await Console.Error.WriteLineAsync("ksim: " + ex.Message).ConfigureAwait(false);
+            return ExitCodes.BadInput;
+        }
+
+        NetPrediction baseline = NetWhatIf.Predict(cal, new NetProposal());
+        if (json)
+        {
+            WriteJson(stdout, file.FullName, cal, p, baseline);
+        }
+        else
+        {
+            WriteTable(file.Name, cal, p, baseline);
+        }
+
+        return ExitCodes.Ok;
+    }
+
+    private static void WriteJson(Stream stdout, string trace, NetCalibration cal, NetPrediction p, NetPrediction baseline)
+    {
+        using var w = new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = true });
+        w.WriteStartObject();
+        w.WriteString("trace", trace);
+        w.WriteStartObject("proposal");
+        Settings(w, p);
+        w.WriteEndObject();
+        w.WriteStartObject("capture");
+        w.WriteString("topology", cal.Trace.Topology);
+        w.WriteNumber("msg_size", cal.MessageBytes);
+        w.WriteNumber("netdev_budget", cal.CapturedConfig.NetdevBudget);
+        w.WriteNumber("dev_weight", cal.CapturedConfig.DevWeight);
+        w.WriteNumber("backlog", cal.CapturedConfig.NetdevMaxBacklog);
+        w.WriteNumber("hz", cal.CapturedConfig.Hz);
+        w.WriteNumber("round_trips", cal.Trace.Trips.Count);
+        w.WriteNumber("round_trips_regular", cal.RegularTrips);
+        w.WriteNumber("interval_ns", cal.Trace.IntervalNs);
+        w.WriteEndObject();
+        Prediction(w, p);
+        w.WriteStartObject("baseline");
+        Prediction(w, baseline);
+        w.WriteEndObject();
+        w.WriteStartObject("costs");
+        w.WriteNumber("tracing_overhead_per_event_ns", cal.OverheadPerEventNs);
+        w.WriteNumber("traced_events_per_round_trip", Math.Round(cal.EventsPerTrip, 2));
+        w.WriteNumber("client_user_ns", cal.ClientUserNs);
+        w.WriteString("client_user_source", cal.ClientUserSource);
+        NetStageMeans m = cal.Means;
+        w.WriteNumber("send_path_ns", m.SendNs);
+        w.WriteNumber("first_xmit_ns", m.Xmit0Ns);
+        w.WriteNumber("softirq_entry_ns", m.EntryNs);
+        w.WriteNumber("last_receive_ns", m.ReceiveLastNs);
+        w.WriteNumber("bridge_forward_ns", m.BridgeForwardNs);
+        w.WriteNumber("bridge_xmit_ns", m.BridgeXmitNs);
+        w.WriteNumber("request_return_ns", m.RequestReturnNs);
+        w.WriteNumber("server_wake_ns", m.ServerWakeNs);
+        w.WriteNumber("turnaround_ns", m.TurnaroundNs);
+        w.WriteNumber("reply_return_ns", m.ReplyReturnNs);
+        w.WriteNumber("client_wake_ns", m.ClientWakeNs);
+        w.WriteEndObject();
+        w.WriteEndObject();
+        w.Flush();
+        stdout.Write("\n"u8);
+    }
+
+    private static void Settings(Utf8JsonWriter w, NetPrediction p)
+    {
+        w.WriteString("topology", p.Topology);
+        w.WriteNumber("netdev_budget", p.Config.NetdevBudget);
+        w.WriteNumber("dev_weight", p.Config.DevWeight);
+        w.WriteNumber("backlog", p.Config.NetdevMaxBacklog);
+        w.WriteNumber("msg_size", p.MessageBytes);
+        if (p.LoadPps == NetWhatIf.MaxLoad)
+        {
+            w.WriteString("load_pps", "max");
+        }
+        else
+        {
+            w.WriteNumber("load_pps", p.LoadPps);
+        }
+    }
+
+    private static void Prediction(Utf8JsonWriter w, NetPrediction p)
+    {
+        JsonOut.Latency(w, "latency_ns", p.Latency);
+        w.WriteNumber("count", p.Latency.Count);
+        w.WriteNumber("lost", p.Lost);
+        w.WriteNumber("idle_round_trip_ns", p.IdleRoundTripNs);
+        w.WriteNumber("net_rx_softirqs", p.NetRxPasses);
+        w.WriteNumber("napi_polls", p.NapiPolls);
+        w.WriteNumber("napi_poll_work", p.NapiPollWork);
+        w.WriteNumber("backlog_drops", p.BacklogDrops);
+        w.WriteNumber("time_squeeze", p.TimeSqueeze);
+        w.WriteNumber("ksoftirqd_wakeups", p.KsoftirqdWakeups);
+        w.WriteNumber("flood_capacity_pps", p.FloodCapacityPps);
+        w.WriteNumber("cpu_bound_tasks", p.CpuBoundTasks);
+        w.WriteNumber("sched_slice_ns", p.SliceNs);
+    }
+
+    private static void WriteTable(string name, NetCalibration cal, NetPrediction p, NetPrediction baseline)
+    {
+        AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"[bold]{Markup.Escape(name)}[/]: {cal.Trace.Trips.Count:N0} round trips ({cal.RegularTrips:N0} split into stages), captured on {cal.Trace.Topology}, {cal.MessageBytes} B, netdev_budget {cal.CapturedConfig.NetdevBudget}, dev_weight {cal.CapturedConfig.DevWeight}, backlog {cal.CapturedConfig.NetdevMaxBacklog}"));
+        var t = new Table().AddColumn("round trip").AddColumn("n").AddColumn("p50").AddColumn("p90").AddColumn("p99").AddColumn("p99.9").AddColumn("max").AddColumn("mean");
+        AddRow(t, "model as captured", baseline.Latency);
+        AddRow(t, "[bold]model " + Markup.Escape(Describe(p)) + "[/]", p.Latency);
+        AnsiConsole.Write(t);
+        AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"[grey]µs, untraced (tracing netted out: {cal.OverheadPerEventNs} ns x {cal.EventsPerTrip:F0} events per round trip), as sockperf ping-pong measures a round trip[/]"));
+        AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
+            $"NET_RX softirqs {p.NetRxPasses:N0}, napi_polls {p.NapiPolls:N0} taking {p.NapiPollWork:N0} packets, backlog drops {p.BacklogDrops:N0}, time_squeeze {p.TimeSqueeze:N0}, ksoftirqd hand-offs {p.KsoftirqdWakeups:N0}, lost {p.Lost}"));
+        if (p.LoadPps > 0)
+        {
+            AnsiConsole.MarkupLine(p.CpuBoundTasks > 0
+                ? string.Create(CultureInfo.InvariantCulture, $"flood: CPU-bound (capacity ~{p.FloodCapacityPps:N0} packets/s on this path); woken ping-pong tasks wait behind it under EEVDF (slice {p.SliceNs / 1e6:0.##} ms, tick {1000 / p.Config.Hz} ms)")
+                : string.Create(CultureInfo.InvariantCulture, $"flood: {p.LoadPps:N0} packets/s leaves the CPU idle part of the time (capacity ~{p.FloodCapacityPps:N0}/s): its packets interleave with the ping-pong's"));
+        }
+    }
+
+    private static string Describe(NetPrediction p)
+    {
+        string load = p.LoadPps == 0 ? string.Empty : p.LoadPps == NetWhatIf.MaxLoad ? ", flood max" : string.Create(CultureInfo.InvariantCulture, $", flood {p.LoadPps} pps");
+        return string.Create(CultureInfo.InvariantCulture, $"{p.Topology} {p.MessageBytes} B{load}");
+    }
+
+    private static string Us(KernelSim.Time.SimDuration d) => (d.TotalNanoseconds / 1000.0).ToString("0.0", CultureInfo.InvariantCulture);
+
+    private static void AddRow(Table t, string label, LatencyDistribution d)
+    {
+        if (d.Count == 0)
+        {
+            t.AddRow(label, "0", "-", "-", "-", "-", "-", "-");
+            return;
+        }
+
+        t.AddRow(label, d.Count.ToString(CultureInfo.InvariantCulture), Us(d.P50), Us(d.P90), Us(d.P99), Us(d.P999), Us(d.Max), Us(d.Mean));
+    }
+}

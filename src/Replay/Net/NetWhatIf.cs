@@ -1,0 +1,242 @@
+using KernelSim.Models.Net;
+using KernelSim.Statistics;
+
+namespace KernelSim.Replay.Net;
+
+/// <summary>A predicted round-trip latency distribution and what the receive path did.</summary>
+/// <param name="Topology">The topology predicted.</param>
+/// <param name="Config">The receive-path settings used.</param>
+/// <param name="MessageBytes">Payload per message.</param>
+/// <param name="LoadPps">Background flood, packets per second.</param>
+/// <param name="Latency">Round trips (client send to client receive, as sockperf measures them), ns.</param>
+/// <param name="Lost">Requests or replies dropped.</param>
+/// <param name="NetRxPasses">net_rx_action passes (NET_RX softirqs).</param>
+/// <param name="NapiPolls">napi_poll calls.</param>
+/// <param name="NapiPollWork">Packets taken by all polls.</param>
+/// <param name="BacklogDrops">softnet_stat dropped.</param>
+/// <param name="TimeSqueeze">softnet_stat time_squeeze.</param>
+/// <param name="KsoftirqdWakeups">Hand-offs to ksoftirqd.</param>
+/// <param name="CpuBoundTasks">CPU-bound tasks the flood puts on the CPU (0: the flood, if any, leaves idle time).</param>
+/// <param name="SliceNs">The scheduler's base slice those tasks run with, ns.</param>
+/// <param name="IdleRoundTripNs">The mean stages of the target topology added up (no residual, no load), ns.</param>
+/// <param name="FloodCapacityPps">Packets per second one CPU can push through the path (the sender's send, the path, the receiver's recvfrom); a load at or above it makes the flood CPU-bound.</param>
+public sealed record NetPrediction(
+    string Topology,
+    NetRxConfig Config,
+    int MessageBytes,
+    long LoadPps,
+    LatencyDistribution Latency,
+    int Lost,
+    long NetRxPasses,
+    long NapiPolls,
+    long NapiPollWork,
+    long BacklogDrops,
+    long TimeSqueeze,
+    long KsoftirqdWakeups,
+    int CpuBoundTasks,
+    long SliceNs,
+    long IdleRoundTripNs,
+    long FloodCapacityPps);
+
+/// <summary>
+/// The network what-if: the captured ping-pong's round trips, each with its own calibrated stage costs (net of tracing),
+/// rebuilt for the proposed topology (hops a capture cannot show take the lab's hop costs, <see cref="NetLabHops"/>)
+/// and message size, and replayed through the receive-path model under the proposed sysctls, with a background flood
+/// on the same CPU if asked.
+/// </summary>
+public static class NetWhatIf
+{
+    /// <summary>Predicts from a capture file.</summary>
+    /// <param name="tracePath">A net capture of a pinned UDP ping-pong (sockperf), its manifest and sockperf report beside it.</param>
+    /// <param name="proposal">The proposal.</param>
+    /// <exception cref="InvalidDataException">The trace holds no usable ping-pong.</exception>
+    /// <exception cref="ArgumentException">A proposal value is out of range.</exception>
+    public static NetPrediction Predict(string tracePath, NetProposal proposal)
+    {
+        ArgumentNullException.ThrowIfNull(tracePath);
+        return Predict(NetCalibration.FromFile(tracePath), proposal);
+    }
+
+    /// <summary>A <see cref="NetProposal.LoadPps"/> that stands for "as fast as the sender can" (sockperf --mps=max).</summary>
+    public const long MaxLoad = long.MaxValue;
+
+    /// <summary>The topology names the what-if knows.</summary>
+    public static IReadOnlyList<string> Topologies => NetTopology.Names;
+
+    internal static NetPrediction Predict(NetCalibration cal, NetProposal proposal, bool addClientUser = true) =>
+        Replay(cal, proposal, addClientUser, record: false).Prediction;
+
+    /// <summary>The prediction and the model's own run (with every pass and poll when <paramref name="record"/>).</summary>
+    internal static (NetPrediction Prediction, PingPongResult Run) Replay(NetCalibration cal, NetProposal proposal, bool addClientUser, bool record)
+    {
+        ArgumentNullException.ThrowIfNull(proposal);
+        string topology = proposal.Topology ?? cal.Trace.Topology;
+        (int hops, bool lo) = topology switch
+        {
+            "loopback" => (1, true),
+            "veth" => (1, false),
+            "veth-bridge" => (2, false),
+            _ when topology == cal.Trace.Topology => (cal.Trace.Hops, cal.Trace.Loopback),
+            _ => throw new ArgumentException($"unknown topology '{topology}' (known: {string.Join(", ", NetTopology.Names)})", nameof(proposal)),
+        };
+        int msg = proposal.MessageBytes ?? cal.MessageBytes;
+        if (msg is < 1 or > 65507)
+        {
+            throw new ArgumentException($"message size {msg} out of range 1..65507 (UDP payload)", nameof(proposal));
+        }
+
+        NetRxConfig captured = cal.CapturedConfig;
+        var config = captured with
+        {
+            NetdevBudget = proposal.NetdevBudget ?? captured.NetdevBudget,
+            DevWeight = proposal.DevWeight ?? captured.DevWeight,
+            NetdevMaxBacklog = proposal.Backlog ?? captured.NetdevMaxBacklog,
+        };
+        if (proposal.LoadPps < 0)
+        {
+            throw new ArgumentException("load must be >= 0 packets per second", nameof(proposal));
+        }
+
+        if (proposal.LoadPps > 0 && cal.Trace.CrossCpu)
+        {
+            throw new ArgumentException("a flood is modelled on one CPU only; this capture's client and server ran on different CPUs", nameof(proposal));
+        }
+
+        try
+        {
+            config.Validate();
+        }
+        catch (ArgumentOutOfRangeException ex)
+        {
+            throw new ArgumentException("netdev_budget, dev_weight must be >= 1 and the backlog >= 0", nameof(proposal), ex);
+        }
+
+        NetStageMeans m = cal.Means;
+        long extraBytes = msg - cal.MessageBytes;
+        long copy = (long)Math.Round(extraBytes * NetLabHops.CopyNsPerByte);
+        long user = addClientUser ? cal.ClientUserNs : 0;
+        var trips = new List<NetRoundTrip>(cal.Trips.Count);
+        foreach (NetRoundTrip t in cal.Trips)
+        {
+            trips.Add(Retarget(t, cal.Trace, hops, lo, copy, user));
+        }
+
+        NetRoundTrip meanTrip = Retarget(NetCalibration.FromMeans(m, cal.Trace.Hops), cal.Trace, hops, lo, copy, user);
+        // ksoftirqd, woken at syscall exit like the ping-pong's peer, runs after a switch (the calibrated wake stage)
+        var stage = new NetStageCosts { SendPathNs = m.SendNs, SoftirqEntryNs = m.EntryNs, NapiPollNs = 0, KsoftirqdDelayNs = m.ServerWakeNs };
+        var chain = new NetHop[hops];
+        for (int h = 0; h < hops; h++)
+        {
+            chain[h] = new NetHop(h == 0 ? (lo ? "lo" : "veth") : "br→veth", lo ? NetHopKind.Loopback : NetHopKind.Veth, meanTrip.Request.XmitNs[h], meanTrip.Request.ReceiveNs[h]);
+        }
+
+        var sim = new NetRxSimulation(config, new NetTopology(topology, chain), stage);
+
+        // A flood saturates the CPU when its sender's per-packet work (the send syscall, the whole path in its own
+        // softirq, the receiver's recvfrom) adds up to more than the CPU has: the sender never sleeps (one CPU-bound
+        // task); the receiver, on an equal share of the CPU, drains faster than the sender fills and keeps sleeping.
+        long perPacket = meanTrip.Request.SendPathNs + RequestPathNs(meanTrip) + m.EntryNs + meanTrip.RequestReturnNs + m.ServerWakeNs + cal.ClientUserNs;
+        long capacityPps = 1_000_000_000L / Math.Max(1, perPacket);
+        bool saturates = proposal.LoadPps > 0 && proposal.LoadPps >= capacityPps;
+        FairShareContention? contention = saturates
+            ? new FairShareContention(cpuBoundTasks: 1, cpus: cal.Cpus, hz: config.Hz, clientBusyPolls: cal.Trace.ClientRunnableShare >= 0.5)
+            : null;
+        long interval = Math.Max(1, cal.Trace.IntervalNs);
+        NetRxResult? floodRx = null;
+        PingPongResult r = NetPingPong.Replay(sim, trips, interval, saturates ? 0 : proposal.LoadPps, contention, record);
+        if (saturates)
+        {
+            // the flood's own packets on the path, open loop at what the CPU allows, for the softirq figures
+            var flood = new NetSend[Math.Min(200_000, (int)Math.Min(int.MaxValue, capacityPps))];
+            for (int i = 0; i < flood.Length; i++)
+            {
+                flood[i] = new NetSend(i * (long)perPacket, Measured: false);
+            }
+
+            floodRx = sim.Run(flood);
+        }
+        var rtts = new long[r.RttNs.Count];
+        for (int i = 0; i < rtts.Length; i++)
+        {
+            rtts[i] = r.RttNs[i];
+        }
+
+        NetRxResult rx = r.Rx;
+        long drops = rx.Dropped + (floodRx?.Dropped ?? 0);
+        long squeeze = rx.TimeSqueeze + (floodRx?.TimeSqueeze ?? 0);
+        long ksoftirqd = rx.KsoftirqdWakeups + (floodRx?.KsoftirqdWakeups ?? 0);
+        var prediction = new NetPrediction(
+            topology,
+            config,
+            msg,
+            proposal.LoadPps,
+            LatencyDistribution.FromNanoseconds(rtts),
+            r.Lost,
+            r.PassCount,
+            r.PollCount,
+            r.PollWork,
+            drops,
+            squeeze,
+            ksoftirqd,
+            contention?.CpuBoundTasks ?? 0,
+            contention?.SliceNs ?? FairShareContention.BaseSliceNs(2),
+            TotalNs(meanTrip, m.EntryNs),
+            capacityPps);
+        return (prediction, r);
+    }
+
+    internal static long TotalNs(NetRoundTrip t, long entryNs)
+    {
+        long s = t.Request.SendPathNs + t.Reply.SendPathNs + (2 * entryNs) + t.RequestReturnNs + t.ServerWakeNs + t.TurnaroundNs + t.ReplyReturnNs + t.ClientWakeNs + t.ResidualNs;
+        for (int h = 0; h < t.Request.XmitNs.Length; h++)
+        {
+            s += t.Request.XmitNs[h] + t.Request.ReceiveNs[h] + t.Reply.XmitNs[h] + t.Reply.ReceiveNs[h];
+        }
+
+        return s;
+    }
+
+    private static long RequestPathNs(NetRoundTrip t)
+    {
+        long s = 0;
+        for (int h = 0; h < t.Request.XmitNs.Length; h++)
+        {
+            s += t.Request.XmitNs[h] + t.Request.ReceiveNs[h];
+        }
+
+        return s;
+    }
+
+    // The captured round trip on another chain: shared stages keep their captured values; the send path, the first
+    // transmit and the last receive move by the veth-over-lo differences; middle (bridge) hops are the capture's own when it has them,
+    // else the lab's; extra payload adds a copy on each send and each receive.
+    internal static NetRoundTrip Retarget(NetRoundTrip t, NetPingPongTrace captured, int hops, bool lo, long copyNs, long clientUserNs)
+    {
+        long dx = (lo ? 0 : NetLabHops.VethXmitOverLoopbackNs) - (captured.Loopback ? 0 : NetLabHops.VethXmitOverLoopbackNs);
+        long dr = (lo ? 0 : NetLabHops.VethReceiveOverLoopbackNs) - (captured.Loopback ? 0 : NetLabHops.VethReceiveOverLoopbackNs);
+        long ds = (lo ? 0 : NetLabHops.VethSendOverLoopbackNs) - (captured.Loopback ? 0 : NetLabHops.VethSendOverLoopbackNs);
+        NetPacketCosts P(NetPacketCosts c)
+        {
+            int have = c.XmitNs.Length;
+            var x = new long[hops];
+            var r = new long[hops];
+            x[0] = Math.Max(0, c.XmitNs[0] + dx);
+            r[hops - 1] = Math.Max(0, c.ReceiveNs[have - 1] + dr);
+            for (int h = 0; h + 1 < hops; h++)
+            {
+                r[h] = h + 1 < have ? c.ReceiveNs[h] : NetLabHops.BridgeForwardNs;
+                x[h + 1] = h + 1 < have ? c.XmitNs[h + 1] : NetLabHops.BridgeXmitNs;
+            }
+
+            return new NetPacketCosts(Math.Max(0, c.SendPathNs + copyNs + ds), x, r);
+        }
+
+        return t with
+        {
+            Request = P(t.Request),
+            Reply = P(t.Reply),
+            ServerWakeNs = Math.Max(0, t.ServerWakeNs + copyNs),
+            ClientWakeNs = Math.Max(0, t.ClientWakeNs + copyNs + clientUserNs),
+        };
+    }
+}

@@ -1,0 +1,134 @@
+using KernelSim.Replay.Net;
+using KernelSim.Replay.Tests.Events;
+using Xunit.Abstractions;
+
+namespace KernelSim.Replay.Tests.Net;
+
+/// <summary>Extraction and calibration of the committed pinned net captures (traces/net-*-udp64-pinned, capture-net).</summary>
+public class NetCalibrationTests(ITestOutputHelper output)
+{
+    private static readonly string Traces = Path.Combine(RepoPaths.Root, "traces");
+    private static readonly string Truth = Path.Combine(Traces, "groundtruth", "net-latency.csv");
+
+    internal static string Capture(string topology) => Path.Combine(Traces, $"net-{topology}-udp64-pinned.trace.gz");
+
+    [Theory]
+    [InlineData("loopback", 1, true)]
+    [InlineData("veth", 1, false)]
+    [InlineData("veth-bridge", 2, false)]
+    public void Extract_CommittedCapture_FindsThePairTheHopsAndOneSoftirqPerPacket(string topology, int hops, bool loopback)
+    {
+        NetCalibration c = NetCalibration.FromFile(Capture(topology));
+        NetPingPongTrace t = c.Trace;
+        Assert.Equal(topology, t.Topology);
+        Assert.Equal(hops, t.Hops);
+        Assert.Equal(loopback, t.Loopback);
+        Assert.NotEqual(t.ClientPid, t.ServerPid);
+
+        // sockperf's measured window (its --full-log), not the warm-up: ~1410 messages
+        Assert.InRange(t.Trips.Count, 1405, 1415);
+        Assert.True(c.RegularTrips >= t.Trips.Count - 2, $"{c.RegularTrips} of {t.Trips.Count} regular");
+
+        // pinned: both packets of a round trip run NET_RX in the sender's own context, one poll of `hops` packets each
+        Assert.Equal(2 * t.Trips.Count, t.NetRxSoftirqs);
+        Assert.Equal(0, t.NetRxInKsoftirqd);
+        Assert.InRange(t.NapiPolls.GetValueOrDefault((hops, 64)), (2 * t.Trips.Count) - 4, 2 * t.Trips.Count);
+        Assert.InRange(t.IntervalNs, 1_290_000, 1_310_000);
+        Assert.True(t.ClientRunnableShare > 0.9, "sockperf's client spins between requests");
+    }
+
+    [Theory]
+    [InlineData("loopback")]
+    [InlineData("veth")]
+    [InlineData("veth-bridge")]
+    public void Stages_OfARegularRoundTrip_AddUpToIt_AndCountEveryEventOnce(string topology)
+    {
+        NetPingPongTrace t = NetCalibration.FromFile(Capture(topology)).Trace;
+        foreach (NetTripStages s in t.Trips)
+        {
+            if (s.Request is { CrossCpu: false } rq && s.Reply is { CrossCpu: false } rp)
+            {
+                Assert.Equal(s.RttNs, rq.TotalNs + s.TurnaroundNs + rp.TotalNs);
+                Assert.Equal(s.Events, rq.TotalEvents + s.TurnaroundEvents + rp.TotalEvents);
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("loopback")]
+    [InlineData("veth-bridge")]
+    public void Calibrate_NetsOutTheTracingOverhead_RoundTripByRoundTrip(string topology)
+    {
+        NetCalibration c = NetCalibration.FromFile(Capture(topology));
+        for (int i = 0; i < c.Trace.Trips.Count; i++)
+        {
+            NetTripStages s = c.Trace.Trips[i];
+            long netted = c.TripTotalNs(i);
+            Assert.Equal(s.RttNs - (c.OverheadPerEventNs * s.Events), netted);
+        }
+    }
+
+    [Fact]
+    public void DefaultOverhead_IsTheFitOfTheCommittedPairs()
+    {
+        (double fit, var pairs) = NetValidation.FitOverheadPerEvent(Traces, Truth);
+        foreach (var p in pairs)
+        {
+            output.WriteLine($"{p.Capture}: {p.Events} events, traced p50 {p.Traced} ns, untraced {p.Untraced} ns, alone {(p.Traced - p.Untraced) / p.Events:F0} ns/event");
+        }
+
+        output.WriteLine($"fit {fit:F1} ns/event");
+        Assert.Equal(3, pairs.Count);
+        Assert.Equal(NetCalibration.DefaultOverheadPerEventNs, fit, 1.0);
+    }
+
+    [Fact]
+    public void LabHops_AreTheCommittedCapturesMeans()
+    {
+        var m = NetLabHops.Measure(Traces);
+        output.WriteLine(m.ToString());
+        Assert.Equal(NetLabHops.VethSendOverLoopbackNs, m.SendDelta);
+        Assert.Equal(NetLabHops.VethXmitOverLoopbackNs, m.XmitDelta);
+        Assert.Equal(NetLabHops.VethReceiveOverLoopbackNs, m.ReceiveDelta);
+        Assert.Equal(NetLabHops.BridgeForwardNs, m.BridgeForward);
+        Assert.Equal(NetLabHops.BridgeXmitNs, m.BridgeXmit);
+    }
+
+    [Fact]
+    public void ClientUserTime_ComesFromTheSockperfLog()
+    {
+        NetCalibration c = NetCalibration.FromFile(Capture("veth"));
+        Assert.StartsWith("sockperf log", c.ClientUserSource, StringComparison.Ordinal);
+        Assert.InRange(c.ClientUserNs, 200, 1_500);
+    }
+
+    [Fact]
+    public void Extract_UnpinnedCapture_CrossesCpus_AndKeepsOnlyTheCriticalPath()
+    {
+        // traces/veth-udp-pingpong64: the same sockperf ping-pong over a veth pair, no affinity (client and server on
+        // different vCPUs nearly always)
+        NetCalibration c = NetCalibration.FromFile(Path.Combine(Traces, "veth-udp-pingpong64.trace.gz"));
+        NetPingPongTrace t = c.Trace;
+        Assert.True(t.CrossCpu);
+        Assert.Equal("veth", t.Topology);
+        Assert.True(c.RegularTrips > 0.95 * t.Trips.Count);
+        foreach (NetTripStages s in t.Trips)
+        {
+            if (s.Request is { CrossCpu: true } rq && s.Reply is { CrossCpu: true } rp)
+            {
+                Assert.Equal(s.RttNs, rq.TotalNs + s.TurnaroundNs + rp.TotalNs);
+                Assert.Equal(0, rq.ReturnNs + rq.WakeNs + rp.ReturnNs + rp.WakeNs); // in parallel with the peer's wakeup
+            }
+        }
+
+        // the last receive now runs to the peer's recvfrom on the other vCPU: IPI, idle exit, switch (~27 µs netted)
+        Assert.InRange(c.Means.ReceiveLastNs, 15_000, 40_000);
+    }
+
+    [Fact]
+    public void Extract_NotANetTrace_Throws()
+    {
+        string fio = Path.Combine(Traces, "fio-seq64k-memcg1G.trace.gz");
+        Assert.Throws<InvalidDataException>(() => NetCalibration.FromFile(fio));
+    }
+}

@@ -1,0 +1,126 @@
+using KernelSim.Replay.Check;
+using KernelSim.Replay.Net;
+using KernelSim.Replay.Tests.Events;
+using Xunit.Abstractions;
+
+namespace KernelSim.Replay.Tests.Net;
+
+/// <summary>The network what-if, its conformance check and its validation against traces/groundtruth/net-latency.csv.</summary>
+public class NetWhatIfTests(ITestOutputHelper output)
+{
+    private static readonly string Traces = Path.Combine(RepoPaths.Root, "traces");
+
+    private static NetPrediction Predict(string capture, NetProposal p) => NetWhatIf.Predict(NetCalibrationTests.Capture(capture), p);
+
+    [Fact]
+    public void Predict_IsDeterministic()
+    {
+        var p = new NetProposal { Topology = "veth-bridge", LoadPps = NetWhatIf.MaxLoad };
+        NetPrediction a = Predict("loopback", p), b = Predict("loopback", p);
+        Assert.Equal(a.Latency.SortedNanoseconds.ToArray(), b.Latency.SortedNanoseconds.ToArray());
+    }
+
+    [Fact]
+    public void Predict_MoreHops_NeverFaster()
+    {
+        NetPrediction lo = Predict("loopback", new NetProposal { Topology = "loopback" });
+        NetPrediction veth = Predict("loopback", new NetProposal { Topology = "veth" });
+        NetPrediction br = Predict("loopback", new NetProposal { Topology = "veth-bridge" });
+        Assert.True(lo.Latency.P50 <= veth.Latency.P50 && veth.Latency.P50 < br.Latency.P50);
+        Assert.Equal(2 * br.NetRxPasses, br.NapiPollWork); // both bridge hops in the one poll
+    }
+
+    [Fact]
+    public void Predict_VethAndBridge_FromTheLoopbackCapture_MedianWithin25PercentOfTheGroundTruth()
+    {
+        // traces/groundtruth/net-latency.csv, pinned 64 B idle medians of three runs: veth 11.6 µs, veth-bridge 15.9 µs
+        Assert.InRange(Predict("loopback", new NetProposal { Topology = "veth" }).Latency.P50.TotalNanoseconds, 11_647 * 0.75, 11_647 * 1.25);
+        Assert.InRange(Predict("loopback", new NetProposal { Topology = "veth-bridge" }).Latency.P50.TotalNanoseconds, 15_854 * 0.75, 15_854 * 1.25);
+    }
+
+    [Fact]
+    public void Predict_DevWeightOne_OnTheBridge_TakesThreeSoftirqPassesPerPacket()
+    {
+        NetPrediction w1 = Predict("veth-bridge", new NetProposal { DevWeight = 1 });
+        NetPrediction w64 = Predict("veth-bridge", new NetProposal());
+
+        // process_backlog returns at its quota without completing, a full-quota poll goes on repoll, which ends the
+        // pass and re-raises (handle_softirqs restarts it): hop 0, hop 1, then an empty poll that completes
+        // (a restart that would cross a jiffy goes to ksoftirqd instead: MAX_SOFTIRQ_TIME is one jiffy at HZ 250)
+        Assert.InRange(w1.NetRxPasses, (3 * w64.NetRxPasses) - 4, 3 * w64.NetRxPasses);
+        Assert.True(w1.Latency.P50 > w64.Latency.P50);
+        Assert.InRange(w1.KsoftirqdWakeups, 0, 4);
+    }
+
+    [Fact]
+    public void Predict_MaxFlood_IsCpuBound_AndTheTailIsSchedulerSlices()
+    {
+        NetPrediction p = Predict("veth", new NetProposal { LoadPps = NetWhatIf.MaxLoad });
+        output.WriteLine(p.Latency.ToString());
+        Assert.Equal(1, p.CpuBoundTasks);
+        Assert.Equal(1_500_000, p.SliceNs); // 0.75 ms x (1 + ilog2(2))
+        Assert.True(p.Latency.P99.TotalNanoseconds > 1_500_000, "waits a slice or more");
+        Assert.True(p.Latency.P50.TotalNanoseconds < 100_000, "most wakeups still preempt");
+        Assert.True(p.Latency.Max.TotalNanoseconds < 3 * (1_500_000 + 4_000_000));
+    }
+
+    [Fact]
+    public void Predict_LightLoad_LeavesIdleTime_AndOnlyInterleaves()
+    {
+        NetPrediction p = Predict("veth", new NetProposal { LoadPps = 10_000 });
+        Assert.Equal(0, p.CpuBoundTasks);
+        Assert.True(p.Latency.P99.TotalNanoseconds < 1_000_000);
+    }
+
+    [Fact]
+    public void Predict_Unpinned_FromTheUnpinnedCapture_MatchesTheGroundTruthMedians()
+    {
+        // net-latency.csv, unpinned idle, median of three runs: veth 64 B 59.3 µs, veth-bridge 64 B 63.6 µs
+        string unpinned = Path.Combine(Traces, "veth-udp-pingpong64.trace.gz");
+        Assert.InRange(NetWhatIf.Predict(unpinned, new NetProposal()).Latency.P50.TotalNanoseconds, 59_278 * 0.9, 59_278 * 1.1);
+        Assert.InRange(NetWhatIf.Predict(unpinned, new NetProposal { Topology = "veth-bridge" }).Latency.P50.TotalNanoseconds, 63_574 * 0.9, 63_574 * 1.1);
+        Assert.Throws<ArgumentException>(() => NetWhatIf.Predict(unpinned, new NetProposal { LoadPps = 1000 }));
+    }
+
+    [Fact]
+    public void Predict_BadProposal_Throws()
+    {
+        Assert.Throws<ArgumentException>(() => Predict("veth", new NetProposal { Topology = "wifi" }));
+        Assert.Throws<ArgumentException>(() => Predict("veth", new NetProposal { DevWeight = 0 }));
+        Assert.Throws<ArgumentException>(() => Predict("veth", new NetProposal { MessageBytes = 70_000 }));
+    }
+
+    [Theory]
+    [InlineData("loopback", 1)]
+    [InlineData("veth", 1)]
+    [InlineData("veth-bridge", 2)]
+    public void Check_CommittedCapture_Agrees(string topology, int hops)
+    {
+        ModelCheckResult r = NetCheck.Run(NetCalibrationTests.Capture(topology));
+        foreach (string m in r.Mismatches)
+        {
+            output.WriteLine(m);
+        }
+
+        Assert.Equal("net", r.Model);
+        Assert.True(r.AllAgree);
+        Assert.Equal(5, r.Compared);
+        Assert.True(r.Figures[$"napi_poll_work{hops}_budget64_recorded"] > 2800);
+        Assert.Equal(0, r.Figures["net_rx_in_ksoftirqd_model"]);
+    }
+
+    [Fact]
+    public void Validate_PinnedIdleMedians_AllWithin25Percent()
+    {
+        IReadOnlyList<NetValidationPoint> points = NetValidation.Run(Traces, Path.Combine(Traces, "groundtruth", "net-latency.csv"));
+        foreach (NetValidationPoint p in points)
+        {
+            output.WriteLine($"{p.Capture} {p.Topology} {p.MessageBytes} {p.Load} {p.Percentile}: {p.PredictedNs} vs {p.MeasuredNs} ({p.Error:P0}){(p.Inside ? "" : " MISS")}");
+        }
+
+        // 3 pinned captures x (3 topologies x 2 sizes idle + 3 flood) x p50/p99, and the unpinned capture x 3 x 2 idle x 2
+        Assert.Equal(66, points.Count);
+        Assert.All(points.Where(p => p.Load == "idle" && p.Percentile == "p50"), p => Assert.True(p.Inside, $"{p.Capture} {p.Topology} {p.MessageBytes}"));
+        Assert.All(points.Where(p => p.Load == "flood" && p.Percentile == "p99"), p => Assert.True(p.Inside, $"{p.Capture} {p.Topology} flood p99"));
+    }
+}
