@@ -55,7 +55,7 @@ public static class KernelSimHtml
             IReadOnlyList<CdfPoint> cdf = distribution.Cdf(200);
             sb.Append(SvgChart.Lines("CDF", "latency (log scale)", "fraction ≤ x",
                 [new SvgChart.Series("CDF", cdf.Select(p => (double)Math.Max(1, p.Value.TotalNanoseconds)).ToList(), cdf.Select(p => p.Fraction).ToList())],
-                logX: true, logY: false, yFormat: v => v.ToString("0.00", Inv)));
+                logX: true, logY: false, yFormat: v => v.ToString("0.00", Inv), xFormat: v => Duration((long)v)));
         }
 
         return sb.Append("</div>").ToString();
@@ -94,14 +94,15 @@ public static class KernelSimHtml
 
         if (prediction.WorkingSet.Count > 1)
         {
-            var t = prediction.WorkingSet.Select(s => s.Time.TotalNanoseconds / 1e9).ToList();
-            sb.Append(SvgChart.Lines("Usage and working set over time", "simulated time (s)", "MiB",
+            long t0 = prediction.WorkingSet[0].Time.TotalNanoseconds;
+            var t = prediction.WorkingSet.Select(s => (s.Time.TotalNanoseconds - t0) / 1e9).ToList();
+            sb.Append(SvgChart.Lines("Usage and working set over time", "time since the first sample (s)", "MiB",
                 [
                     new SvgChart.Series("usage", t, prediction.WorkingSet.Select(s => s.UsagePages * page / 1048576.0).ToList()),
                     new SvgChart.Series("working set", t, prediction.WorkingSet.Select(s => s.WorkingSetPages * page / 1048576.0).ToList()),
                     new SvgChart.Series("dirty", t, prediction.WorkingSet.Select(s => s.DirtyPages * page / 1048576.0).ToList()),
                 ],
-                logX: false, logY: false, xLabels: null, yFormat: v => v.ToString("0", Inv)).Replace(" ns<", " s<", StringComparison.Ordinal));
+                logX: false, logY: false, xLabels: null, yFormat: v => v.ToString("0", Inv), xFormat: v => v.ToString("0.00", Inv)));
         }
 
         return sb.Append("</div>").ToString();
@@ -147,7 +148,7 @@ public static class KernelSimHtml
         var list = points.ToList();
         var sb = new StringBuilder("<div class=\"ksim\">");
         int inside = list.Count(p => p.Inside);
-        OpenTable(sb, $"Validation: {inside} of {list.Count} points inside the measured range widened by {WriteValidation.Widening:P0} on each side",
+        OpenTable(sb, $"Validation: {inside} of {list.Count} points inside the measured range widened by {WriteValidation.Widening * 100:0}% on each side",
             "capture", "workload", "limit", "percentile", "predicted", "measured (min-max)", "error vs range", "inside");
         foreach (ValidationPoint p in list)
         {
@@ -187,7 +188,7 @@ public static class KernelSimHtml
         ArgumentNullException.ThrowIfNull(points);
         var list = points.ToList();
         var sb = new StringBuilder("<div class=\"ksim\">");
-        OpenTable(sb, $"Network validation: {list.Count(p => p.Inside)} of {list.Count} points within {Replay.Net.NetValidation.Tolerance:P0} of the measured median",
+        OpenTable(sb, $"Network validation: {list.Count(p => p.Inside)} of {list.Count} points within {Replay.Net.NetValidation.Tolerance * 100:0}% of the measured median",
             "capture", "topology", "size", "load", "percentile", "predicted", "measured median (range)", "error", "inside");
         foreach (NetValidationPoint p in list)
         {

@@ -22,9 +22,10 @@ internal static class SvgChart
     public sealed record Series(string Name, IReadOnlyList<double> X, IReadOnlyList<double> Y);
 
     /// <summary>Renders the series; <paramref name="xLabels"/> (optional) names the x positions of a categorical axis.</summary>
-    public static string Lines(string title, string xTitle, string yTitle, IReadOnlyList<Series> series, bool logX, bool logY, IReadOnlyList<string>? xLabels = null, Func<double, string>? yFormat = null)
+    public static string Lines(string title, string xTitle, string yTitle, IReadOnlyList<Series> series, bool logX, bool logY, IReadOnlyList<string>? xLabels = null, Func<double, string>? yFormat = null, Func<double, string>? xFormat = null)
     {
         yFormat ??= v => v.ToString("G3", Inv);
+        xFormat ??= v => v.ToString("G3", Inv);
         var xs = series.SelectMany(s => s.X).Where(v => !logX || v > 0).ToList();
         var ys = series.SelectMany(s => s.Y).Where(v => !logY || v > 0).ToList();
         var sb = new StringBuilder();
@@ -81,7 +82,7 @@ internal static class SvgChart
             {
                 double t = x0 + ((x1 - x0) * i / 4);
                 double v = logX ? Math.Pow(10, t) : t;
-                sb.Append(Inv, $"<text x=\"{Px(v):0.#}\" y=\"{Height - Bottom + 14}\" text-anchor=\"middle\">{HtmlText.Escape(HtmlText.Duration((long)v))}</text>");
+                sb.Append(Inv, $"<text x=\"{Px(v):0.#}\" y=\"{Height - Bottom + 14}\" text-anchor=\"middle\">{HtmlText.Escape(xFormat(v))}</text>");
             }
         }
 
