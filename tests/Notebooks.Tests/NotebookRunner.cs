@@ -147,8 +147,12 @@ public static class NotebookRunner
     {
         if (Interlocked.Exchange(ref _resolverInstalled, 1) == 0)
         {
+            // A name already loaded (another version of it) is left unresolved, as in the tool: one copy per process.
             AssemblyLoadContext.Default.Resolving += (context, name) =>
-                name.Name is not null && ResolvedAssemblies.TryGetValue(name.Name, out string? path) ? context.LoadFromAssemblyPath(path) : null;
+                name.Name is not null && ResolvedAssemblies.TryGetValue(name.Name, out string? path)
+                    && !context.Assemblies.Any(a => string.Equals(a.GetName().Name, name.Name, StringComparison.OrdinalIgnoreCase))
+                    ? context.LoadFromAssemblyPath(path)
+                    : null;
         }
     }
 }

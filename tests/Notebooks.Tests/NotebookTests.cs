@@ -65,4 +65,45 @@ public sealed class NotebookTests(PackedFeedFixture feed, ITestOutputHelper outp
             Assert.True(all.Contains(expected, StringComparison.Ordinal), $"{name}: no output shows '{expected}'");
         }
     }
+
+    /// <summary>
+    /// The same notebook through a user's Jupyter: jupyter nbconvert --execute with the dotnet-interactive tool's
+    /// kernel, against the same packed feed. The in-process run above cannot reproduce everything the tool does
+    /// (it ships its own FSharp.Core, for one), so where the tool is installed this runs too.
+    /// </summary>
+    [JupyterTheory]
+    [MemberData(nameof(Notebooks))]
+    public void Notebook_RunsInJupyterWithTheDotnetInteractiveKernel(string name, string[] mustShow)
+    {
+        string path = Path.Combine(feed.RepoRoot, "notebooks", name);
+        string outDir = Path.Combine(Path.GetTempPath(), "ksim-nbconvert-" + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Directory.CreateDirectory(outDir);
+        var psi = new ProcessStartInfo(Jupyter.NbConvert!) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string a in new[] { "--to", "notebook", "--execute", "--ExecutePreprocessor.timeout=600", path, "--output-dir", outDir })
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        psi.Environment["PATH"] = Jupyter.SearchPath;
+        var sw = Stopwatch.StartNew();
+        using Process p = Process.Start(psi)!;
+        Task<string> stdout = p.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(TimeSpan.FromMinutes(15))) // a guard against a hung kernel, not a timing assert
+        {
+            p.Kill(entireProcessTree: true);
+        }
+
+        p.WaitForExit();
+        output.WriteLine($"{name}: nbconvert in {sw.Elapsed.TotalSeconds:0.0} s");
+        string log = stdout.Result + stderr.Result;
+        string errors = string.Join("\n", log.Split('\n').Where(l => l.StartsWith("Error", StringComparison.Ordinal) || l.Contains("CellExecutionError", StringComparison.Ordinal)));
+        Assert.True(p.ExitCode == 0, $"{name}: jupyter nbconvert exited {p.ExitCode}:\n{errors}\n{log[Math.Max(0, log.Length - 4000)..]}");
+
+        string executed = File.ReadAllText(Path.Combine(outDir, name));
+        foreach (string expected in mustShow)
+        {
+            Assert.True(executed.Contains(expected, StringComparison.Ordinal), $"{name}: no output shows '{expected}' under Jupyter");
+        }
+    }
 }
