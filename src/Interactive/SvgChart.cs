@@ -60,10 +60,8 @@ internal static class SvgChart
         // axes, y ticks (5), x ticks (labels or 5 numeric)
         sb.Append(Inv, $"<line x1=\"{Left}\" y1=\"{Height - Bottom}\" x2=\"{Width - Right}\" y2=\"{Height - Bottom}\" stroke=\"#444\"/>");
         sb.Append(Inv, $"<line x1=\"{Left}\" y1=\"{Top}\" x2=\"{Left}\" y2=\"{Height - Bottom}\" stroke=\"#444\"/>");
-        for (int i = 0; i <= 4; i++)
+        foreach (double v in YTicks(y0, y1, logY))
         {
-            double t = y0 + ((y1 - y0) * i / 4);
-            double v = logY ? Math.Pow(10, t) : t;
             double py = Py(v);
             sb.Append(Inv, $"<line x1=\"{Left}\" y1=\"{py:0.#}\" x2=\"{Width - Right}\" y2=\"{py:0.#}\" stroke=\"#ddd\"/>");
             sb.Append(Inv, $"<text x=\"{Left - 4}\" y=\"{py + 4:0.#}\" text-anchor=\"end\">{HtmlText.Escape(yFormat(v))}</text>");
@@ -109,6 +107,34 @@ internal static class SvgChart
         }
 
         return sb.Append("</svg>").ToString();
+    }
+
+    /// <summary>Five even ticks; on a log axis the 1-2-5 values inside the range when there are at least three.</summary>
+    private static IEnumerable<double> YTicks(double t0, double t1, bool log)
+    {
+        if (log)
+        {
+            var nice = new List<double>();
+            for (int k = (int)Math.Floor(t0); k <= (int)Math.Ceiling(t1); k++)
+            {
+                foreach (double m in (double[])[1, 2, 5])
+                {
+                    double v = m * Math.Pow(10, k);
+                    double t = Math.Log10(v);
+                    if (t >= t0 - 1e-9 && t <= t1 + 1e-9)
+                    {
+                        nice.Add(v);
+                    }
+                }
+            }
+
+            if (nice.Count >= 3)
+            {
+                return nice;
+            }
+        }
+
+        return Enumerable.Range(0, 5).Select(i => t0 + ((t1 - t0) * i / 4)).Select(t => log ? Math.Pow(10, t) : t);
     }
 
     private static double Tx(double v, bool log) => log ? Math.Log10(Math.Max(v, 1e-300)) : v;
