@@ -114,6 +114,9 @@ public sealed record CaptureConfig
         {
             LimitBytes = p.Unlimited ? null : p.LimitBytes ?? LimitBytes,
             HighBytes = p.HighBytes,
+            ParentLimitBytes = p.ParentLimitBytes,
+            MinBytes = p.MinBytes,
+            LowBytes = p.LowBytes,
             Version = p.Version ?? Version,
             Kernel = Kernel,
         };
