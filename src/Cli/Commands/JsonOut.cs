@@ -83,6 +83,7 @@ internal static class JsonOut
         NullableLong(w, "min_bytes", p.Config.MinBytes);
         NullableLong(w, "low_bytes", p.Config.LowBytes);
         NullableLong(w, "anon_bytes", p.Proposal.AnonBytes);
+        w.WriteString("kernel", string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{p.Config.Kernel.Major}.{p.Config.Kernel.Minor}"));
         w.WriteEndObject();
     }
 

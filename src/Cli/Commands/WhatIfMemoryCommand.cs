@@ -24,6 +24,7 @@ internal static class WhatIfMemoryCommand
         var parentLimit = new Option<string?>("--parent-limit") { Description = "Limit of a parent cgroup above the workload's (e.g. a pod's), e.g. 512M: reclaim there honours the workload's --memory-min/--memory-low." };
         var memoryMin = new Option<string?>("--memory-min") { Description = "Proposed memory.min of the workload (cgroup v2; protects it from a parent's reclaim, not from its own limit)." };
         var memoryLow = new Option<string?>("--memory-low") { Description = "Proposed memory.low of the workload (cgroup v2; best-effort protection from a parent's reclaim)." };
+        var kernel = new Option<string?>("--kernel") { Description = "Kernel to model: 6.1 or 6.18 (default: as captured). 6.1 has no ext4 large folios and throttles dirtying after each chunk." };
         var anon = new Option<string?>("--anon") { Description = "The workload's anonymous memory (what if its heap grows), e.g. 64M; default: the capture's measured footprint." };
         var captureLimit = new Option<string?>("--capture-limit") { Description = "The limit the trace was captured under, when it has no manifest (e.g. 1G or max)." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object (latency_ns with p50/p90/p99/p999/max/mean in integer ns, count, breakdown_ns, proposal, ...)." };
@@ -37,20 +38,21 @@ internal static class WhatIfMemoryCommand
         cmd.Options.Add(memoryMin);
         cmd.Options.Add(memoryLow);
         cmd.Options.Add(anon);
+        cmd.Options.Add(kernel);
         cmd.Options.Add(captureLimit);
         cmd.Options.Add(json);
         cmd.SetAction(async (r, ct) =>
         {
             FileInfo file = r.GetValue(trace) ?? DefaultTrace.Extract();
             using Stream stdout = Console.OpenStandardOutput();
-            var extra = new MemoryExtras(r.GetValue(parentLimit), r.GetValue(memoryMin), r.GetValue(memoryLow), r.GetValue(anon));
+            var extra = new MemoryExtras(r.GetValue(parentLimit), r.GetValue(memoryMin), r.GetValue(memoryLow), r.GetValue(anon), r.GetValue(kernel));
             return await RunAsync(file, r.GetValue(limit), r.GetValue(high), r.GetValue(cgroup), r.GetValue(dirtyBytes), r.GetValue(captureLimit), r.GetValue(json), stdout, ct, extra).ConfigureAwait(false);
         });
         return cmd;
     }
 
     /// <summary>The hierarchy and footprint options (all optional).</summary>
-    internal sealed record MemoryExtras(string? ParentLimit, string? Min, string? Low, string? Anon);
+    internal sealed record MemoryExtras(string? ParentLimit, string? Min, string? Low, string? Anon, string? Kernel = null);
 
     internal static async Task<int> RunAsync(FileInfo file, string? limit, string? high, string? cgroup, string? dirtyBytes, string? captureLimit, bool json, Stream stdout, CancellationToken ct, MemoryExtras? extra = null)
     {
@@ -108,6 +110,13 @@ internal static class WhatIfMemoryCommand
                 MinBytes = extra.Min is string mn ? Bytes.Parse(mn).Value : null,
                 LowBytes = extra.Low is string lo ? Bytes.Parse(lo).Value : null,
                 AnonBytes = extra.Anon is string an ? Bytes.Parse(an).Value : null,
+                Kernel = extra.Kernel switch
+                {
+                    null => null,
+                    "6.1" => KernelProfile.Linux6_1,
+                    "6.18" => KernelProfile.Linux6_18,
+                    _ => throw new FormatException($"--kernel '{extra.Kernel}': expected 6.1 or 6.18"),
+                },
             };
         }
 

@@ -253,6 +253,7 @@ public sealed class WritePathSimulation
         long firstPage = r.Offset / _pageBytes;
         long lastPage = (r.Offset + Math.Max(r.Bytes, 1) - 1) / _pageBytes;
         int newPages = 0;
+        bool throttleFirst = _config.Kernel.ThrottlesBeforeCopy;
         for (long p = firstPage - (firstPage % folioPages); p <= lastPage; p += folioPages)
         {
             long key = (r.FileKey << 40) ^ p;
@@ -267,15 +268,23 @@ public sealed class WritePathSimulation
 
                 if (dirty)
                 {
-                    BalanceDirtyPages(r.ThreadId, (int)folioPages);
+                    if (throttleFirst)
+                    {
+                        BalanceDirtyPages(r.ThreadId, (int)folioPages);
+                    }
+
                     MarkDirty(f);
+                    if (!throttleFirst)
+                    {
+                        BalanceDirtyPages(r.ThreadId, (int)folioPages);
+                    }
                 }
 
                 continue;
             }
 
             int n = (int)folioPages;
-            if (dirty)
+            if (dirty && throttleFirst)
             {
                 BalanceDirtyPages(r.ThreadId, n);
             }
@@ -310,6 +319,10 @@ public sealed class WritePathSimulation
             if (dirty)
             {
                 MarkDirty(f);
+                if (!throttleFirst)
+                {
+                    BalanceDirtyPages(r.ThreadId, n);
+                }
             }
 
             newPages += n;

@@ -118,7 +118,8 @@ public sealed record CaptureConfig
             MinBytes = p.MinBytes,
             LowBytes = p.LowBytes,
             Version = p.Version ?? Version,
-            Kernel = Kernel,
+            Kernel = p.Kernel ?? Kernel,
+            MaxFolioOrder = (p.Kernel ?? Kernel).Ext4LargeFolios ? 9 : 0,
         };
     }
 

@@ -39,6 +39,9 @@ public sealed record WriteProposal
     /// </summary>
     public long? ParentLimitBytes { get; init; }
 
+    /// <summary>The kernel to model (folio sizes, where dirty throttling happens); null keeps the captured one. HZ is the profile's.</summary>
+    public KernelProfile? Kernel { get; init; }
+
     /// <summary>v2 memory.min of the workload's cgroup in bytes (protects it from a parent's reclaim only).</summary>
     public long? MinBytes { get; init; }
 
