@@ -118,8 +118,8 @@ public class NetWhatIfTests(ITestOutputHelper output)
             output.WriteLine($"{p.Capture} {p.Topology} {p.MessageBytes} {p.Load} {p.Percentile}: {p.PredictedNs} vs {p.MeasuredNs} ({p.Error:P0}){(p.Inside ? "" : " MISS")}");
         }
 
-        // 3 pinned captures x (3 topologies x 2 sizes idle + 3 flood) x p50/p99, and the unpinned capture x 3 x 2 idle x 2
-        Assert.Equal(66, points.Count);
+        // 6 pinned captures x (3 topologies x 2 sizes idle + 3 flood) x p50/p99, and the unpinned capture x 3 x 2 idle x 2
+        Assert.Equal(120, points.Count);
         Assert.All(points.Where(p => p.Load == "idle" && p.Percentile == "p50"), p => Assert.True(p.Inside, $"{p.Capture} {p.Topology} {p.MessageBytes}"));
         Assert.All(points.Where(p => p.Load == "flood" && p.Percentile == "p99"), p => Assert.True(p.Inside, $"{p.Capture} {p.Topology} flood p99"));
     }
