@@ -24,6 +24,19 @@ public sealed record KernelProfile(int Major, int Minor, int Hz, PageSize PageSi
     /// <summary>The profiles models are written against, oldest first.</summary>
     public static IReadOnlyList<KernelProfile> Known { get; } = [Linux6_1, Linux6_18];
 
+    /// <summary>
+    /// ext4 makes large folios for buffered writes (sized from the write, fgf_set_order; ext4 gained large folios
+    /// for regular files in 6.16). On 6.1 every page-cache folio of an ext4 file is one page.
+    /// </summary>
+    public bool Ext4LargeFolios => IsAtLeast(6, 16);
+
+    /// <summary>
+    /// generic_perform_write (mm/filemap.c) calls balance_dirty_pages_ratelimited at the top of each chunk, before
+    /// write_begin (6.18); on 6.1 it is called after write_end, once the chunk is dirty. Only the two known profiles
+    /// are distinguished: releases in between take the nearest known profile's order.
+    /// </summary>
+    public bool ThrottlesBeforeCopy => IsAtLeast(6, 18);
+
     /// <summary>One jiffy at this HZ.</summary>
     public SimDuration Jiffy => SimDuration.FromJiffies(1, Hz);
 

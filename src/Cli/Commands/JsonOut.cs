@@ -42,6 +42,7 @@ internal static class JsonOut
         w.WriteNumber("oom_events", c.OomEvents);
         w.WriteNumber("failcnt", c.Failcnt);
         w.WriteNumber("writeback_throttles", c.WritebackThrottles);
+        w.WriteNumber("low_events", c.LowEvents);
         w.WriteNumber("max_usage_bytes", c.MaxUsagePages * p.Config.Kernel.PageSize.Value);
         long maxWs = 0;
         foreach (MemcgSample s in p.WorkingSet)
@@ -78,6 +79,11 @@ internal static class JsonOut
         NullableLong(w, "high_bytes", p.Config.HighBytes);
         w.WriteNumber("cgroup_version", (int)p.Config.Version);
         NullableLong(w, "dirty_bytes", p.Proposal.DirtyBytes);
+        NullableLong(w, "parent_limit_bytes", p.Config.ParentLimitBytes);
+        NullableLong(w, "min_bytes", p.Config.MinBytes);
+        NullableLong(w, "low_bytes", p.Config.LowBytes);
+        NullableLong(w, "anon_bytes", p.Proposal.AnonBytes);
+        w.WriteString("kernel", string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{p.Config.Kernel.Major}.{p.Config.Kernel.Minor}"));
         w.WriteEndObject();
     }
 

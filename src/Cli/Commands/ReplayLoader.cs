@@ -1,17 +1,30 @@
 using KernelSim.Replay.Formats;
 using KernelSim.Replay.WhatIf;
+using Spectre.Console;
 
 namespace KernelSim.Cli.Commands;
 
 /// <summary>Loads a capture for the write what-if commands, turning bad input into a message and an exit code.</summary>
 internal static class ReplayLoader
 {
-    public static async Task<(WriteReplay? Replay, int ExitCode)> LoadAsync(FileInfo file, CancellationToken ct)
+    /// <param name="file">The capture.</param>
+    /// <param name="ct">Cancellation.</param>
+    /// <param name="showStatus">Show a spinner while the capture is read and calibrated (on a terminal, not for --json).</param>
+    public static async Task<(WriteReplay? Replay, int ExitCode)> LoadAsync(FileInfo file, CancellationToken ct, bool showStatus = false)
     {
         WriteReplay replay;
         try
         {
-            replay = await Task.Run(() => WriteReplay.Load(file.FullName), ct).ConfigureAwait(false);
+            if (showStatus && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive)
+            {
+                replay = await AnsiConsole.Status().StartAsync(
+                    $"reading {Markup.Escape(file.Name)}: workload, reclaim, device activity, calibration",
+                    _ => Task.Run(() => WriteReplay.Load(file.FullName), ct)).ConfigureAwait(false);
+            }
+            else
+            {
+                replay = await Task.Run(() => WriteReplay.Load(file.FullName), ct).ConfigureAwait(false);
+            }
         }
         catch (TraceFormatException ex)
         {

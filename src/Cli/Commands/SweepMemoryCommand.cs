@@ -54,7 +54,7 @@ internal static class SweepMemoryCommand
             return ExitCodes.Usage;
         }
 
-        (WriteReplay? loaded, int rc) = await ReplayLoader.LoadAsync(file, ct).ConfigureAwait(false);
+        (WriteReplay? loaded, int rc) = await ReplayLoader.LoadAsync(file, ct, showStatus: !json).ConfigureAwait(false);
         if (loaded is not WriteReplay replay)
         {
             return rc;

@@ -21,6 +21,11 @@ internal static class WhatIfMemoryCommand
         var high = new Option<string?>("--memory-high") { Description = "Proposed memory.high (cgroup v2), e.g. 200M." };
         var cgroup = new Option<string?>("--cgroup") { Description = "cgroup version to model: v1 or v2 (default: as captured)." };
         var dirtyBytes = new Option<string?>("--dirty-bytes") { Description = "Proposed vm.dirty_bytes, e.g. 32M." };
+        var parentLimit = new Option<string?>("--parent-limit") { Description = "Limit of a parent cgroup above the workload's (e.g. a pod's), e.g. 512M: reclaim there honours the workload's --memory-min/--memory-low." };
+        var memoryMin = new Option<string?>("--memory-min") { Description = "Proposed memory.min of the workload (cgroup v2; protects it from a parent's reclaim, not from its own limit)." };
+        var memoryLow = new Option<string?>("--memory-low") { Description = "Proposed memory.low of the workload (cgroup v2; best-effort protection from a parent's reclaim)." };
+        var kernel = new Option<string?>("--kernel") { Description = "Kernel to model: 6.1 or 6.18 (default: as captured). 6.1 has no ext4 large folios and throttles dirtying after each chunk." };
+        var anon = new Option<string?>("--anon") { Description = "The workload's anonymous memory (what if its heap grows), e.g. 64M; default: the capture's measured footprint." };
         var captureLimit = new Option<string?>("--capture-limit") { Description = "The limit the trace was captured under, when it has no manifest (e.g. 1G or max)." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object (latency_ns with p50/p90/p99/p999/max/mean in integer ns, count, breakdown_ns, proposal, ...)." };
         var cmd = new Command("memory", "Predict write() latency under a proposed memory limit.\n\nExamples:\n  ksim whatif memory traces/fio-seq64k-memcg1G.trace.gz --memory-limit 128M\n  ksim whatif memory --memory-limit 256M --json");
@@ -29,18 +34,27 @@ internal static class WhatIfMemoryCommand
         cmd.Options.Add(high);
         cmd.Options.Add(cgroup);
         cmd.Options.Add(dirtyBytes);
+        cmd.Options.Add(parentLimit);
+        cmd.Options.Add(memoryMin);
+        cmd.Options.Add(memoryLow);
+        cmd.Options.Add(anon);
+        cmd.Options.Add(kernel);
         cmd.Options.Add(captureLimit);
         cmd.Options.Add(json);
         cmd.SetAction(async (r, ct) =>
         {
             FileInfo file = r.GetValue(trace) ?? DefaultTrace.Extract();
             using Stream stdout = Console.OpenStandardOutput();
-            return await RunAsync(file, r.GetValue(limit), r.GetValue(high), r.GetValue(cgroup), r.GetValue(dirtyBytes), r.GetValue(captureLimit), r.GetValue(json), stdout, ct).ConfigureAwait(false);
+            var extra = new MemoryExtras(r.GetValue(parentLimit), r.GetValue(memoryMin), r.GetValue(memoryLow), r.GetValue(anon), r.GetValue(kernel));
+            return await RunAsync(file, r.GetValue(limit), r.GetValue(high), r.GetValue(cgroup), r.GetValue(dirtyBytes), r.GetValue(captureLimit), r.GetValue(json), stdout, ct, extra).ConfigureAwait(false);
         });
         return cmd;
     }
 
-    internal static async Task<int> RunAsync(FileInfo file, string? limit, string? high, string? cgroup, string? dirtyBytes, string? captureLimit, bool json, Stream stdout, CancellationToken ct)
+    /// <summary>The hierarchy and footprint options (all optional).</summary>
+    internal sealed record MemoryExtras(string? ParentLimit, string? Min, string? Low, string? Anon, string? Kernel = null);
+
+    internal static async Task<int> RunAsync(FileInfo file, string? limit, string? high, string? cgroup, string? dirtyBytes, string? captureLimit, bool json, Stream stdout, CancellationToken ct, MemoryExtras? extra = null)
     {
         if (!file.Exists)
         {
@@ -52,7 +66,7 @@ internal static class WhatIfMemoryCommand
         CaptureConfig capture;
         try
         {
-            proposal = ParseProposal(limit, high, cgroup, dirtyBytes);
+            proposal = ParseProposal(limit, high, cgroup, dirtyBytes, extra);
             capture = CaptureConfig.ForTrace(file.FullName);
             if (captureLimit is not null)
             {
@@ -65,7 +79,7 @@ internal static class WhatIfMemoryCommand
             return ExitCodes.Usage;
         }
 
-        (WriteReplay? loaded, int rc) = await ReplayLoader.LoadAsync(file, ct).ConfigureAwait(false);
+        (WriteReplay? loaded, int rc) = await ReplayLoader.LoadAsync(file, ct, showStatus: !json).ConfigureAwait(false);
         if (loaded is not WriteReplay replay)
         {
             return rc;
@@ -85,9 +99,27 @@ internal static class WhatIfMemoryCommand
         return ExitCodes.Ok;
     }
 
-    internal static WriteProposal ParseProposal(string? limit, string? high, string? cgroup, string? dirtyBytes)
+    internal static WriteProposal ParseProposal(string? limit, string? high, string? cgroup, string? dirtyBytes, MemoryExtras? extra = null)
     {
         var p = new WriteProposal();
+        if (extra is not null)
+        {
+            p = p with
+            {
+                ParentLimitBytes = extra.ParentLimit is string pl ? ParseLimit(pl, "--parent-limit") : null,
+                MinBytes = extra.Min is string mn ? Bytes.Parse(mn).Value : null,
+                LowBytes = extra.Low is string lo ? Bytes.Parse(lo).Value : null,
+                AnonBytes = extra.Anon is string an ? Bytes.Parse(an).Value : null,
+                Kernel = extra.Kernel switch
+                {
+                    null => null,
+                    "6.1" => KernelProfile.Linux6_1,
+                    "6.18" => KernelProfile.Linux6_18,
+                    _ => throw new FormatException($"--kernel '{extra.Kernel}': expected 6.1 or 6.18"),
+                },
+            };
+        }
+
         if (limit is not null)
         {
             long? l = ParseLimit(limit, "--memory-limit");
@@ -170,7 +202,7 @@ internal static class WhatIfMemoryCommand
         AnsiConsole.Write(b);
         MemcgCounters c = p.Counters;
         AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
-            $"reclaim episodes {c.ReclaimEpisodes:N0} (as captured: {baseline.Counters.ReclaimEpisodes:N0}; trace: {replay.Workload.Reclaim.MemcgEpisodes:N0}), failcnt {c.Failcnt:N0}, throttles {c.WritebackThrottles:N0}, OOM {c.OomEvents}, peak usage {Bytes.FromBytes(c.MaxUsagePages * 4096)}, throughput {p.ThroughputBytesPerSecond / 1048576:F0} MiB/s"));
+            $"reclaim episodes {c.ReclaimEpisodes:N0} (as captured: {baseline.Counters.ReclaimEpisodes:N0}; trace: {replay.Workload.Reclaim.MemcgEpisodes:N0}), failcnt {c.Failcnt:N0}, throttles {c.WritebackThrottles:N0}, OOM {c.OomEvents}{(c.LowEvents > 0 ? $", memory.low breached {c.LowEvents:N0}" : string.Empty)}{(c.MinProtectedSkips > 0 ? $", min-protected skips {c.MinProtectedSkips:N0}" : string.Empty)}, peak usage {Bytes.FromBytes(c.MaxUsagePages * 4096)}, throughput {p.ThroughputBytesPerSecond / 1048576:F0} MiB/s"));
     }
 
     // Microseconds with one decimal: the unit of write latency.

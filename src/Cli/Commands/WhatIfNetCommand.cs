@@ -84,7 +84,8 @@ internal static class WhatIfNetCommand
         }
         catch (ArgumentException ex)
         {
-            await Console.Error.WriteLineAsync("ksim: " + ex.Message).ConfigureAwait(false);
+            string message = ex.ParamName is null ? ex.Message : ex.Message.Replace($" (Parameter '{ex.ParamName}')", string.Empty, StringComparison.Ordinal);
+            await Console.Error.WriteLineAsync("ksim: " + message).ConfigureAwait(false);
             return ExitCodes.Usage;
         }
         catch (Exception ex) when (ex is TraceFormatException or InvalidDataException)

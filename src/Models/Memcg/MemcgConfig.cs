@@ -14,6 +14,18 @@ public sealed record MemcgConfig
     /// <summary>v2 memory.high in bytes; null means max. Ignored on v1 (v1 keeps high at PAGE_COUNTER_MAX).</summary>
     public long? HighBytes { get; init; }
 
+    /// <summary>
+    /// Limit of the parent cgroup (a pod-level cgroup above the container), the reclaim root when it is the
+    /// counter that fails; null means none. The workload is modelled as its only child.
+    /// </summary>
+    public long? ParentLimitBytes { get; init; }
+
+    /// <summary>v2 memory.min of the workload's cgroup: hard protection from reclaim by an ancestor's limit (not by its own).</summary>
+    public long? MinBytes { get; init; }
+
+    /// <summary>v2 memory.low of the workload's cgroup: best-effort protection from reclaim by an ancestor's limit.</summary>
+    public long? LowBytes { get; init; }
+
     /// <summary>cgroup hierarchy version.</summary>
     public CgroupVersion Version { get; init; } = CgroupVersion.V1;
 
@@ -25,6 +37,15 @@ public sealed record MemcgConfig
 
     /// <summary>The limit in pages (long.MaxValue when unlimited), rounded down as the kernel rounds a written limit.</summary>
     public long LimitPages => LimitBytes is long b ? b / Kernel.PageSize.Value : long.MaxValue;
+
+    /// <summary>The parent's limit in pages (long.MaxValue when none).</summary>
+    public long ParentLimitPages => ParentLimitBytes is long b ? b / Kernel.PageSize.Value : long.MaxValue;
+
+    /// <summary>memory.min in pages (0 when unset or on v1, which has no memory.min).</summary>
+    public long MinPages => Version == CgroupVersion.V2 && MinBytes is long b ? b / Kernel.PageSize.Value : 0;
+
+    /// <summary>memory.low in pages (0 when unset or on v1).</summary>
+    public long LowPages => Version == CgroupVersion.V2 && LowBytes is long b ? b / Kernel.PageSize.Value : 0;
 
     /// <summary>memory.high in pages (long.MaxValue when unset or on v1).</summary>
     public long HighPages => Version == CgroupVersion.V2 && HighBytes is long b ? b / Kernel.PageSize.Value : long.MaxValue;

@@ -93,6 +93,12 @@ public sealed record MemcgCounters
     /// <summary>End of run: active_file pages.</summary>
     public long ActiveFilePages { get; init; }
 
+    /// <summary>Reclaim passes that went into memory.low-protected memory after nothing else was reclaimable (v2 memory.events "low").</summary>
+    public long LowEvents { get; init; }
+
+    /// <summary>Reclaim calls by the parent that found the workload at or below memory.min and left it alone.</summary>
+    public long MinProtectedSkips { get; init; }
+
     /// <summary>Kernel memory charged at the end, in pages (footprint: base plus the share that grows with the cache).</summary>
     public long KmemPages { get; init; }
 

@@ -37,6 +37,12 @@ public sealed class WritePathSimulation
     private readonly WritePathCosts _costs;
     private readonly int _hz;
     private readonly long _limit;
+    private readonly long _parentLimit;
+    private readonly long _minPages;
+    private readonly long _lowPages;
+    private long _protectionPages;
+    private long _lowEvents;
+    private long _minSkips;
     private readonly long _high;
     private readonly int _pageBytes;
 
@@ -130,6 +136,9 @@ public sealed class WritePathSimulation
         _costs = costs;
         _hz = config.Kernel.Hz;
         _limit = config.LimitPages;
+        _parentLimit = config.ParentLimitPages;
+        _minPages = config.MinPages;
+        _lowPages = config.LowPages;
         _high = config.HighPages;
         _pageBytes = config.Kernel.PageSize.Value;
         _slotFreeAt = new long[Math.Max(1, costs.DeviceQueueDepth)];
@@ -244,6 +253,7 @@ public sealed class WritePathSimulation
         long firstPage = r.Offset / _pageBytes;
         long lastPage = (r.Offset + Math.Max(r.Bytes, 1) - 1) / _pageBytes;
         int newPages = 0;
+        bool throttleFirst = _config.Kernel.ThrottlesBeforeCopy;
         for (long p = firstPage - (firstPage % folioPages); p <= lastPage; p += folioPages)
         {
             long key = (r.FileKey << 40) ^ p;
@@ -258,15 +268,23 @@ public sealed class WritePathSimulation
 
                 if (dirty)
                 {
-                    BalanceDirtyPages(r.ThreadId, (int)folioPages);
+                    if (throttleFirst)
+                    {
+                        BalanceDirtyPages(r.ThreadId, (int)folioPages);
+                    }
+
                     MarkDirty(f);
+                    if (!throttleFirst)
+                    {
+                        BalanceDirtyPages(r.ThreadId, (int)folioPages);
+                    }
                 }
 
                 continue;
             }
 
             int n = (int)folioPages;
-            if (dirty)
+            if (dirty && throttleFirst)
             {
                 BalanceDirtyPages(r.ThreadId, n);
             }
@@ -301,6 +319,10 @@ public sealed class WritePathSimulation
             if (dirty)
             {
                 MarkDirty(f);
+                if (!throttleFirst)
+                {
+                    BalanceDirtyPages(r.ThreadId, n);
+                }
             }
 
             newPages += n;
@@ -524,7 +546,7 @@ public sealed class WritePathSimulation
                 return;
             }
 
-            if (_usage + batch <= _limit)
+            if (_usage + batch <= _limit && _usage + batch <= _parentLimit)
             {
                 _usage += batch;
                 _chargedPages += batch;
@@ -553,8 +575,10 @@ public sealed class WritePathSimulation
                 continue;
             }
 
-            long reclaimed = TryToFreeMemCgroupPages(nr);
-            if (_limit - _usage >= nr)
+            // page_counter_try_charge fails at the first counter over its max walking up from the workload's: the
+            // parent is the reclaim root only when the workload's own counter had room.
+            long reclaimed = TryToFreeMemCgroupPages(nr, parentRoot: _usage + batch <= _limit);
+            if (Math.Min(_limit, _parentLimit) - _usage >= nr)
             {
                 continue;
             }
@@ -589,7 +613,7 @@ public sealed class WritePathSimulation
     }
 
     // try_to_free_mem_cgroup_pages + do_try_to_free_pages (mm/vmscan.c), file LRUs only (no swap).
-    private long TryToFreeMemCgroupPages(long nr)
+    private long TryToFreeMemCgroupPages(long nr, bool parentRoot = false)
     {
         long t0 = _now;
         long waitBefore = _opWaitNs + _opThrottleNs;
@@ -599,6 +623,30 @@ public sealed class WritePathSimulation
         long target = Math.Max(nr, MemcgConstants.SwapClusterMax);
         long reclaimed = 0;
         bool forceDeactivate = false;
+
+        // mem_cgroup_calculate_protection (mm/memcontrol.c): the reclaim root itself is never protected; a direct
+        // child of it gets emin = memory.min and elow = memory.low. shrink_node_memcgs skips a child below emin, and
+        // one below elow unless this is the memcg_low_reclaim retry.
+        bool lowReclaim = false;
+        _protectionPages = 0;
+        if (parentRoot && (_minPages > 0 || _lowPages > 0))
+        {
+            if (_usage <= _minPages)
+            {
+                _minSkips++;
+                return FinishEpisode(t0, waitBefore, 0);
+            }
+
+            if (_usage <= _lowPages)
+            {
+                // Nothing else under the parent to reclaim: do_try_to_free_pages retries with memcg_low_reclaim.
+                lowReclaim = true;
+                _lowEvents++;
+            }
+
+            _protectionPages = lowReclaim ? _minPages : Math.Max(_minPages, _lowPages);
+        }
+
         for (int pass = 0; pass < 2 && reclaimed == 0; pass++)
         {
             bool skippedDeactivate = false;
@@ -619,17 +667,36 @@ public sealed class WritePathSimulation
             forceDeactivate = true;
         }
 
+        return FinishEpisode(t0, waitBefore, reclaimed);
+    }
+
+    private long FinishEpisode(long t0, long waitBefore, long reclaimed)
+    {
         long elapsed = _now - t0;
         _reclaimStallNs += elapsed;
         _opReclaimNs += elapsed - (_opWaitNs + _opThrottleNs - waitBefore);
         return reclaimed;
     }
 
+    // get_scan_count's proportional protection: scan = size - size * protection / (cgroup size + 1), at least
+    // SWAP_CLUSTER_MAX, before the priority shift.
+    private long ScanTarget(long lruPages, int priority)
+    {
+        if (_protectionPages <= 0 || lruPages == 0)
+        {
+            return lruPages >> priority;
+        }
+
+        long cgroupSize = Math.Max(_usage, _protectionPages);
+        long scan = lruPages - (long)((Int128)lruPages * _protectionPages / (cgroupSize + 1));
+        return Math.Max(scan, MemcgConstants.SwapClusterMax) >> priority;
+    }
+
     // shrink_lruvec with get_scan_count's SCAN_FILE targets (size >> priority).
     private long ShrinkLruvec(int priority, long toReclaim, bool forceDeactivate, ref bool skippedDeactivate)
     {
-        long nrInactive = _inactive.Pages >> priority;
-        long nrActive = _active.Pages >> priority;
+        long nrInactive = ScanTarget(_inactive.Pages, priority);
+        long nrActive = ScanTarget(_active.Pages, priority);
         long reclaimed = 0;
         while (nrInactive > 0 || nrActive > 0)
         {
@@ -1150,6 +1217,8 @@ public sealed class WritePathSimulation
         InactiveFilePages = _inactive.Pages,
         ActiveFilePages = _active.Pages,
         KmemPages = _kmemPages,
+        LowEvents = _lowEvents,
+        MinProtectedSkips = _minSkips,
         AnonPages = _anonPages,
     };
 

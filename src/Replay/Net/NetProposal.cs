@@ -18,6 +18,9 @@ public sealed record NetProposal
     /// <summary>Background flood on the same path and CPU, packets per second (0: none).</summary>
     public long LoadPps { get; init; }
 
+    /// <summary>CPU-bound tasks a saturating flood puts on the CPU (null: the sender only); for studies of the scheduler model.</summary>
+    internal int? CpuBoundTasks { get; init; }
+
     /// <summary>UDP payload per message, bytes (null: as captured).</summary>
     public int? MessageBytes { get; init; }
 }

@@ -139,7 +139,7 @@ public static class NetWhatIf
         long capacityPps = 1_000_000_000L / Math.Max(1, perPacket);
         bool saturates = proposal.LoadPps > 0 && proposal.LoadPps >= capacityPps;
         FairShareContention? contention = saturates
-            ? new FairShareContention(cpuBoundTasks: 1, cpus: cal.Cpus, hz: config.Hz, clientBusyPolls: cal.Trace.ClientRunnableShare >= 0.5)
+            ? new FairShareContention(cpuBoundTasks: proposal.CpuBoundTasks ?? 1, cpus: cal.Cpus, hz: config.Hz, clientBusyPolls: cal.Trace.ClientRunnableShare >= 0.5)
             : null;
         long interval = Math.Max(1, cal.Trace.IntervalNs);
         NetRxResult? floodRx = null;

@@ -114,8 +114,12 @@ public sealed record CaptureConfig
         {
             LimitBytes = p.Unlimited ? null : p.LimitBytes ?? LimitBytes,
             HighBytes = p.HighBytes,
+            ParentLimitBytes = p.ParentLimitBytes,
+            MinBytes = p.MinBytes,
+            LowBytes = p.LowBytes,
             Version = p.Version ?? Version,
-            Kernel = Kernel,
+            Kernel = p.Kernel ?? Kernel,
+            MaxFolioOrder = (p.Kernel ?? Kernel).Ext4LargeFolios ? 9 : 0,
         };
     }
 

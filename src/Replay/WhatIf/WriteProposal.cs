@@ -33,6 +33,21 @@ public sealed record WriteProposal
     /// <summary>vm.dirty_background_ratio in percent; null keeps the captured value.</summary>
     public int? DirtyBackgroundRatio { get; init; }
 
+    /// <summary>
+    /// Limit of a parent cgroup above the workload's (a pod's), in bytes: when it is the counter that fails, the
+    /// parent is the reclaim root and the workload's memory.min/low protect it. Null: none.
+    /// </summary>
+    public long? ParentLimitBytes { get; init; }
+
+    /// <summary>The kernel to model (folio sizes, where dirty throttling happens); null keeps the captured one. HZ is the profile's.</summary>
+    public KernelProfile? Kernel { get; init; }
+
+    /// <summary>v2 memory.min of the workload's cgroup in bytes (protects it from a parent's reclaim only).</summary>
+    public long? MinBytes { get; init; }
+
+    /// <summary>v2 memory.low of the workload's cgroup in bytes (protects it from a parent's reclaim only).</summary>
+    public long? LowBytes { get; init; }
+
     /// <summary>The workload's anonymous memory in bytes (what if its heap grows); null keeps the captured footprint's.</summary>
     public long? AnonBytes { get; init; }
 }

@@ -126,6 +126,28 @@ public class NetCalibrationTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Calibrate_TraceAlone_NoManifestNoSockperfLog_UsesDefaultsAndEveryRoundTrip()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "ksim-net-alone-" + Environment.ProcessId);
+        Directory.CreateDirectory(dir);
+        try
+        {
+            string copy = Path.Combine(dir, "pp.trace.gz");
+            File.Copy(Capture("loopback"), copy, overwrite: true);
+            NetCalibration c = NetCalibration.FromFile(copy);
+            Assert.Equal(NetCalibration.DefaultClientUserNs, c.ClientUserNs);
+            Assert.StartsWith("default", c.ClientUserSource, StringComparison.Ordinal);
+            Assert.Equal(300, c.CapturedConfig.NetdevBudget);
+            Assert.True(c.Trace.Trips.Count > 2_000, "warm-up included without sockperf's log");
+            Assert.Equal("loopback", c.Trace.Topology);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Extract_NotANetTrace_Throws()
     {
         string fio = Path.Combine(Traces, "fio-seq64k-memcg1G.trace.gz");
