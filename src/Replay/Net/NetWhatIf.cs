@@ -99,6 +99,12 @@ public static class NetWhatIf
             throw new ArgumentException("veth GRO (NAPI mode) and RPS apply to veth topologies, not loopback", nameof(proposal));
         }
 
+        if (gro && rps)
+        {
+            // RPS after GRO happens in netif_receive_skb_list_internal, on the merged skbs; not modelled
+            throw new ArgumentException("veth GRO (NAPI mode) together with RPS is not modelled", nameof(proposal));
+        }
+
         if (rps && (cal.Trace.CrossCpu || proposal.LoadPps > 0))
         {
             throw new ArgumentException("RPS is modelled for a pinned capture without a flood", nameof(proposal));

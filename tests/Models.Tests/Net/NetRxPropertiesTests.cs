@@ -59,7 +59,7 @@ public sealed class NetRxPropertiesTests
          from costs in Costs()
          from hops in Gen.ArrayOf(Hop(), 1).SelectMany(first => Gen.ArrayOf(Hop()).Select(rest => first.Concat(rest.Take(3)).ToArray()))
          from sends in Sends()
-         select new Case(cfg, costs, new NetTopology("random", hops), sends)).ToArbitrary();
+         select new Case(cfg, costs, new NetTopology("random", hops.Select((h, i) => h with { Name = h.Name + i }).ToArray()), sends)).ToArbitrary();
 
     private static NetRxResult Run(Case c) => new NetRxSimulation(c.Config, c.Topology, c.Costs).Run(c.Sends);
 
@@ -177,8 +177,11 @@ public sealed class NetRxPropertiesTests
     /// <summary>
     /// Inserting a hop anywhere in the chain never makes a packet arrive earlier, as long as nothing is dropped
     /// (a drop frees the CPU for the packets behind it, so with drops a longer chain can deliver the others sooner)
-    /// and nothing is steered to the other CPU (RPS moves receive work off the sender's CPU, which can let the packets
-    /// behind go sooner: that is what RPS is for). Rings are made large enough not to drop.
+    /// and every hop takes the backlog path on the sender's CPU. RPS moves receive work off the sender's CPU, which can
+    /// let the packets behind go sooner (that is what RPS is for); a veth NAPI hop batches packets (a poll of up to its
+    /// weight, GRO runs paying the stack once), so the hops after it need fewer polls and passes — FsCheck found that
+    /// (replay seed (14404904818144930493,725658762720577289,68): an inserted NAPI hop with GRO runs of 4 delivered
+    /// packets 1-5 earlier). Both are what the modes are for, not a defect, so they are left out here.
     /// </summary>
     [FsCheck.Xunit.Property(MaxTest = 200)]
     public Property AddingHop_NeverLowersLatency() =>
@@ -187,7 +190,7 @@ public sealed class NetRxPropertiesTests
             x =>
             {
                 (Case c, NetHop hop, int pos) = x;
-                static NetHop Local(NetHop h) => h with { Rps = false, Napi = h.Napi is null ? null : h.Napi with { RingSize = 1000 } };
+                static NetHop Local(NetHop h) => h with { Rps = false, Napi = null };
                 c = c with { Config = c.Config with { NetdevMaxBacklog = 1000 }, Topology = new NetTopology("local", c.Topology.Hops.Select(Local).ToArray()) };
                 hop = Local(hop);
                 NetRxResult a = Run(c);
@@ -196,7 +199,7 @@ public sealed class NetRxPropertiesTests
                     .Where(p => p.Second.DeliveredNs < p.First.DeliveredNs)
                     .Select(p => p.First.Index)
                     .ToList();
-                return (a.Dropped + a.RingDrops == 0 && b.Dropped + b.RingDrops == 0 && worse.Count == 0).Label($"drops {a.Dropped}/{b.Dropped}; packets earlier with the extra hop: {string.Join(",", worse.Take(5))}");
+                return (a.Dropped == 0 && b.Dropped == 0 && worse.Count == 0).Label($"drops {a.Dropped}/{b.Dropped}; packets earlier with the extra hop: {string.Join(",", worse.Take(5))}");
             });
 
     /// <summary>Replaying the same case twice gives the same packets, passes, polls and counters.</summary>
