@@ -33,6 +33,21 @@ public sealed class VethNapiAndRpsTests
     }
 
     [Fact]
+    public void Napi_FedFromABacklogPollOfSeveral_FillsTheRing_AndDropsTheExcess()
+    {
+        // lo → veth (NAPI, ring 2, weight 1) with netdev_budget 1 and one softirq run per transmit: each pass polls one
+        // NAPI and squeezes, so the backlog and the ring take turns; the backlog poll forwards everything it holds at
+        // once (quota 64) onto the ring, which takes 2 and refuses the rest
+        var chain = new NetTopology("lo→veth", [new NetHop("lo", NetHopKind.Loopback, 0, 0), new NetHop("kmA", NetHopKind.Veth, 0, 100) { Napi = new VethNapi { RingSize = 2, Weight = 1 } }]);
+        var cfg = new NetRxConfig { NetdevBudget = 1, MaxSoftirqRestart = 1 };
+        NetRxResult r = new NetRxSimulation(cfg, chain, Costs with { KsoftirqdDelayNs = 10_000_000 }).Run(Enumerable.Range(0, 20).Select(_ => new NetSend(0)).ToArray());
+        Assert.True(r.RingDrops > 0, $"ring drops {r.RingDrops}, max ring {r.MaxRingLength}");
+        Assert.Equal(2, r.MaxRingLength);
+        Assert.Equal(20, r.Packets.Count(p => p.DeliveredNs >= 0) + r.RingDrops + r.Dropped);
+        Assert.All(r.Packets.Where(p => p.DroppedAtHop >= 0), p => Assert.Equal(1, p.DroppedAtHop));
+    }
+
+    [Fact]
     public void Rps_HandsTheReceiveToTheOtherCpu_AfterTheIpi()
     {
         NetRxResult r = new NetRxSimulation(new NetRxConfig(), Veth(rps: true), Costs).Run([new NetSend(0)]);
