@@ -10,8 +10,8 @@ public class NetBenchmarks
     private const int Packets = 100_000;
     private NetSend[] _sends = [];
 
-    /// <summary>The hop chain.</summary>
-    [Params("loopback", "veth", "veth-bridge")]
+    /// <summary>The hop chain: the named ones, veth in NAPI mode (veth-napi) and veth with RPS to the other CPU (veth-rps).</summary>
+    [Params("loopback", "veth", "veth-bridge", "veth-napi", "veth-rps")]
     public string Topology { get; set; } = "loopback";
 
     [GlobalSetup]
@@ -29,7 +29,18 @@ public class NetBenchmarks
     public NetRxResult Stream()
     {
         var stage = new NetStageCosts();
-        return new NetRxSimulation(new NetRxConfig(), NetTopology.Named(Topology, stage), stage).Run(_sends);
+        return new NetRxSimulation(new NetRxConfig(), Chain(Topology, stage), stage).Run(_sends);
+    }
+
+    private static NetTopology Chain(string name, NetStageCosts stage)
+    {
+        NetTopology veth = NetTopology.Named("veth", stage);
+        return name switch
+        {
+            "veth-napi" => veth with { Hops = [veth.Hops[0] with { Napi = new VethNapi() }] },
+            "veth-rps" => veth with { Hops = [veth.Hops[0] with { Rps = true }] },
+            _ => NetTopology.Named(name, stage),
+        };
     }
 }
 

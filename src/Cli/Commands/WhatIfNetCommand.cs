@@ -20,8 +20,10 @@ internal static class WhatIfNetCommand
         var backlog = new Option<int?>("--backlog") { Description = "Proposed net.core.netdev_max_backlog (packets)." };
         var load = new Option<string?>("--load") { Description = "Background UDP flood on the same CPU and path: packets per second, or 'max' (a sender as fast as it can, sockperf --mps=max)." };
         var size = new Option<int?>("--msg-size") { Description = "UDP payload per message in bytes (default: as captured)." };
+        var gro = new Option<string?>("--veth-gro") { Description = "on: veth in NAPI mode (ethtool -K gro on rx-udp-gro-forwarding on at every veth end): the socket's skb goes onto the peer's 256-entry ring and veth_poll delivers it, instead of the backlog. off (default): the backlog path." };
+        var rps = new Option<bool>("--rps") { Description = "RPS on every veth end to the other CPU (rps_cpus): the receive runs there after an IPI and wakes the pinned peer across CPUs (pinned captures, no --load)." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object: latency_ns (p50/p90/p99/p999/max/mean, integer ns), count, proposal, softirq figures, costs." };
-        var cmd = new Command("net", "Predict UDP request/response round-trip latency on another topology, with other softirq settings or under a flood.\n\nExamples:\n  ksim whatif net --topology veth-bridge\n  ksim whatif net traces/net-loopback-udp64-pinned.trace.gz --topology veth-bridge\n  ksim whatif net traces/net-veth-udp64-pinned.trace.gz --load max --json\n  ksim whatif net traces/net-loopback-udp64-pinned.trace.gz --topology veth --msg-size 1400 --dev-weight 16");
+        var cmd = new Command("net", "Predict UDP request/response round-trip latency on another topology, with other softirq settings or under a flood.\n\nExamples:\n  ksim whatif net --topology veth-bridge\n  ksim whatif net traces/net-loopback-udp64-pinned.trace.gz --topology veth-bridge\n  ksim whatif net traces/net-veth-udp64-pinned.trace.gz --load max --json\n  ksim whatif net traces/net-loopback-udp64-pinned.trace.gz --topology veth --msg-size 1400 --dev-weight 16\n  ksim whatif net traces/net-veth-udp64-pinned.trace.gz --veth-gro on\n  ksim whatif net traces/net-veth-udp64-pinned.trace.gz --rps --json");
         cmd.Arguments.Add(trace);
         cmd.Options.Add(topology);
         cmd.Options.Add(budget);
@@ -29,17 +31,19 @@ internal static class WhatIfNetCommand
         cmd.Options.Add(backlog);
         cmd.Options.Add(load);
         cmd.Options.Add(size);
+        cmd.Options.Add(gro);
+        cmd.Options.Add(rps);
         cmd.Options.Add(json);
         cmd.SetAction(async (r, ct) =>
         {
             FileInfo? file = r.GetValue(trace) ?? DefaultTrace.ExtractNet();
             using Stream stdout = Console.OpenStandardOutput();
-            return await RunAsync(file, r.GetValue(topology), r.GetValue(budget), r.GetValue(weight), r.GetValue(backlog), r.GetValue(load), r.GetValue(size), r.GetValue(json), stdout, ct).ConfigureAwait(false);
+            return await RunAsync(file, r.GetValue(topology), r.GetValue(budget), r.GetValue(weight), r.GetValue(backlog), r.GetValue(load), r.GetValue(size), r.GetValue(json), stdout, ct, r.GetValue(gro), r.GetValue(rps)).ConfigureAwait(false);
         });
         return cmd;
     }
 
-    internal static async Task<int> RunAsync(FileInfo? file, string? topology, int? budget, int? weight, int? backlog, string? load, int? size, bool json, Stream stdout, CancellationToken ct)
+    internal static async Task<int> RunAsync(FileInfo? file, string? topology, int? budget, int? weight, int? backlog, string? load, int? size, bool json, Stream stdout, CancellationToken ct, string? vethGro = null, bool rps = false)
     {
         if (file is null)
         {
@@ -74,7 +78,20 @@ internal static class WhatIfNetCommand
             return ExitCodes.Usage;
         }
 
-        var proposal = new NetProposal { Topology = topology, NetdevBudget = budget, DevWeight = weight, Backlog = backlog, LoadPps = pps, MessageBytes = size };
+        bool? groOn = vethGro?.Trim().ToLowerInvariant() switch
+        {
+            null => null,
+            "on" => true,
+            "off" => false,
+            _ => null,
+        };
+        if (vethGro is not null && groOn is null)
+        {
+            await Console.Error.WriteLineAsync($"ksim: --veth-gro '{vethGro}': expected on or off").ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+
+        var proposal = new NetProposal { Topology = topology, NetdevBudget = budget, DevWeight = weight, Backlog = backlog, LoadPps = pps, MessageBytes = size, VethGro = groOn, Rps = rps };
         NetCalibration cal;
         NetPrediction p;
         try
@@ -160,6 +177,8 @@ internal static class WhatIfNetCommand
         w.WriteNumber("dev_weight", p.Config.DevWeight);
         w.WriteNumber("backlog", p.Config.NetdevMaxBacklog);
         w.WriteNumber("msg_size", p.MessageBytes);
+        w.WriteBoolean("veth_gro", p.VethGro);
+        w.WriteBoolean("rps", p.Rps);
         if (p.LoadPps == NetWhatIf.MaxLoad)
         {
             w.WriteString("load_pps", "max");
@@ -182,6 +201,8 @@ internal static class WhatIfNetCommand
         w.WriteNumber("backlog_drops", p.BacklogDrops);
         w.WriteNumber("time_squeeze", p.TimeSqueeze);
         w.WriteNumber("ksoftirqd_wakeups", p.KsoftirqdWakeups);
+        w.WriteNumber("veth_ring_drops", p.RingDrops);
+        w.WriteNumber("rps_ipis", p.RpsIpis);
         w.WriteNumber("flood_capacity_pps", p.FloodCapacityPps);
         w.WriteNumber("cpu_bound_tasks", p.CpuBoundTasks);
         w.WriteNumber("sched_slice_ns", p.SliceNs);
@@ -196,7 +217,7 @@ internal static class WhatIfNetCommand
         AnsiConsole.Write(t);
         AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"[grey]µs, untraced (tracing netted out: {cal.OverheadPerEventNs} ns x {cal.EventsPerTrip:F0} events per round trip), as sockperf ping-pong measures a round trip[/]"));
         AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
-            $"NET_RX softirqs {p.NetRxPasses:N0}, napi_polls {p.NapiPolls:N0} taking {p.NapiPollWork:N0} packets, backlog drops {p.BacklogDrops:N0}, time_squeeze {p.TimeSqueeze:N0}, ksoftirqd hand-offs {p.KsoftirqdWakeups:N0}, lost {p.Lost}"));
+            $"NET_RX softirqs {p.NetRxPasses:N0}, napi_polls {p.NapiPolls:N0} taking {p.NapiPollWork:N0} packets, backlog drops {p.BacklogDrops:N0}, time_squeeze {p.TimeSqueeze:N0}, ksoftirqd hand-offs {p.KsoftirqdWakeups:N0}, lost {p.Lost}{(p.VethGro ? $", veth ring drops {p.RingDrops:N0}" : string.Empty)}{(p.Rps ? $", RPS IPIs {p.RpsIpis:N0}" : string.Empty)}"));
         if (p.LoadPps > 0)
         {
             AnsiConsole.MarkupLine(p.CpuBoundTasks > 0
@@ -208,7 +229,8 @@ internal static class WhatIfNetCommand
     private static string Describe(NetPrediction p)
     {
         string load = p.LoadPps == 0 ? string.Empty : p.LoadPps == NetWhatIf.MaxLoad ? ", flood max" : string.Create(CultureInfo.InvariantCulture, $", flood {p.LoadPps} pps");
-        return string.Create(CultureInfo.InvariantCulture, $"{p.Topology} {p.MessageBytes} B{load}");
+        string mode = (p.VethGro ? ", veth GRO (NAPI)" : string.Empty) + (p.Rps ? ", RPS to the other CPU" : string.Empty);
+        return string.Create(CultureInfo.InvariantCulture, $"{p.Topology} {p.MessageBytes} B{mode}{load}");
     }
 
     private static string Us(KernelSim.Time.SimDuration d) => (d.TotalNanoseconds / 1000.0).ToString("0.0", CultureInfo.InvariantCulture);

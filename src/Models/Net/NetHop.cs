@@ -18,4 +18,19 @@ public enum NetHopKind
 /// <param name="Kind">The transmitting device.</param>
 /// <param name="XmitNs">Transmit cost: dev_queue_xmit to the end of the enqueue (ns).</param>
 /// <param name="ReceiveNs">Receive cost of __netif_receive_skb for this hop: bridge forwarding decision, or IP/UDP delivery on the last hop (ns).</param>
-public sealed record NetHop(string Name, NetHopKind Kind, long XmitNs, long ReceiveNs);
+public sealed record NetHop(string Name, NetHopKind Kind, long XmitNs, long ReceiveNs)
+{
+    /// <summary>
+    /// veth NAPI mode on this hop (null: the default backlog path). Then the transmit goes onto the receiving end's
+    /// ring and its NAPI is scheduled on the transmitting CPU (drivers/net/veth.c veth_xmit with use_napi).
+    /// </summary>
+    public VethNapi? Napi { get; init; }
+
+    /// <summary>
+    /// RPS on the receiving end steers this hop's packets to the other CPU's backlog (net/core/dev.c get_rps_cpu,
+    /// enqueue_to_backlog on the target's softnet_data): the transmitting CPU's NET_RX sends an IPI
+    /// (net_rps_send_ipi) and the target runs the receive, and every later hop, in its own NET_RX. Ignored on a
+    /// NAPI-mode hop (RPS there would apply after GRO, in netif_receive_skb_list_internal; not modelled).
+    /// </summary>
+    public bool Rps { get; init; }
+}

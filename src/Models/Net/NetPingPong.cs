@@ -11,6 +11,12 @@ public sealed record PingPongCosts
 
     /// <summary>Server's work between receiving a request and sending the reply.</summary>
     public long TurnaroundNs { get; init; } = 1_000;
+
+    /// <summary>
+    /// Extra wait of a task woken from the other CPU (an RPS target delivered the packet): the wakeup IPI to this,
+    /// by then idle, CPU and its idle exit (kernel/sched/core.c ttwu_queue_wakelist), ns.
+    /// </summary>
+    public long CrossCpuWakeNs { get; init; } = 20_000;
 }
 
 /// <summary>Round-trip times of a paced request/response on one CPU, optionally with a background flow on the same CPU.</summary>
@@ -81,6 +87,7 @@ public static class NetPingPong
             }
 
             // server: woken by the delivery, runs once the client's syscall has returned (same CPU)
+            d1 += cpu.DeliveredRemotely(req) ? costs.CrossCpuWakeNs : 0;
             BackgroundUntil(Math.Max(d1, cpu.Now));
             long serverSend = cpu.Occupy(Math.Max(d1, cpu.Now), costs.WakeupNs + costs.TurnaroundNs);
             int rep = cpu.Transmit(new NetSend(serverSend));
@@ -93,6 +100,7 @@ public static class NetPingPong
                 continue;
             }
 
+            d2 += cpu.DeliveredRemotely(rep) ? costs.CrossCpuWakeNs : 0;
             BackgroundUntil(Math.Max(d2, cpu.Now));
             long end = cpu.Occupy(Math.Max(d2, cpu.Now), costs.WakeupNs);
             rtts.Add(end - start);
@@ -115,7 +123,8 @@ public static class NetPingPong
     /// <param name="backgroundPps">Background packets per second on the same CPU and path (0 for none), evenly spaced.</param>
     /// <param name="contention">CPU-bound tasks sharing the CPU under the fair scheduler, or null.</param>
     /// <param name="record">Keep every net_rx_action pass and napi_poll in the result (false: counters only).</param>
-    internal static PingPongResult Replay(NetRxSimulation sim, IReadOnlyList<NetRoundTrip> trips, long intervalNs, long backgroundPps = 0, FairShareContention? contention = null, bool record = true)
+    /// <param name="crossCpuWakeNs">Extra wait of a task woken by a delivery on the other CPU (RPS), see <see cref="PingPongCosts.CrossCpuWakeNs"/>.</param>
+    internal static PingPongResult Replay(NetRxSimulation sim, IReadOnlyList<NetRoundTrip> trips, long intervalNs, long backgroundPps = 0, FairShareContention? contention = null, bool record = true, long crossCpuWakeNs = 0)
     {
         ArgumentNullException.ThrowIfNull(sim);
         ArgumentNullException.ThrowIfNull(trips);
@@ -158,7 +167,9 @@ public static class NetPingPong
                 continue;
             }
 
-            // server: woken by the delivery, runs once the client's syscall has returned (same CPU)
+            // server: woken by the delivery, runs once the client's syscall has returned (same CPU); a delivery on the
+            // RPS target wakes it from there, across CPUs
+            d1 += cpu.DeliveredRemotely(req) ? crossCpuWakeNs : 0;
             long serverRuns = Math.Max(d1, t1);
             if (contention is not null)
             {
@@ -177,6 +188,7 @@ public static class NetPingPong
                 continue;
             }
 
+            d2 += cpu.DeliveredRemotely(rep) ? crossCpuWakeNs : 0;
             long clientRuns = Math.Max(d2, t2);
             if (contention is not null)
             {

@@ -1,11 +1,13 @@
 namespace KernelSim.Models.Net;
 
 /// <summary>
-/// Deterministic single-CPU model of the non-NAPI veth/loopback receive path: the sending task transmits the first
+/// Deterministic model of the veth/loopback receive path on the sender's CPU (and, with RPS, one other CPU): the sending task transmits the first
 /// hop, enqueues on its CPU's backlog, and (at local_bh_enable) runs NET_RX synchronously; net_rx_action polls the
 /// backlog NAPI with dev_weight quota under netdev_budget and the jiffies time limit; later hops are transmitted
 /// from inside the softirq and appended to the same backlog; leftover work is re-raised, restarted by
-/// handle_softirqs or handed to ksoftirqd. Time advances only by the configured costs.
+/// handle_softirqs or handed to ksoftirqd. A veth hop in NAPI mode (<see cref="NetHop.Napi"/>) goes through its ring
+/// and veth_poll instead of the backlog; an RPS hop (<see cref="NetHop.Rps"/>) is received by the other CPU after
+/// an IPI. Time advances only by the configured costs.
 /// </summary>
 public sealed class NetRxSimulation
 {
@@ -27,6 +29,11 @@ public sealed class NetRxSimulation
         if (topology.Hops.Count == 0 || topology.Hops.Any(h => h.XmitNs < 0 || h.ReceiveNs < 0))
         {
             throw new ArgumentException("a topology needs at least one hop and non-negative hop costs", nameof(topology));
+        }
+
+        foreach (NetHop hop in topology.Hops)
+        {
+            hop.Napi?.Validate();
         }
 
         _config = config;

@@ -1,7 +1,8 @@
 namespace KernelSim.Models.Net;
 
 /// <summary>
-/// A packet path as a chain of hops, each one backlog enqueue and one receive on the same CPU (no RPS).
+/// A packet path as a chain of hops, each one backlog enqueue (or, for a veth in NAPI mode, a ring entry) and one
+/// receive, on the sender's CPU unless a hop steers to the other CPU with RPS.
 /// The named topologies are the ones measure-net times: loopback, veth and veth-bridge.
 /// </summary>
 /// <param name="Name">Topology name.</param>
@@ -75,10 +76,16 @@ public sealed record NetStageCosts
     /// <summary>Scheduling delay from wakeup_softirqd to ksoftirqd running.</summary>
     public long KsoftirqdDelayNs { get; init; } = 1_000_000;
 
+    /// <summary>
+    /// RPS hand-off: from the end of the sender's net_rx_action (net_rps_send_ipi) to the target CPU entering its
+    /// NET_RX (IPI delivery, the idle vCPU's exit, rps_trigger_softirq, irq exit), ns.
+    /// </summary>
+    public long RpsIpiNs { get; init; } = 20_000;
+
     /// <summary>Throws if a cost is negative.</summary>
     public void Validate()
     {
-        long[] all = [LoopbackXmitNs, VethXmitNs, LocalDeliverNs, ScrubbedInputNs, BridgeForwardNs, SendPathNs, SoftirqEntryNs, NapiPollNs, KsoftirqdDelayNs];
+        long[] all = [LoopbackXmitNs, VethXmitNs, LocalDeliverNs, ScrubbedInputNs, BridgeForwardNs, SendPathNs, SoftirqEntryNs, NapiPollNs, KsoftirqdDelayNs, RpsIpiNs];
         if (all.Any(c => c < 0))
         {
             throw new ArgumentOutOfRangeException(nameof(NetStageCosts), this, "costs must be non-negative");

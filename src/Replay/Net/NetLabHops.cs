@@ -25,11 +25,74 @@ internal static class NetLabHops
     public const long BridgeXmitNs = 357;
 
     /// <summary>
+    /// veth NAPI mode (GRO on) over the backlog path, the sender's path before the transmit, ns: stage means of the
+    /// pinned 64 B GRO capture (net-variants/net-veth-gro-udp64-pinned) minus the plain one (net-veth-udp64-pinned),
+    /// netted like them. -31 ns: no difference beyond run-to-run noise, as expected (the path is the same).
+    /// </summary>
+    public const long VethNapiSendOverBacklogNs = -31;
+
+    /// <summary>veth NAPI mode over the backlog path, the first transmit (veth_xdp_rx onto the ring and __veth_xdp_flush instead of enqueue_to_backlog), ns; same captures.</summary>
+    public const long VethNapiXmitOverBacklogNs = 30;
+
+    /// <summary>
+    /// veth NAPI mode over the backlog path, the receive, ns: softirq entry to the first netif_receive_skb (+283 ns:
+    /// veth_poll, napi_gro_receive with the UDP GRO socket lookup, the GRO flush at napi_complete_done, all before
+    /// netif_receive_skb fires) plus the delivery after it (+14 ns); same captures.
+    /// </summary>
+    public const long VethNapiReceiveOverBacklogNs = 297;
+
+    /// <summary>
+    /// A wakeup across CPUs over one on the same CPU: the wakeup IPI to the idle vCPU and its idle exit
+    /// (kernel/sched/core.c ttwu_queue_wakelist), ns. The unpinned capture's (veth-udp-pingpong64) last-receive span,
+    /// which runs from the receive to the peer's recvfrom return on its CPU, minus the pinned veth capture's last
+    /// receive and its switch to the woken task with recvfrom return (net-veth-udp64-pinned).
+    /// </summary>
+    public const long CrossCpuWakeNs = 23_886;
+
+    /// <summary>
+    /// RPS hand-off to the other CPU: from the IPI sent inside the sender's NET_RX (net_rps_send_ipi) to the target's
+    /// NET_RX softirq_entry, ns: p50 15 µs traced over the 4,621 RPS IPIs of net-variants/net-veth-rps-udp64-pinned
+    /// (traces/capture/net-ipi-latency; p10 13, p90 17 µs), less its ~4 traced events at 249 ns. Shorter than
+    /// <see cref="CrossCpuWakeNs"/>: the target's softirq runs on irq exit from idle, without leaving the idle loop
+    /// (no tick restart, no switch); in the same capture the wakeup IPI back takes 13 µs to its entry, and the woken
+    /// task's recvfrom returns ~14 µs after that.
+    /// </summary>
+    public const long RpsIpiNs = 14_000;
+
+    /// <summary>
     /// Copy cost per byte of payload, per copy (user to skb on send, skb to user on receive), ns. Not calibrated:
     /// the ground truth shows no measurable 64 vs 1400 B difference (-1.0 to +0.4 µs, within the runs' spread), so this
     /// is a memcpy-speed assumption (~20 GB/s), small by design.
     /// </summary>
     public const double CopyNsPerByte = 0.05;
+
+    /// <summary>Recomputes the NAPI-mode deltas (send, first transmit, receive) from the GRO capture in <paramref name="variantsDir"/> and the plain veth one in <paramref name="tracesDir"/> (null if either is missing).</summary>
+    internal static (long Send, long Xmit, long Receive)? MeasureNapi(string tracesDir, string variantsDir)
+    {
+        IReadOnlyList<string> plain = KernelSim.Replay.Capture.CaptureManifest.FindCaptures(tracesDir, "net-veth-udp64-pinned");
+        IReadOnlyList<string> gro = KernelSim.Replay.Capture.CaptureManifest.FindCaptures(variantsDir, "net-veth-gro-udp64-pinned");
+        if (plain.Count == 0 || gro.Count == 0)
+        {
+            return null;
+        }
+
+        NetStageMeans a = NetCalibration.FromFile(plain[0]).Means, b = NetCalibration.FromFile(gro[0]).Means;
+        return (b.SendNs - a.SendNs, b.Xmit0Ns - a.Xmit0Ns, (b.EntryNs - a.EntryNs) + (b.ReceiveLastNs - a.ReceiveLastNs));
+    }
+
+    /// <summary>Recomputes <see cref="CrossCpuWakeNs"/> from the unpinned veth capture and the pinned one in <paramref name="tracesDir"/> (null if either is missing).</summary>
+    internal static long? MeasureCrossCpuWake(string tracesDir)
+    {
+        IReadOnlyList<string> pinned = KernelSim.Replay.Capture.CaptureManifest.FindCaptures(tracesDir, "net-veth-udp64-pinned");
+        IReadOnlyList<string> unpinned = KernelSim.Replay.Capture.CaptureManifest.FindCaptures(tracesDir, "veth-udp-pingpong64");
+        if (pinned.Count == 0 || unpinned.Count == 0)
+        {
+            return null;
+        }
+
+        NetStageMeans p = NetCalibration.FromFile(pinned[0]).Means, u = NetCalibration.FromFile(unpinned[0]).Means;
+        return u.ReceiveLastNs - p.ReceiveLastNs - p.ServerWakeNs;
+    }
 
     /// <summary>Recomputes the hop constants from the pinned 64 B captures in <paramref name="tracesDir"/> (null where a capture is missing).</summary>
     internal static (long? SendDelta, long? XmitDelta, long? ReceiveDelta, long? BridgeForward, long? BridgeXmit) Measure(string tracesDir)

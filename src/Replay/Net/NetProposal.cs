@@ -21,6 +21,15 @@ public sealed record NetProposal
     /// <summary>CPU-bound tasks a saturating flood puts on the CPU (null: the sender only); for studies of the scheduler model.</summary>
     internal int? CpuBoundTasks { get; init; }
 
+    /// <summary>
+    /// veth in NAPI mode: GRO (with rx-udp-gro-forwarding) on every veth end, so a UDP socket's skb goes onto the peer's
+    /// ring and veth_poll delivers it (drivers/net/veth.c). Null or false: the backlog path, as the committed captures.
+    /// </summary>
+    public bool? VethGro { get; init; }
+
+    /// <summary>RPS on every veth end, to the CPU the ping-pong is not pinned to (net/core/dev.c get_rps_cpu). Null or false: none.</summary>
+    public bool? Rps { get; init; }
+
     /// <summary>UDP payload per message, bytes (null: as captured).</summary>
     public int? MessageBytes { get; init; }
 }

@@ -55,15 +55,18 @@ public static class NetValidation
             string name = Path.GetFileName(CaptureManifest.CaptureBase(path));
             bool pinned = !cal.Trace.CrossCpu;
             foreach (IGrouping<(string Topology, int Size, string Load), GroundTruthRow> g in truth
-                         .Where(r => r.Pinned == pinned && (pinned || r.Load == "idle") && NetWhatIf.Topologies.Contains(r.Topology))
+                         .Where(r => r.Pinned == pinned && (pinned || r.Load == "idle") && Known(r.Topology))
                          .GroupBy(r => (r.Topology, r.Size, r.Load))
                          .OrderBy(g => g.Key.Load == "flood" ? 1 : 0).ThenBy(g => g.Key.Topology, StringComparer.Ordinal).ThenBy(g => g.Key.Size))
             {
+                (string topology, bool gro, bool rps) = Variant(g.Key.Topology);
                 NetPrediction p = NetWhatIf.Predict(cal, new NetProposal
                 {
-                    Topology = g.Key.Topology,
+                    Topology = topology,
                     MessageBytes = g.Key.Size,
                     LoadPps = g.Key.Load == "flood" ? NetWhatIf.MaxLoad : 0,
+                    VethGro = gro,
+                    Rps = rps,
                 });
                 points.Add(Point(name, g.Key, "p50", p.Latency.P50.TotalNanoseconds, g.Select(r => r.P50Ns).ToList()));
                 points.Add(Point(name, g.Key, "p99", p.Latency.P99.TotalNanoseconds, g.Select(r => r.P99Ns).ToList()));
@@ -71,6 +74,29 @@ public static class NetValidation
         }
 
         return points;
+    }
+
+    /// <summary>
+    /// A ground-truth topology label: a named topology, optionally followed by the variants measure-net appends
+    /// (<c>+gro</c>: veth NAPI mode, <c>+rps</c>: RPS to the other CPU), e.g. <c>veth+gro</c>.
+    /// </summary>
+    internal static (string Topology, bool Gro, bool Rps) Variant(string label)
+    {
+        string[] parts = label.Split('+');
+        bool gro = false, rps = false;
+        for (int i = 1; i < parts.Length; i++)
+        {
+            gro |= parts[i] == "gro";
+            rps |= parts[i] == "rps";
+        }
+
+        return (parts[0], gro, rps);
+    }
+
+    private static bool Known(string label)
+    {
+        string[] parts = label.Split('+');
+        return NetWhatIf.Topologies.Contains(parts[0]) && parts.Skip(1).All(v => v is "gro" or "rps") && !(parts[0] == "loopback" && parts.Length > 1);
     }
 
     /// <summary>The captures of the net profile in <paramref name="tracesDir"/> (manifest profile "net"), in ordinal order.</summary>

@@ -36,7 +36,20 @@ public sealed record NetPrediction(
     int CpuBoundTasks,
     long SliceNs,
     long IdleRoundTripNs,
-    long FloodCapacityPps);
+    long FloodCapacityPps)
+{
+    /// <summary>Whether veth ran in NAPI mode (GRO on).</summary>
+    public bool VethGro { get; init; }
+
+    /// <summary>Whether the veth ends steered to the other CPU (RPS).</summary>
+    public bool Rps { get; init; }
+
+    /// <summary>Transmits dropped at a full veth ring (NAPI mode).</summary>
+    public long RingDrops { get; init; }
+
+    /// <summary>RPS IPIs sent.</summary>
+    public long RpsIpis { get; init; }
+}
 
 /// <summary>
 /// The network what-if: the captured ping-pong's round trips, each with its own calibrated stage costs (net of tracing),
@@ -79,6 +92,24 @@ public static class NetWhatIf
             _ when topology == cal.Trace.Topology => (cal.Trace.Hops, cal.Trace.Loopback),
             _ => throw new ArgumentException($"unknown topology '{topology}' (known: {string.Join(", ", NetTopology.Names)})", nameof(proposal)),
         };
+        bool gro = proposal.VethGro ?? false;
+        bool rps = proposal.Rps ?? false;
+        if ((gro || rps) && lo)
+        {
+            throw new ArgumentException("veth GRO (NAPI mode) and RPS apply to veth topologies, not loopback", nameof(proposal));
+        }
+
+        if (gro && rps)
+        {
+            // RPS after GRO happens in netif_receive_skb_list_internal, on the merged skbs; not modelled
+            throw new ArgumentException("veth GRO (NAPI mode) together with RPS is not modelled", nameof(proposal));
+        }
+
+        if (rps && (cal.Trace.CrossCpu || proposal.LoadPps > 0))
+        {
+            throw new ArgumentException("RPS is modelled for a pinned capture without a flood", nameof(proposal));
+        }
+
         int msg = proposal.MessageBytes ?? cal.MessageBytes;
         if (msg is < 1 or > 65507)
         {
@@ -118,16 +149,23 @@ public static class NetWhatIf
         var trips = new List<NetRoundTrip>(cal.Trips.Count);
         foreach (NetRoundTrip t in cal.Trips)
         {
-            trips.Add(Retarget(t, cal.Trace, hops, lo, copy, user));
+            trips.Add(Napi(Retarget(t, cal.Trace, hops, lo, copy, user), gro));
         }
 
-        NetRoundTrip meanTrip = Retarget(NetCalibration.FromMeans(m, cal.Trace.Hops), cal.Trace, hops, lo, copy, user);
+        NetRoundTrip meanTrip = Napi(Retarget(NetCalibration.FromMeans(m, cal.Trace.Hops), cal.Trace, hops, lo, copy, user), gro);
         // ksoftirqd, woken at syscall exit like the ping-pong's peer, runs after a switch (the calibrated wake stage)
-        var stage = new NetStageCosts { SendPathNs = m.SendNs, SoftirqEntryNs = m.EntryNs, NapiPollNs = 0, KsoftirqdDelayNs = m.ServerWakeNs };
+        var stage = new NetStageCosts { SendPathNs = m.SendNs, SoftirqEntryNs = m.EntryNs, NapiPollNs = 0, KsoftirqdDelayNs = m.ServerWakeNs, RpsIpiNs = NetLabHops.RpsIpiNs };
         var chain = new NetHop[hops];
         for (int h = 0; h < hops; h++)
         {
-            chain[h] = new NetHop(h == 0 ? (lo ? "lo" : "veth") : "br→veth", lo ? NetHopKind.Loopback : NetHopKind.Veth, meanTrip.Request.XmitNs[h], meanTrip.Request.ReceiveNs[h]);
+            chain[h] = new NetHop(h == 0 ? (lo ? "lo" : "veth") : "br→veth", lo ? NetHopKind.Loopback : NetHopKind.Veth, meanTrip.Request.XmitNs[h], meanTrip.Request.ReceiveNs[h])
+            {
+                // only the socket's own skb is GRO-eligible while the sender has TSO (veth default): a bridge-forwarded
+                // one is not and takes the backlog (drivers/net/veth.c veth_skb_is_eligible_for_gro)
+                Napi = gro && h == 0 ? new VethNapi() : null,
+                // every veth end steers to the other CPU; from there on the path is local to it (get_rps_cpu)
+                Rps = rps && h == 0,
+            };
         }
 
         var sim = new NetRxSimulation(config, new NetTopology(topology, chain), stage);
@@ -143,7 +181,7 @@ public static class NetWhatIf
             : null;
         long interval = Math.Max(1, cal.Trace.IntervalNs);
         NetRxResult? floodRx = null;
-        PingPongResult r = NetPingPong.Replay(sim, trips, interval, saturates ? 0 : proposal.LoadPps, contention, record);
+        PingPongResult r = NetPingPong.Replay(sim, trips, interval, saturates ? 0 : proposal.LoadPps, contention, record, rps ? NetLabHops.CrossCpuWakeNs : 0);
         if (saturates)
         {
             // the flood's own packets on the path, open loop at what the CPU allows, for the softirq figures
@@ -181,7 +219,13 @@ public static class NetWhatIf
             contention?.CpuBoundTasks ?? 0,
             contention?.SliceNs ?? FairShareContention.BaseSliceNs(2),
             TotalNs(meanTrip, m.EntryNs),
-            capacityPps);
+            capacityPps)
+        {
+            VethGro = gro,
+            Rps = rps,
+            RingDrops = rx.RingDrops + (floodRx?.RingDrops ?? 0),
+            RpsIpis = rx.RpsIpis,
+        };
         return (prediction, r);
     }
 
@@ -205,6 +249,27 @@ public static class NetWhatIf
         }
 
         return s;
+    }
+
+    // veth NAPI mode on the first hop (the socket's skb): the transmit puts it on the ring instead of the backlog and
+    // the receive goes through veth_poll and GRO instead of process_backlog (NetLabHops, from the lab's GRO capture)
+    private static NetRoundTrip Napi(NetRoundTrip t, bool gro)
+    {
+        if (!gro)
+        {
+            return t;
+        }
+
+        static NetPacketCosts P(NetPacketCosts c)
+        {
+            long[] x = (long[])c.XmitNs.Clone();
+            long[] r = (long[])c.ReceiveNs.Clone();
+            x[0] = Math.Max(0, x[0] + NetLabHops.VethNapiXmitOverBacklogNs);
+            r[0] = Math.Max(0, r[0] + NetLabHops.VethNapiReceiveOverBacklogNs);
+            return c with { SendPathNs = Math.Max(0, c.SendPathNs + NetLabHops.VethNapiSendOverBacklogNs), XmitNs = x, ReceiveNs = r };
+        }
+
+        return t with { Request = P(t.Request), Reply = P(t.Reply) };
     }
 
     // The captured round trip on another chain: shared stages keep their captured values; the send path, the first

@@ -95,6 +95,23 @@ public class NetCalibrationTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void LabNapiAndCrossCpu_AreTheCommittedCapturesDifferences()
+    {
+        var napi = NetLabHops.MeasureNapi(Traces, Path.Combine(Traces, "net-variants"));
+        output.WriteLine($"napi {napi}, cross-CPU wake {NetLabHops.MeasureCrossCpuWake(Traces)}");
+        Assert.Equal((NetLabHops.VethNapiSendOverBacklogNs, NetLabHops.VethNapiXmitOverBacklogNs, NetLabHops.VethNapiReceiveOverBacklogNs), napi);
+        Assert.Equal(NetLabHops.CrossCpuWakeNs, NetLabHops.MeasureCrossCpuWake(Traces));
+    }
+
+    [Fact]
+    public void GroCapture_IsInNapiMode_EveryPacketPolledByTheVethNapi()
+    {
+        NetCalibration c = NetCalibration.FromFile(Path.Combine(Traces, "net-variants", "net-veth-gro-udp64-pinned.trace.gz"));
+        Assert.InRange(c.Trace.Trips.Count, 1405, 1415);
+        Assert.Equal(26, Math.Round(c.EventsPerTrip)); // no netif_rx_entry / netif_rx / netif_rx_exit: 3 fewer per packet than the backlog path
+    }
+
+    [Fact]
     public void ClientUserTime_ComesFromTheSockperfLog()
     {
         NetCalibration c = NetCalibration.FromFile(Capture("veth"));

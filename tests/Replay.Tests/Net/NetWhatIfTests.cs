@@ -96,8 +96,34 @@ public class NetWhatIfTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Predict_VethGro_GoesThroughTheVethNapi_AndCostsTheLabsNapiDelta()
+    {
+        var plain = NetWhatIf.Replay(NetCalibration.FromFile(NetCalibrationTests.Capture("veth")), new NetProposal(), addClientUser: true, record: true);
+        var gro = NetWhatIf.Replay(NetCalibration.FromFile(NetCalibrationTests.Capture("veth")), new NetProposal { VethGro = true }, addClientUser: true, record: true);
+        Assert.True(gro.Prediction.VethGro);
+        Assert.All(gro.Run.Rx.Polls, p => Assert.Equal(("veth", 64), (p.Device, p.Budget)));
+        Assert.All(plain.Run.Rx.Polls, p => Assert.Equal(KernelSim.Models.Net.NapiPollRecord.Backlog, p.Device));
+        long delta = 2 * (NetLabHops.VethNapiSendOverBacklogNs + NetLabHops.VethNapiXmitOverBacklogNs + NetLabHops.VethNapiReceiveOverBacklogNs);
+        Assert.Equal(plain.Prediction.IdleRoundTripNs + delta, gro.Prediction.IdleRoundTripNs);
+        Assert.Equal(0, gro.Prediction.RingDrops);
+    }
+
+    [Fact]
+    public void Predict_Rps_FromThePinnedVethCapture_PaysTwoIpisAndTwoCrossCpuWakes()
+    {
+        NetPrediction plain = Predict("veth", new NetProposal());
+        NetPrediction rps = Predict("veth", new NetProposal { Rps = true });
+        Assert.Equal(2L * rps.Latency.Count, rps.RpsIpis);
+        long added = rps.Latency.P50.TotalNanoseconds - plain.Latency.P50.TotalNanoseconds;
+        output.WriteLine($"p50 {plain.Latency.P50.TotalNanoseconds} -> {rps.Latency.P50.TotalNanoseconds}");
+        Assert.InRange(added, 2 * (NetLabHops.RpsIpiNs + NetLabHops.CrossCpuWakeNs) - 2_000, 2 * (NetLabHops.RpsIpiNs + NetLabHops.CrossCpuWakeNs) + 1_000);
+    }
+
+    [Fact]
     public void Predict_BadProposal_Throws()
     {
+        Assert.Throws<ArgumentException>(() => Predict("loopback", new NetProposal { Topology = "loopback", VethGro = true }));
+        Assert.Throws<ArgumentException>(() => Predict("veth", new NetProposal { Rps = true, LoadPps = 1000 }));
         Assert.Throws<ArgumentException>(() => Predict("veth", new NetProposal { Topology = "wifi" }));
         Assert.Throws<ArgumentException>(() => Predict("veth", new NetProposal { DevWeight = 0 }));
         Assert.Throws<ArgumentException>(() => Predict("veth", new NetProposal { MessageBytes = 70_000 }));
@@ -131,8 +157,9 @@ public class NetWhatIfTests(ITestOutputHelper output)
             output.WriteLine($"{p.Capture} {p.Topology} {p.MessageBytes} {p.Load} {p.Percentile}: {p.PredictedNs} vs {p.MeasuredNs} ({p.Error:P0}){(p.Inside ? "" : " MISS")}");
         }
 
-        // 6 pinned captures x (3 topologies x 2 sizes idle + 3 flood) x p50/p99, and the unpinned capture x 3 x 2 idle x 2
-        Assert.Equal(120, points.Count);
+        // 6 pinned captures x (3 topologies x 2 sizes idle + 3 flood + veth+gro and veth+rps at 64 B) x p50/p99, and the
+        // unpinned capture x 3 x 2 idle x 2
+        Assert.Equal(144, points.Count);
         Assert.All(points.Where(p => p.Load == "idle" && p.Percentile == "p50"), p => Assert.True(p.Inside, $"{p.Capture} {p.Topology} {p.MessageBytes}"));
         Assert.All(points.Where(p => p.Load == "flood" && p.Percentile == "p99"), p => Assert.True(p.Inside, $"{p.Capture} {p.Topology} flood p99"));
     }
