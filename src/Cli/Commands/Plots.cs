@@ -5,6 +5,8 @@ namespace KernelSim.Cli.Commands;
 /// <summary>PNG plots (ScottPlot, headless).</summary>
 internal static class Plots
 {
+    private static readonly double[] Mantissas = [1.0, 2.0, 5.0];
+
     /// <summary>p50 and p99 write latency (µs, log scale) against the memory limit (MiB, log2 scale).</summary>
     public static void LatencyVsLimit(IReadOnlyList<WritePrediction> results, string path, string title, IReadOnlyList<(double LimitMiB, double P50Us, double P99Us)>? measured = null)
     {
@@ -29,8 +31,10 @@ internal static class Plots
         plot.Axes.Left.Label.Text = "write latency (µs, log10)";
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
             xs.Select(x => new ScottPlot.Tick(x, Math.Round(Math.Pow(2, x)).ToString(System.Globalization.CultureInfo.InvariantCulture))).ToArray());
+        // 1-2-5 ticks per decade, labelled in µs.
         plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
-            Enumerable.Range(-1, 6).Select(e => new ScottPlot.Tick(e, Math.Pow(10, e).ToString(System.Globalization.CultureInfo.InvariantCulture))).ToArray());
+            Enumerable.Range(-1, 6).SelectMany(e => Mantissas.Select(m => m * Math.Pow(10, e)))
+                .Select(v => new ScottPlot.Tick(Math.Log10(v), v.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture))).ToArray());
         plot.Title(title);
         plot.ShowLegend();
         plot.SavePng(path, 800, 500);

@@ -17,21 +17,62 @@ internal static class SweepMemoryCommand
         var limits = new Option<string>("--memory-limit") { Description = "Comma-separated limits to try, e.g. 64M,128M,256M,512M,1G,max.", DefaultValueFactory = _ => "64M,128M,256M,512M,1G,2G,max" };
         var plot = new Option<FileInfo?>("--plot") { Description = "Write a PNG of p50 and p99 against the limit." };
         var json = new Option<bool>("--json") { Description = "Print a JSON array, one object per limit (same members as `whatif memory --json`)." };
-        var cmd = new Command("memory", "Predict write latency for a range of memory limits (parallel on all cores; same results as one by one).\n\nExample:\n  ksim sweep memory traces/fio-seq64k-memcg1G.trace.gz --memory-limit 64M,128M,256M,512M,1G --plot knee.png");
+        var groundTruth = new Option<FileInfo?>("--groundtruth") { Description = "Measured latencies (CSV from traces/capture/measure-writes) to draw on the plot: the median of the repetitions at each limit." };
+        var workload = new Option<string?>("--workload") { Description = "The ground truth's workload for this capture (default: from a fio-WORKLOAD-... file name)." };
+        var cmd = new Command("memory", "Predict write latency for a range of memory limits (parallel on all cores; same results as one by one).\n\nExamples:\n  ksim sweep memory traces/fio-seq64k-memcg1G.trace.gz --memory-limit 64M,128M,256M,512M,1G --plot knee.png\n  ksim sweep memory traces/fio-seq64k-memcg1G.trace.gz --plot knee.png --groundtruth traces/groundtruth/write-latency.csv");
         cmd.Arguments.Add(trace);
         cmd.Options.Add(limits);
         cmd.Options.Add(plot);
         cmd.Options.Add(json);
+        cmd.Options.Add(groundTruth);
+        cmd.Options.Add(workload);
         cmd.SetAction(async (r, ct) =>
         {
             FileInfo file = r.GetValue(trace) ?? DefaultTrace.Extract();
             using Stream stdout = Console.OpenStandardOutput();
-            return await RunAsync(file, r.GetValue(limits)!, r.GetValue(plot), r.GetValue(json), stdout, ct).ConfigureAwait(false);
+            return await RunAsync(file, r.GetValue(limits)!, r.GetValue(plot), r.GetValue(json), stdout, ct, r.GetValue(groundTruth), r.GetValue(workload)).ConfigureAwait(false);
         });
         return cmd;
     }
 
-    internal static async Task<int> RunAsync(FileInfo file, string limits, FileInfo? plot, bool json, Stream stdout, CancellationToken ct)
+    // fio-seq64k-memcg1G.trace.gz -> seq64k
+    private static string? WorkloadFromName(string name) =>
+        name.StartsWith("fio-", StringComparison.Ordinal) && name.IndexOf("-memcg", StringComparison.Ordinal) is int i and > 4 ? name[4..i] : null;
+
+    // The median p50 and p99 of the measured repetitions at each finite limit, in µs.
+    private static (IReadOnlyList<(double, double, double)>? Points, string? Problem) MeasuredMedians(FileInfo csv, string? workload)
+    {
+        if (!csv.Exists)
+        {
+            return (null, $"{csv.FullName}: no such file");
+        }
+
+        if (workload is null)
+        {
+            return (null, "--groundtruth needs --workload (the capture's name does not say it)");
+        }
+
+        var points = new List<(double, double, double)>();
+        foreach (KeyValuePair<(string, string), List<long[]>> kv in WriteValidation.ReadGroundTruth(csv.FullName))
+        {
+            if (kv.Key.Item1 != workload || WhatIfMemoryCommand.ParseLimit(kv.Key.Item2, "--groundtruth limit") is not long bytes)
+            {
+                continue;
+            }
+
+            static double Median(List<long[]> reps, int k)
+            {
+                var v = reps.Select(r => r[k]).Order().ToList();
+                return v[v.Count / 2] / 1000.0;
+            }
+
+            points.Add((bytes / 1048576.0, Median(kv.Value, 0), Median(kv.Value, 2)));
+        }
+
+        return points.Count == 0 ? (null, $"{csv.Name}: no rows for workload '{workload}'") : (points.OrderBy(p => p.Item1).ToList(), null);
+    }
+
+    internal static async Task<int> RunAsync(FileInfo file, string limits, FileInfo? plot, bool json, Stream stdout, CancellationToken ct, FileInfo? groundTruth = null, string? workload = null)
     {
         if (!file.Exists)
         {
@@ -64,7 +105,18 @@ internal static class SweepMemoryCommand
         IReadOnlyList<WritePrediction> results = WriteWhatIf.Sweep(replay.Workload, replay.Costs, capture, proposals);
         if (plot is not null)
         {
-            Plots.LatencyVsLimit(results, plot.FullName, file.Name);
+            IReadOnlyList<(double, double, double)>? measured = null;
+            if (groundTruth is not null)
+            {
+                (measured, string? problem) = MeasuredMedians(groundTruth, workload ?? WorkloadFromName(file.Name));
+                if (problem is not null)
+                {
+                    await Console.Error.WriteLineAsync("ksim: " + problem).ConfigureAwait(false);
+                    return ExitCodes.BadInput;
+                }
+            }
+
+            Plots.LatencyVsLimit(results, plot.FullName, file.Name, measured);
         }
 
         if (json)

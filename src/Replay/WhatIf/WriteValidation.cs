@@ -75,7 +75,8 @@ public static class WriteValidation
         return points;
     }
 
-    private static Dictionary<(string, string), List<long[]>> ReadGroundTruth(string csv)
+    /// <summary>(workload, limit) -> each repetition's [p50, p90, p99] in ns, from a measure-writes CSV.</summary>
+    internal static Dictionary<(string, string), List<long[]>> ReadGroundTruth(string csv)
     {
         var result = new Dictionary<(string, string), List<long[]>>();
         string[] lines = File.ReadAllLines(csv);

@@ -76,6 +76,25 @@ public class WhatIfCommandsTests
     }
 
     [Fact]
+    public async Task SweepMemory_GroundTruthOnThePlot_WorkloadFromTheName_AndAClearErrorWithoutOne()
+    {
+        string png = Path.Combine(Path.GetTempPath(), $"ksim-sweep-gt-{Environment.ProcessId}.png");
+        var csv = new FileInfo(Path.Combine(RepoRoot, "traces", "groundtruth", "write-latency.csv"));
+        try
+        {
+            int rc = await SweepMemoryCommand.RunAsync(Trace("fio-seq64k-memcg1G.trace.gz"), "128M,1G", new FileInfo(png), true, new MemoryStream(), CancellationToken.None, csv);
+            Assert.Equal(ExitCodes.Ok, rc);
+            Assert.True(new FileInfo(png).Length > 1000);
+            int bad = await SweepMemoryCommand.RunAsync(Trace("fio-seq64k-memcg1G.trace.gz"), "128M", new FileInfo(png), true, new MemoryStream(), CancellationToken.None, csv, "no-such-workload");
+            Assert.Equal(ExitCodes.BadInput, bad);
+        }
+        finally
+        {
+            File.Delete(png);
+        }
+    }
+
+    [Fact]
     public async Task Check_Json_ModelsMemcgHasComparedAndAgreed()
     {
         var ms = new MemoryStream();
