@@ -93,15 +93,14 @@ public class WriteWhatIfTests
     }
 
     [Fact]
-    public void MemcgCheck_DdCapture_EpisodesAndEndStatAgree_StallIsTheKnownMiss()
+    public void MemcgCheck_DdCapture_EveryFigureAgrees()
     {
-        // Not fio: dd bs=1M count=512 conv=fsync under 256M (traces/dd-1M-memcg256M). Episodes 265 = 265 and the end
-        // stat agree; the total stall is 31% short (README lists it): the 1 MiB writes' long episodes.
+        // Not fio: dd bs=1M count=512 conv=fsync under 256M (traces/dd-1M-memcg256M), a workload the model was not
+        // developed on: episodes 265 = 265, stall 23.5 vs 30.3 ms, end stat within 1 MiB.
         string path = Path.Combine(Fixtures.RepoRoot, "traces", "dd-1M-memcg256M.trace.gz");
         ModelCheckResult r = MemcgCheck.Run(path);
-        Assert.True(r.Figures["reclaim_episodes_rel_error"] <= MemcgCheck.EpisodeTolerance, string.Join("; ", r.Mismatches));
-        Assert.All(r.Mismatches, m => Assert.StartsWith("reclaim_stall_ms", m, StringComparison.Ordinal));
-        Assert.True(r.Agreed >= r.Compared - 1);
+        Assert.Equal(6, r.Compared);
+        Assert.True(r.Agreed == r.Compared, string.Join("; ", r.Mismatches));
     }
 
     [Fact]
