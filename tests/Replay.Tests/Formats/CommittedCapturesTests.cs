@@ -87,8 +87,8 @@ public class CommittedCapturesTests
 /// </summary>
 public class QuietCaptureTests
 {
-    // The workloads, the kits' shells and helpers, kernel threads, and the VM's own agent (process_api: tokio-*, memfd:sealed-*
-    // runtime, which serves this lab's shell) are expected; anything else is another program.
+    // The workloads, the kits' shells and helpers, kernel threads, and the VM's own agent (process_api's threads,
+    // tokio-* and memfd:sealed-*, which serve this lab's shell) are expected; anything else is another program.
     private static readonly string[] Expected = ["fio", "dd", "sockperf", "<idle>", "<...>", "bash", "sh", "sleep", "ip", "taskset"];
     private static readonly string[] KernelThreadPrefixes = ["memfd:sealed", "tokio", "kworker/", "ksoftirqd/", "rcu", "migration/", "jbd2/", "kcompactd", "kdamond", "kswapd", "cpuhp/", "watchdog/"];
 
