@@ -372,9 +372,7 @@ public sealed class WritePathSimulation
                 _dirtyPages -= n;
             }
 
-            _usage -= n;
-            _unchargedPages += n;
-            UnchargeKmem(n);
+            UnchargeFolio(n);
             if ((_flags[f] & FlagWriteback) != 0)
             {
                 _flags[f] = FlagWriteback | FlagTruncated;
@@ -880,9 +878,7 @@ public sealed class WritePathSimulation
     {
         int n = _pages[f];
         _cache.Remove(_key[f]);
-        _usage -= n;
-        _unchargedPages += n;
-        UnchargeKmem(n);
+        UnchargeFolio(n);
         _flags[f] = 0;
         _list[f] = ListNone;
         _freeFolios.Push(f);
@@ -1171,6 +1167,14 @@ public sealed class WritePathSimulation
             Charge((int)due);
             _kmemPages += due;
         }
+    }
+
+    // A folio leaves the page cache: its pages and the slab that came with it are uncharged.
+    private void UnchargeFolio(int pages)
+    {
+        _usage -= pages;
+        _unchargedPages += pages;
+        UnchargeKmem(pages);
     }
 
     private void UnchargeKmem(int pages)

@@ -11,7 +11,7 @@ namespace KernelSim.Replay.Calibration;
 /// <para>Base cost: ordinary least squares of the latency of writes that met no reclaim, throttling or dirty
 /// pause on pages added, pages found cached and "writeback active". Reclaim: least squares of the CPU time of
 /// the reclaim episodes inside a write (stall minus the thread's off-CPU time there: throttle sleeps and
-/// writeback waits are waits, not costs) on episodes and pages scanned. Device: least squares of the service
+/// writeback waits are waits, not costs) on episodes and pages scanned but not freed. Device: least squares of the service
 /// time of block write requests issued to an idle device on their bytes, and bytes per busy second.</para>
 /// <para>A single capture often cannot separate a per-call from a per-page cost, because all its writes have the
 /// same size: such terms are reported as not identified (see <see cref="FitTerm.NotIdentifiedBecause"/>) and
@@ -53,7 +53,6 @@ public static class WriteCalibrator
         var writeback = new List<double>();
         var baseY = new List<double>();
         var episodes = new List<double>();
-        var scanned = new List<double>();
         var unreclaimed = new List<double>();
         var reclaimY = new List<double>();
         var bytes = new List<double>();
@@ -88,7 +87,6 @@ public static class WriteCalibrator
                 else if (CalibrationSample.IsReclaim(op, pageCache))
                 {
                     episodes.Add(op.ReclaimEpisodes);
-                    scanned.Add(op.ReclaimScanned);
                     unreclaimed.Add(Math.Max(0, op.ReclaimScanned - op.ReclaimReclaimed));
                     reclaimY.Add(CalibrationSample.ReclaimOnCpuNanoseconds(op));
                 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using KernelSim.Models.Memcg;
 using KernelSim.Replay.Capture;
@@ -34,29 +33,12 @@ public static class MemcgCheck
         // The kernel's reclaim ran with its tracepoints on: replay the capture with the reclaim costs as traced.
         WritePathCosts traced = WriteReplay.CostsFrom(replay.Calibration, replay.Workload, netOfTracing: false);
         WritePrediction p = WriteWhatIf.Predict(replay.Workload, traced, capture, new WriteProposal());
-        var figures = new SortedDictionary<string, double>(StringComparer.Ordinal);
-        var mismatches = new List<string>();
-        long compared = 0, agreed = 0;
+        var check = new FigureComparison();
+        SortedDictionary<string, double> figures = check.Figures;
+        List<string> mismatches = check.Mismatches;
 
-        void Compare(string name, double recorded, double modelled, double tolerance, string unit)
-        {
-            figures[name + "_recorded"] = recorded;
-            figures[name + "_model"] = modelled;
-            double err = recorded == 0 ? (modelled == 0 ? 0 : 1) : Math.Abs(modelled - recorded) / Math.Abs(recorded);
-            figures[name + "_rel_error"] = Math.Round(err, 4);
-            compared++;
-            if (err <= tolerance)
-            {
-                agreed++;
-            }
-            else
-            {
-                mismatches.Add(string.Create(CultureInfo.InvariantCulture, $"{name}: recorded {recorded:0.###} {unit}, model {modelled:0.###} {unit} ({err:P0} off, tolerance {tolerance:P0})"));
-            }
-        }
-
-        Compare("reclaim_episodes", replay.Workload.Reclaim.MemcgEpisodes, p.Counters.ReclaimEpisodes, EpisodeTolerance, "");
-        Compare("reclaim_stall_ms", replay.Workload.Reclaim.TotalStall.TotalNanoseconds / 1e6, p.Counters.ReclaimStall.TotalNanoseconds / 1e6, StallTolerance, "ms");
+        check.Compare("reclaim_episodes", replay.Workload.Reclaim.MemcgEpisodes, p.Counters.ReclaimEpisodes, EpisodeTolerance, "");
+        check.Compare("reclaim_stall_ms", replay.Workload.Reclaim.TotalStall.TotalNanoseconds / 1e6, p.Counters.ReclaimStall.TotalNanoseconds / 1e6, StallTolerance, "ms");
         using (CaptureManifest? m = CaptureManifest.TryLoadFor(tracePath))
         {
             if (m is not null && m.Document.RootElement.TryGetProperty("cgroup", out JsonElement cg)
@@ -76,7 +58,7 @@ public static class MemcgCheck
                     {
                         // Sizes under 1 MiB are compared with 1 MiB of slack (a few pages of anything else).
                         double tol = Math.Max(StatTolerance, recorded < (1 << 20) ? (1 << 20) / Math.Max(1.0, recorded) : 0);
-                        Compare("stat_" + key + "_mib", recorded / 1048576.0, modelled / 1048576.0, tol, "MiB");
+                        check.Compare("stat_" + key + "_mib", recorded / 1048576.0, modelled / 1048576.0, tol, "MiB");
                     }
                 }
 
@@ -88,6 +70,6 @@ public static class MemcgCheck
             }
         }
 
-        return new ModelCheckResult("memcg", compared, agreed, figures, mismatches);
+        return check.Result("memcg");
     }
 }

@@ -36,26 +36,9 @@ public static class NetCheck
         ArgumentNullException.ThrowIfNull(tracePath);
         NetCalibration cal = NetCalibration.FromFile(tracePath, overheadPerEventNs: 0);
         (NetPrediction p, PingPongResult run) = NetWhatIf.Replay(cal, new NetProposal(), addClientUser: false, record: true);
-        var figures = new SortedDictionary<string, double>(StringComparer.Ordinal);
-        var mismatches = new List<string>();
-        long compared = 0, agreed = 0;
-
-        void Compare(string name, double recorded, double modelled, double tolerance, string unit)
-        {
-            figures[name + "_recorded"] = recorded;
-            figures[name + "_model"] = modelled;
-            double err = recorded == 0 ? (modelled == 0 ? 0 : 1) : Math.Abs(modelled - recorded) / Math.Abs(recorded);
-            figures[name + "_rel_error"] = Math.Round(err, 4);
-            compared++;
-            if (err <= tolerance)
-            {
-                agreed++;
-            }
-            else
-            {
-                mismatches.Add(string.Create(CultureInfo.InvariantCulture, $"{name}: recorded {recorded:0.###} {unit}, model {modelled:0.###} {unit} ({err:P0} off, tolerance {tolerance:P0})"));
-            }
-        }
+        var check = new FigureComparison();
+        SortedDictionary<string, double> figures = check.Figures;
+        List<string> mismatches = check.Mismatches;
 
         var traced = new long[cal.Trace.Trips.Count];
         for (int i = 0; i < traced.Length; i++)
@@ -67,16 +50,16 @@ public static class NetCheck
         figures["round_trips"] = traced.Length;
         figures["round_trips_regular"] = cal.RegularTrips;
         figures["hops"] = cal.Trace.Hops;
-        Compare("rtt_p50_us", recorded.P50.TotalNanoseconds / 1000.0, p.Latency.P50.TotalNanoseconds / 1000.0, LatencyTolerance, "µs");
-        Compare("rtt_p99_us", recorded.P99.TotalNanoseconds / 1000.0, p.Latency.P99.TotalNanoseconds / 1000.0, LatencyTolerance, "µs");
-        Compare("net_rx_softirqs", cal.Trace.NetRxSoftirqs, p.NetRxPasses, CountTolerance, "");
+        check.Compare("rtt_p50_us", recorded.P50.TotalNanoseconds / 1000.0, p.Latency.P50.TotalNanoseconds / 1000.0, LatencyTolerance, "µs");
+        check.Compare("rtt_p99_us", recorded.P99.TotalNanoseconds / 1000.0, p.Latency.P99.TotalNanoseconds / 1000.0, LatencyTolerance, "µs");
+        check.Compare("net_rx_softirqs", cal.Trace.NetRxSoftirqs, p.NetRxPasses, CountTolerance, "");
         long modelKsoftirqd = 0;
         foreach (NetRxPass pass in run.Rx.Passes)
         {
             modelKsoftirqd += pass.InKsoftirqd ? 1 : 0;
         }
 
-        Compare("net_rx_in_ksoftirqd", cal.Trace.NetRxInKsoftirqd, modelKsoftirqd, CountTolerance, "");
+        check.Compare("net_rx_in_ksoftirqd", cal.Trace.NetRxInKsoftirqd, modelKsoftirqd, CountTolerance, "");
         var modelPolls = new SortedDictionary<(int Work, int Budget), int>();
         foreach (NapiPollRecord poll in run.Rx.Polls)
         {
@@ -87,7 +70,7 @@ public static class NetCheck
         keys.UnionWith(cal.Trace.NapiPolls.Keys);
         foreach ((int work, int budget) in keys)
         {
-            Compare(
+            check.Compare(
                 string.Create(CultureInfo.InvariantCulture, $"napi_poll_work{work}_budget{budget}"),
                 cal.Trace.NapiPolls.GetValueOrDefault((work, budget)),
                 modelPolls.GetValueOrDefault((work, budget)),
@@ -101,6 +84,6 @@ public static class NetCheck
                 $"only {cal.RegularTrips} of {traced.Length} round trips could be split into stages (pinned together, or each task on its own idle CPU): the others were replayed from their totals"));
         }
 
-        return new ModelCheckResult("net", compared, agreed, figures, mismatches);
+        return check.Result("net");
     }
 }

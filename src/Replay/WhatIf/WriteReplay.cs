@@ -62,7 +62,6 @@ public sealed record WriteReplay(string Source, WriteWorkload Workload, WriteCal
         double? cached = c.BaseCost.Estimate(WriteCalibration.PerCachedPage);
         double? wbActive = c.BaseCost.Estimate(WriteCalibration.WritebackActive);
         double? perEpisode = c.ReclaimCost.Estimate(WriteCalibration.PerEpisode);
-        double? perScanned = null; // not a term of the reclaim fit (see WriteCalibrator.ReclaimTerms); the per-episode cost covers it
         double? perUnreclaimed = c.ReclaimCost.Estimate(WriteCalibration.PerUnreclaimedPage);
         costs = d with
         {
@@ -70,7 +69,8 @@ public sealed record WriteReplay(string Source, WriteWorkload Workload, WriteCal
             WritebackActiveExtra = wbActive is double w ? Ns(Math.Max(0, w)) : d.WritebackActiveExtra,
             ReclaimPerCall = perEpisode is double e ? Ns(Math.Max(0, e)) : d.ReclaimPerCall,
             ReclaimPerFreedFolio = perEpisode is double ? SimDuration.Zero : d.ReclaimPerFreedFolio,
-            ReclaimPerScannedPage = perScanned is double s ? Ns(Math.Max(0, s)) : d.ReclaimPerScannedPage,
+            // scanning the pages an episode frees is in the per-episode fit (WriteCalibrator.ReclaimTerms)
+            ReclaimPerScannedPage = perEpisode is double ? SimDuration.Zero : d.ReclaimPerScannedPage,
             ReclaimPerUnreclaimedPage = perUnreclaimed is double u ? Ns(Math.Max(0, u)) : d.ReclaimPerUnreclaimedPage,
             DeviceBytesPerSecond = c.DeviceBytesPerSecond > 0 ? c.DeviceBytesPerSecond : d.DeviceBytesPerSecond,
         };
@@ -80,14 +80,10 @@ public sealed record WriteReplay(string Source, WriteWorkload Workload, WriteCal
         // costs its share of a chunk's two events. With a per-episode fit, scanning the freed pages is in it.
         long t = netOfTracing ? TracingCostPerEvent.TotalNanoseconds : 0;
         long folioPages = FolioPagesOf(workload);
-        long chunkPages = Math.Max(folioPages, MemcgConstants.SwapClusterMax / 2);
         double episodeEvents = 2 + (2 * 3) + ((double)MemcgConstants.SwapClusterMax / folioPages);
         costs = costs with
         {
             ReclaimPerCall = perEpisode is double ? Ns(Math.Max(0, costs.ReclaimPerCall.TotalNanoseconds - (episodeEvents * t))) : costs.ReclaimPerCall,
-            ReclaimPerScannedPage = perScanned is double
-                ? Ns(Math.Max(0, costs.ReclaimPerScannedPage.TotalNanoseconds - (2.0 * t / chunkPages) - ((double)t / folioPages)))
-                : perEpisode is double ? SimDuration.Zero : costs.ReclaimPerScannedPage,
             ReclaimPerUnreclaimedPage = perUnreclaimed is double ? Ns(Math.Max(0, costs.ReclaimPerUnreclaimedPage.TotalNanoseconds - (2.0 * t / MemcgConstants.SwapClusterMax))) : costs.ReclaimPerUnreclaimedPage,
         };
 
