@@ -13,16 +13,16 @@ internal static class NetLabHops
     public const long VethSendOverLoopbackNs = 290;
 
     /// <summary>veth_xmit (scrub, eth_type_trans, namespace switch) over loopback_xmit, first hop, ns.</summary>
-    public const long VethXmitOverLoopbackNs = 39;
+    public const long VethXmitOverLoopbackNs = 0;
 
     /// <summary>Receive on the far side of a veth (route lookup again after the scrub, netfilter in the other namespace) over lo's, ns.</summary>
     public const long VethReceiveOverLoopbackNs = 284;
 
     /// <summary>A bridge's receive and forward decision (br_handle_frame → br_forward) on the middle hop, ns.</summary>
-    public const long BridgeForwardNs = 921;
+    public const long BridgeForwardNs = 894;
 
     /// <summary>The transmit from the bridge to the next veth inside the softirq, through the next receive, ns.</summary>
-    public const long BridgeXmitNs = 357;
+    public const long BridgeXmitNs = 195;
 
     /// <summary>
     /// veth NAPI mode (GRO on) over the backlog path, the sender's path before the transmit, ns: stage means of the
@@ -32,14 +32,14 @@ internal static class NetLabHops
     public const long VethNapiSendOverBacklogNs = -31;
 
     /// <summary>veth NAPI mode over the backlog path, the first transmit (veth_xdp_rx onto the ring and __veth_xdp_flush instead of enqueue_to_backlog), ns; same captures.</summary>
-    public const long VethNapiXmitOverBacklogNs = 30;
+    public const long VethNapiXmitOverBacklogNs = 89;
 
     /// <summary>
-    /// veth NAPI mode over the backlog path, the receive, ns: softirq entry to the first netif_receive_skb (+283 ns:
+    /// veth NAPI mode over the backlog path, the receive, ns: softirq entry to the first netif_receive_skb (~283 ns:
     /// veth_poll, napi_gro_receive with the UDP GRO socket lookup, the GRO flush at napi_complete_done, all before
-    /// netif_receive_skb fires) plus the delivery after it (+14 ns); same captures.
+    /// netif_receive_skb fires) plus the delivery after it (~14 ns); same captures.
     /// </summary>
-    public const long VethNapiReceiveOverBacklogNs = 297;
+    public const long VethNapiReceiveOverBacklogNs = 296;
 
     /// <summary>
     /// A wakeup across CPUs over one on the same CPU: the wakeup IPI to the idle vCPU and its idle exit
@@ -47,12 +47,12 @@ internal static class NetLabHops
     /// which runs from the receive to the peer's recvfrom return on its CPU, minus the pinned veth capture's last
     /// receive and its switch to the woken task with recvfrom return (net-veth-udp64-pinned).
     /// </summary>
-    public const long CrossCpuWakeNs = 23_886;
+    public const long CrossCpuWakeNs = 23_912;
 
     /// <summary>
     /// RPS hand-off to the other CPU: from the IPI sent inside the sender's NET_RX (net_rps_send_ipi) to the target's
     /// NET_RX softirq_entry, ns: p50 15 µs traced over the 4,621 RPS IPIs of net-variants/net-veth-rps-udp64-pinned
-    /// (traces/capture/net-ipi-latency; p10 13, p90 17 µs), less its ~4 traced events at 249 ns. Shorter than
+    /// (traces/capture/net-ipi-latency; p10 13, p90 17 µs), less its ~4 traced events at ~276 ns. Shorter than
     /// <see cref="CrossCpuWakeNs"/>: the target's softirq runs on irq exit from idle, without leaving the idle loop
     /// (no tick restart, no switch); in the same capture the wakeup IPI back takes 13 µs to its entry, and the woken
     /// task's recvfrom returns ~14 µs after that.
@@ -60,11 +60,57 @@ internal static class NetLabHops
     public const long RpsIpiNs = 14_000;
 
     /// <summary>
+    /// Round trips, among those in which the client runs without waiting for the flood's slice, in which one flood
+    /// cycle (the flooder sends one packet through the whole path in its own softirq, the flood's receiver preempts it,
+    /// reads and sleeps) runs between the server's reply and the client: 539 of 1,636 (33%), in four sched-only
+    /// captures of the pinned ping-pong under a pinned flood on loopback (2), veth and veth+bridge
+    /// (traces/net-variants/flood-sched, traces/capture/flood-sched-capture and flood-sched-sequences; per capture 29-34%:
+    /// the share does not depend on the path).
+    /// </summary>
+    public const double FloodOneCycleShare = 539.0 / 1636;
+
+    /// <summary>As <see cref="FloodOneCycleShare"/> for two flood cycles: 70 of 1,636 (4.3%; per capture 3.4-4.6%).</summary>
+    public const double FloodTwoCycleShare = 70.0 / 1636;
+
+    /// <summary>
     /// Copy cost per byte of payload, per copy (user to skb on send, skb to user on receive), ns. Not calibrated:
     /// the ground truth shows no measurable 64 vs 1400 B difference (-1.0 to +0.4 µs, within the runs' spread), so this
     /// is a memcpy-speed assumption (~20 GB/s), small by design.
     /// </summary>
     public const double CopyNsPerByte = 0.05;
+
+    /// <summary>
+    /// Recomputes (one-cycle, two-cycle, round trips counted) from the per-round-trip classes in
+    /// <paramref name="floodSchedDir"/> (flood-sched-*.csv written by flood-sched-sequences; null if there are none).
+    /// </summary>
+    internal static (int One, int Two, int Counted)? MeasureFloodCycles(string floodSchedDir)
+    {
+        if (!Directory.Exists(floodSchedDir))
+        {
+            return null;
+        }
+
+        int one = 0, two = 0, counted = 0;
+        string[] files = Directory.GetFiles(floodSchedDir, "flood-sched-*.csv");
+        Array.Sort(files, StringComparer.Ordinal);
+        foreach (string file in files)
+        {
+            foreach (string line in File.ReadLines(file).Skip(1))
+            {
+                string cls = line[(line.LastIndexOf(',') + 1)..];
+                switch (cls)
+                {
+                    case "0": counted++; break;
+                    case "1": counted++; one++; break;
+                    case "2": counted++; two++; break;
+                    case "long": break;
+                    default: throw new FormatException($"{file}: unknown class '{cls}' in '{line}' (expected 0, 1, 2 or long)");
+                }
+            }
+        }
+
+        return files.Length == 0 ? null : (one, two, counted);
+    }
 
     /// <summary>Recomputes the NAPI-mode deltas (send, first transmit, receive) from the GRO capture in <paramref name="variantsDir"/> and the plain veth one in <paramref name="tracesDir"/> (null if either is missing).</summary>
     internal static (long Send, long Xmit, long Receive)? MeasureNapi(string tracesDir, string variantsDir)

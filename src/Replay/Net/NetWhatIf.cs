@@ -178,6 +178,12 @@ public static class NetWhatIf
         bool saturates = proposal.LoadPps > 0 && proposal.LoadPps >= capacityPps;
         FairShareContention? contention = saturates
             ? new FairShareContention(cpuBoundTasks: proposal.CpuBoundTasks ?? 1, cpus: cal.Cpus, hz: config.Hz, clientBusyPolls: cal.Trace.ClientRunnableShare >= 0.5)
+            {
+                // one flood cycle: the flooder's packet through the path in its own softirq, then its receiver's read
+                FloodCycleNs = perPacket,
+                FloodOneCycleShare = NetLabHops.FloodOneCycleShare,
+                FloodTwoCycleShare = NetLabHops.FloodTwoCycleShare,
+            }
             : null;
         long interval = Math.Max(1, cal.Trace.IntervalNs);
         NetRxResult? floodRx = null;

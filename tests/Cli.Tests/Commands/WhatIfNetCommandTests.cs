@@ -49,7 +49,7 @@ public class WhatIfNetCommandTests
         Assert.Equal(1400, p.GetProperty("msg_size").GetInt32());
         Assert.Equal("max", p.GetProperty("load_pps").GetString());
         Assert.Equal("loopback", root.GetProperty("capture").GetProperty("topology").GetString());
-        Assert.Equal(249, root.GetProperty("costs").GetProperty("tracing_overhead_per_event_ns").GetInt32());
+        Assert.Equal(276, root.GetProperty("costs").GetProperty("tracing_overhead_per_event_ns").GetInt32());
         Assert.True(root.GetProperty("baseline").GetProperty("latency_ns").GetProperty("p50").GetInt64() > 0);
     }
 

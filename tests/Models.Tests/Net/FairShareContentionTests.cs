@@ -80,4 +80,31 @@ public sealed class FairShareContentionTests
                 long idle = NetPingPong.Replay(Sim(), trips[..1], c.interval).RttNs[0];
                 return (a.RttNs.SequenceEqual(b.RttNs) && a.RttNs.All(x => x >= idle)).Label($"deterministic and >= idle {idle}");
             });
+
+    [Fact]
+    public void FloodCycles_PrecedeTheMeasuredShareOfImmediatePicks_EachAddingItsCost()
+    {
+        NetRoundTrip[] trips = Enumerable.Repeat(Trip(1_400, 100, 1_300), 3_000).ToArray();
+        PingPongResult plain = NetPingPong.Replay(Sim(), trips, 1_300_000, contention: new FairShareContention(1, 2, 250, clientBusyPolls: true));
+        var c = new FairShareContention(1, 2, 250, clientBusyPolls: true) { FloodCycleNs = 5_000, FloodOneCycleShare = 0.33, FloodTwoCycleShare = 0.04 };
+        PingPongResult r = NetPingPong.Replay(Sim(), trips, 1_300_000, contention: c);
+        long idle = NetPingPong.Replay(Sim(), trips[..1], 1_300_000).RttNs[0];
+        int zero = r.RttNs.Count(x => x == idle), one = r.RttNs.Count(x => x == idle + 5_000), two = r.RttNs.Count(x => x == idle + 10_000);
+        int immediate = zero + one + two;
+        Assert.InRange(immediate, 1_500, 3_000);
+        Assert.InRange(one / (double)immediate, 0.31, 0.35);
+        Assert.InRange(two / (double)immediate, 0.03, 0.05);
+
+        // without cycles the same picks run the client at once
+        Assert.Equal(0, plain.RttNs.Count(x => x == idle + 5_000));
+    }
+
+    [Fact]
+    public void FloodCycles_NoCpuBoundTask_NeverRun()
+    {
+        NetRoundTrip[] trips = Enumerable.Repeat(Trip(1_400, 100, 1_300), 300).ToArray();
+        PingPongResult idle = NetPingPong.Replay(Sim(), trips, 1_300_000);
+        var c = new FairShareContention(0, 2, 250, clientBusyPolls: true) { FloodCycleNs = 5_000, FloodOneCycleShare = 0.5, FloodTwoCycleShare = 0.1 };
+        Assert.Equal(idle.RttNs, NetPingPong.Replay(Sim(), trips, 1_300_000, contention: c).RttNs);
+    }
 }

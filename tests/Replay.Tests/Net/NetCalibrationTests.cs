@@ -104,6 +104,33 @@ public class NetCalibrationTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void FloodCycleShares_AreTheCommittedSchedCapturesCounts()
+    {
+        var m = NetLabHops.MeasureFloodCycles(Path.Combine(Traces, "net-variants", "flood-sched"));
+        output.WriteLine(m.ToString());
+        Assert.NotNull(m);
+        Assert.Equal(NetLabHops.FloodOneCycleShare, m.Value.One / (double)m.Value.Counted);
+        Assert.Equal(NetLabHops.FloodTwoCycleShare, m.Value.Two / (double)m.Value.Counted);
+    }
+
+    [Fact]
+    public void FloodCycleShares_BadClass_IsAnErrorNamingTheFile()
+    {
+        string dir = Directory.CreateTempSubdirectory("ksim-flood").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(dir, "flood-sched-x.csv"), "index,rtt_us,class\n0,14.2,0\n1,21.0,3\n");
+            var ex = Assert.Throws<FormatException>(() => NetLabHops.MeasureFloodCycles(dir));
+            Assert.Contains("flood-sched-x.csv", ex.Message);
+            Assert.Contains("'3'", ex.Message);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public void GroCapture_IsInNapiMode_EveryPacketPolledByTheVethNapi()
     {
         NetCalibration c = NetCalibration.FromFile(Path.Combine(Traces, "net-variants", "net-veth-gro-udp64-pinned.trace.gz"));
