@@ -64,6 +64,7 @@ internal static class NetPingPongExtractor
             }
 
             int events = CountOn(ev, i, j, c);
+            long maxGap = MaxGapOn(ev, i, j, c);
             var tripPolls = new List<(int, int)>(2);
             int tripSoftirqs = 0, tripKsoftirqd = 0;
             for (int k = i; k <= j; k++)
@@ -126,6 +127,7 @@ internal static class NetPingPongExtractor
                 Softirqs = tripSoftirqs,
                 SoftirqsInKsoftirqd = tripKsoftirqd,
                 Polls = tripPolls,
+                MaxGapNs = rep is not null && req!.CrossCpu ? 0 : maxGap,
             });
         }
 
@@ -149,9 +151,11 @@ internal static class NetPingPongExtractor
         {
             if (trips[t].Request is { } r && r.XmitNs.Length != hops)
             {
-                trips[t] = new NetTripStages { StartNs = trips[t].StartNs, RttNs = trips[t].RttNs, Events = trips[t].Events, Softirqs = trips[t].Softirqs, SoftirqsInKsoftirqd = trips[t].SoftirqsInKsoftirqd, Polls = trips[t].Polls };
+                trips[t] = new NetTripStages { StartNs = trips[t].StartNs, RttNs = trips[t].RttNs, Events = trips[t].Events, Softirqs = trips[t].Softirqs, SoftirqsInKsoftirqd = trips[t].SoftirqsInKsoftirqd, Polls = trips[t].Polls, MaxGapNs = trips[t].MaxGapNs };
             }
         }
+
+        MarkStalls(trips);
 
         var gaps = new List<long>(sendTimes.Count);
         for (int k = 1; k < sendTimes.Count; k++)
@@ -413,6 +417,55 @@ internal static class NetPingPongExtractor
         }
 
         return -1;
+    }
+
+    /// <summary>A gap between consecutive events on the round trip's CPU at least this long is a stall candidate, ns (the body's longest gaps are 3-6 µs in the committed pinned captures).</summary>
+    internal const long StallGapNs = 8_000;
+
+    // Marks each round trip's silent stall: its longest gap beyond the median longest gap of all round trips.
+    private static void MarkStalls(List<NetTripStages> trips)
+    {
+        var gaps = new List<long>(trips.Count);
+        foreach (NetTripStages t in trips)
+        {
+            if (t.MaxGapNs > 0)
+            {
+                gaps.Add(t.MaxGapNs);
+            }
+        }
+
+        if (gaps.Count == 0)
+        {
+            return;
+        }
+
+        gaps.Sort();
+        long usual = gaps[gaps.Count / 2];
+        foreach (NetTripStages t in trips)
+        {
+            t.StallNs = t.MaxGapNs >= StallGapNs ? t.MaxGapNs - usual : 0;
+        }
+    }
+
+    private static long MaxGapOn(List<NetEvent> ev, int from, int to, int cpu)
+    {
+        long max = 0, prev = -1;
+        for (int k = from; k <= to; k++)
+        {
+            if (ev[k].Cpu != cpu)
+            {
+                continue;
+            }
+
+            if (prev >= 0)
+            {
+                max = Math.Max(max, ev[k].Ns - prev);
+            }
+
+            prev = ev[k].Ns;
+        }
+
+        return max;
     }
 
     private static int CountOn(List<NetEvent> ev, int from, int toExclusive, int cpu)

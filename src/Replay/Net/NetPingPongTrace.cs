@@ -113,6 +113,16 @@ internal sealed class NetTripStages
     /// <summary>napi_poll (work, budget) during the round trip.</summary>
     public IReadOnlyList<(int Work, int Budget)> Polls { get; init; } = [];
 
+    /// <summary>The longest time between two consecutive events on the round trip's CPU (round trips on one CPU; 0 for one that crossed CPUs), ns.</summary>
+    public long MaxGapNs { get; init; }
+
+    /// <summary>
+    /// A silent stall inside the round trip, ns: its longest event gap beyond the capture's usual longest gap, when that
+    /// gap is at least <see cref="NetPingPongExtractor.StallGapNs"/> (0 otherwise). Nothing ran on the guest's CPU that
+    /// the trace shows: the vCPU was not running (host preemption) - the VM's, not the guest kernel's.
+    /// </summary>
+    public long StallNs { get; set; }
+
     /// <summary>Whether the stages are known.</summary>
     public bool Regular => Request is not null && Reply is not null;
 }

@@ -152,6 +152,12 @@ public static class NetWhatIf
             trips.Add(Napi(Retarget(t, cal.Trace, hops, lo, copy, user), gro));
         }
 
+        if (cal.OverheadPerEventNs > 0 && !cal.Trace.CrossCpu)
+        {
+            // a prediction (untraced): the capture's own vCPU stalls out, the pooled stall process over the predicted trips
+            VmStalls(trips, cal, m.EntryNs);
+        }
+
         NetRoundTrip meanTrip = Napi(Retarget(NetCalibration.FromMeans(m, cal.Trace.Hops), cal.Trace, hops, lo, copy, user), gro);
         // ksoftirqd, woken at syscall exit like the ping-pong's peer, runs after a switch (the calibrated wake stage)
         var stage = new NetStageCosts { SendPathNs = m.SendNs, SoftirqEntryNs = m.EntryNs, NapiPollNs = 0, KsoftirqdDelayNs = m.ServerWakeNs, RpsIpiNs = NetLabHops.RpsIpiNs };
@@ -233,6 +239,32 @@ public static class NetWhatIf
             RpsIpis = rx.RpsIpis,
         };
         return (prediction, r);
+    }
+
+    // Replaces each round trip's silent vCPU stall (marked by the extractor) by the pooled VM stall process
+    // (NetLabHops.VmStallsPerSecond): stalls arrive evenly in round-trip time, each taking the next decile of the pooled
+    // durations in a fixed interleaved order; deterministic.
+    internal static void VmStalls(List<NetRoundTrip> trips, NetCalibration cal, long entryNs)
+    {
+        ReadOnlySpan<int> order = [5, 0, 8, 3, 6, 1, 9, 4, 7, 2];
+        double gapNs = NetLabHops.VmStallsPerSecond > 0 ? 1e9 / NetLabHops.VmStallsPerSecond : double.PositiveInfinity;
+        double next = gapNs / 2;
+        double exposure = 0;
+        int k = 0;
+        for (int i = 0; i < trips.Count; i++)
+        {
+            NetRoundTrip t = trips[i];
+            long own = i < cal.Trace.Trips.Count ? cal.Trace.Trips[i].StallNs : 0;
+            long residual = t.ResidualNs - own;
+            exposure += Math.Max(0, TotalNs(t, entryNs) - own);
+            while (exposure >= next)
+            {
+                residual += NetLabHops.VmStallDecilesNs[order[k++ % order.Length]];
+                next += gapNs;
+            }
+
+            trips[i] = t with { ResidualNs = residual };
+        }
     }
 
     internal static long TotalNs(NetRoundTrip t, long entryNs)

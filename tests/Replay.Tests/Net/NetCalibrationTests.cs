@@ -104,6 +104,23 @@ public class NetCalibrationTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void VmStalls_AreThePooledStallsOfTheCommittedPinnedCaptures()
+    {
+        var m = NetLabHops.MeasureVmStalls(Traces);
+        Assert.NotNull(m);
+        output.WriteLine($"{m.Value.Stalls} stalls in {m.Value.ExposureSeconds:F6} s: {m.Value.PerSecond:F3}/s, deciles {string.Join(", ", m.Value.DecilesNs)}");
+        foreach (string path in NetValidation.NetCaptures(Traces))
+        {
+            NetCalibration c = NetCalibration.FromFile(path);
+            var s = c.Trace.Trips.Where(t => t.StallNs > 0).Select(t => t.StallNs / 1000).ToList();
+            output.WriteLine($"{Path.GetFileName(path)}: {s.Count} stalls ({string.Join(" ", s)}), trips {c.Trace.Trips.Count}, p50 max gap {c.Trace.Trips.Select(t => t.MaxGapNs).Order().ElementAt(c.Trace.Trips.Count / 2)}");
+        }
+
+        Assert.Equal(NetLabHops.VmStallsPerSecond, m.Value.PerSecond, 0.5);
+        Assert.Equal(NetLabHops.VmStallDecilesNs, m.Value.DecilesNs);
+    }
+
+    [Fact]
     public void FloodCycleShares_AreTheCommittedSchedCapturesCounts()
     {
         var m = NetLabHops.MeasureFloodCycles(Path.Combine(Traces, "net-variants", "flood-sched"));
