@@ -60,17 +60,17 @@ internal static class NetLabHops
     public const long RpsIpiNs = 14_000;
 
     /// <summary>
-    /// Round trips, among those in which the client runs without waiting for the flood's slice, in which one flood
-    /// cycle (the flooder sends one packet through the whole path in its own softirq, the flood's receiver preempts it,
-    /// reads and sleeps) runs between the server's reply and the client: 539 of 1,636 (33%), in four sched-only
-    /// captures of the pinned ping-pong under a pinned flood on loopback (2), veth and veth+bridge
-    /// (traces/net-variants/flood-sched, traces/capture/flood-sched-capture and flood-sched-sequences; per capture 29-34%:
-    /// the share does not depend on the path).
+    /// Late sends (the client had waited for the CPU and sent at once on getting it) whose client then ran without a
+    /// long wait, in which one flood cycle (the flooder sends one packet through the whole path in its own softirq, the
+    /// flood's receiver preempts it, reads and sleeps) ran between the server's reply and the client: 306 of 681 (45%),
+    /// in four sched-only captures of the pinned ping-pong under a pinned flood on loopback (2), veth and veth+bridge
+    /// (traces/net-variants/flood-sched; traces/capture/flood-sched-capture and flood-sched-sequences; per capture
+    /// 40-50%: the share does not depend on the path). After sends made while the client ran: 2 of 1,848.
     /// </summary>
-    public const double FloodOneCycleShare = 539.0 / 1636;
+    public const double FloodOneCycleShare = 306.0 / 681;
 
-    /// <summary>As <see cref="FloodOneCycleShare"/> for two flood cycles: 70 of 1,636 (4.3%; per capture 3.4-4.6%).</summary>
-    public const double FloodTwoCycleShare = 70.0 / 1636;
+    /// <summary>As <see cref="FloodOneCycleShare"/> for two flood cycles: 68 of 681 (10%; per capture 8-11%).</summary>
+    public const double FloodTwoCycleShare = 68.0 / 681;
 
     /// <summary>
     /// Silent stalls of the vCPU (no traced event for at least 8 µs inside a round trip whose events are otherwise 3-6
@@ -92,8 +92,9 @@ internal static class NetLabHops
     public const double CopyNsPerByte = 0.05;
 
     /// <summary>
-    /// Recomputes (one-cycle, two-cycle, round trips counted) from the per-round-trip classes in
-    /// <paramref name="floodSchedDir"/> (flood-sched-*.csv written by flood-sched-sequences; null if there are none).
+    /// Recomputes (one-cycle, two-cycle, late sends counted) from the per-round-trip classes in
+    /// <paramref name="floodSchedDir"/> (flood-sched-*.csv written by flood-sched-sequences: index, rtt_us, class, late;
+    /// null if there are none): late sends whose class is 0, 1 or 2.
     /// </summary>
     internal static (int One, int Two, int Counted)? MeasureFloodCycles(string floodSchedDir)
     {
@@ -109,14 +110,24 @@ internal static class NetLabHops
         {
             foreach (string line in File.ReadLines(file).Skip(1))
             {
-                string cls = line[(line.LastIndexOf(',') + 1)..];
-                switch (cls)
+                string[] f = line.Split(',');
+                if (f.Length != 4 || f[3] is not ("0" or "1"))
+                {
+                    throw new FormatException($"{file}: expected index,rtt_us,class,late with late 0 or 1, got '{line}'");
+                }
+
+                if (f[3] == "0")
+                {
+                    continue;
+                }
+
+                switch (f[2])
                 {
                     case "0": counted++; break;
                     case "1": counted++; one++; break;
                     case "2": counted++; two++; break;
                     case "long": break;
-                    default: throw new FormatException($"{file}: unknown class '{cls}' in '{line}' (expected 0, 1, 2 or long)");
+                    default: throw new FormatException($"{file}: unknown class '{f[2]}' in '{line}' (expected 0, 1, 2 or long)");
                 }
             }
         }

@@ -136,7 +136,7 @@ public class NetCalibrationTests(ITestOutputHelper output)
         string dir = Directory.CreateTempSubdirectory("ksim-flood").FullName;
         try
         {
-            File.WriteAllText(Path.Combine(dir, "flood-sched-x.csv"), "index,rtt_us,class\n0,14.2,0\n1,21.0,3\n");
+            File.WriteAllText(Path.Combine(dir, "flood-sched-x.csv"), "index,rtt_us,class,late\n0,14.2,0,1\n1,21.0,3,1\n");
             var ex = Assert.Throws<FormatException>(() => NetLabHops.MeasureFloodCycles(dir));
             Assert.Contains("flood-sched-x.csv", ex.Message);
             Assert.Contains("'3'", ex.Message);
