@@ -112,7 +112,9 @@ internal sealed class FairShareContention
     public static long BaseSliceNs(int cpus) => NormalizedBaseSliceNs * (1 + (int)Math.Log2(Math.Clamp(cpus, 1, 8)));
 
     /// <summary>The client is due to send at <paramref name="dueNs"/>; returns when it holds the CPU (others run until then).</summary>
-    public long ClientRunsAt(long dueNs)
+    /// <param name="dueNs">When the client would send if it held the CPU (its schedule, or later if it is behind).</param>
+    /// <param name="scheduledNs">Its pacing schedule's time for this send: a send after it is late (sockperf sends at once).</param>
+    public long ClientRunsAt(long dueNs, long scheduledNs)
     {
         if (!_onRq[Client] || _delayed[Client])
         {
@@ -126,8 +128,9 @@ internal sealed class FairShareContention
         }
 
         RunUntil(dueNs);
-        _lateSend = _curr != Client; // it waits for the CPU, then sends at once (its pacing is behind)
-        return RunUntilCurrent(Client);
+        long runs = RunUntilCurrent(Client);
+        _lateSend = runs > scheduledNs; // behind its schedule: it sends the moment it has the CPU
+        return runs;
     }
 
     /// <summary>

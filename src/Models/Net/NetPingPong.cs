@@ -154,7 +154,7 @@ public static class NetPingPong
             if (contention is not null)
             {
                 // the client sends when it holds the CPU (sockperf takes its timestamp just before sendto)
-                start = contention.ClientRunsAt(start);
+                start = contention.ClientRunsAt(start, due);
                 cpu.Occupy(start, 0);
             }
 
