@@ -37,11 +37,22 @@ internal static class ValidateCommand
             return ExitCodes.NoInput;
         }
 
-        IReadOnlyList<ValidationPoint> points = await Task.Run(() => WriteValidation.Run(traces.FullName, truth.FullName), ct).ConfigureAwait(false);
+        IReadOnlyList<ValidationPoint> points;
+        IReadOnlyList<NetValidationPoint> net;
+        try
+        {
+            points = await Task.Run(() => WriteValidation.Run(traces.FullName, truth.FullName), ct).ConfigureAwait(false);
+            net = netTruth is { Exists: true }
+                ? await Task.Run(() => NetValidation.Run(traces.FullName, netTruth.FullName), ct).ConfigureAwait(false)
+                : [];
+        }
+        catch (InvalidDataException ex)
+        {
+            await Console.Error.WriteLineAsync("ksim: " + ex.Message).ConfigureAwait(false);
+            return ExitCodes.BadInput;
+        }
+
         int inside = points.Count(p => p.Inside);
-        IReadOnlyList<NetValidationPoint> net = netTruth is { Exists: true }
-            ? await Task.Run(() => NetValidation.Run(traces.FullName, netTruth.FullName), ct).ConfigureAwait(false)
-            : [];
         if (json)
         {
             using var w = new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = true });

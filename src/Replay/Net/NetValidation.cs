@@ -167,29 +167,16 @@ public static class NetValidation
     internal static IReadOnlyList<GroundTruthRow> ReadGroundTruth(string csv)
     {
         var rows = new List<GroundTruthRow>();
-        string[]? header = null;
-        foreach (string line in File.ReadLines(csv))
+        var t = KernelSim.Replay.WhatIf.GroundTruthCsv.Read(csv, "a measure-net CSV", "topology", "msg_size", "pinned", "load", "p50_ns", "p99_ns");
+        foreach ((int Line, string[] Fields) row in t.Rows)
         {
-            string[] f = line.Split(',');
-            if (header is null)
-            {
-                header = f;
-                continue;
-            }
-
-            if (f.Length != header.Length)
-            {
-                continue;
-            }
-
-            string Get(string name) => f[Array.IndexOf(header, name)];
             rows.Add(new GroundTruthRow(
-                Get("topology"),
-                int.Parse(Get("msg_size"), CultureInfo.InvariantCulture),
-                Get("pinned") == "1",
-                Get("load"),
-                long.Parse(Get("p50_ns"), CultureInfo.InvariantCulture),
-                long.Parse(Get("p99_ns"), CultureInfo.InvariantCulture)));
+                t.Text(row, "topology"),
+                (int)t.Int64(row, "msg_size"),
+                t.Text(row, "pinned") == "1",
+                t.Text(row, "load"),
+                t.Int64(row, "p50_ns"),
+                t.Int64(row, "p99_ns")));
         }
 
         return rows;

@@ -79,26 +79,17 @@ public static class WriteValidation
     internal static Dictionary<(string, string), List<long[]>> ReadGroundTruth(string csv)
     {
         var result = new Dictionary<(string, string), List<long[]>>();
-        string[] lines = File.ReadAllLines(csv);
-        string[] header = lines[0].Split(',');
-        int wl = Array.IndexOf(header, "workload"), lim = Array.IndexOf(header, "limit");
-        int p50 = Array.IndexOf(header, "p50_ns"), p90 = Array.IndexOf(header, "p90_ns"), p99 = Array.IndexOf(header, "p99_ns");
-        for (int i = 1; i < lines.Length; i++)
+        GroundTruthCsv t = GroundTruthCsv.Read(csv, "a measure-writes CSV", "workload", "limit", "p50_ns", "p90_ns", "p99_ns");
+        foreach ((int Line, string[] Fields) row in t.Rows)
         {
-            if (lines[i].Length == 0)
-            {
-                continue;
-            }
-
-            string[] f = lines[i].Split(',');
-            var key = (f[wl], f[lim]);
+            var key = (t.Text(row, "workload"), t.Text(row, "limit"));
             if (!result.TryGetValue(key, out List<long[]>? list))
             {
                 list = [];
                 result.Add(key, list);
             }
 
-            list.Add([long.Parse(f[p50], CultureInfo.InvariantCulture), long.Parse(f[p90], CultureInfo.InvariantCulture), long.Parse(f[p99], CultureInfo.InvariantCulture)]);
+            list.Add([t.Int64(row, "p50_ns"), t.Int64(row, "p90_ns"), t.Int64(row, "p99_ns")]);
         }
 
         return result;
