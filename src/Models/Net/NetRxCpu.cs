@@ -3,7 +3,7 @@ namespace KernelSim.Models.Net;
 /// <summary>
 /// One CPU of the receive-path model, driven step by step: <see cref="Transmit(NetSend, int)"/> a packet from a task on this
 /// CPU, <see cref="Occupy"/> it with other work, <see cref="Drain"/> deferred softirq work. Created by
-/// <see cref="NetRxSimulation.NewCpu()"/>; <see cref="NetRxSimulation.Run"/> is the open-loop driver.
+/// <see cref="NetRxSimulation.NewCpu()"/>; <see cref="NetRxSimulation.Run(IReadOnlyList{NetSend})"/> is the open-loop driver.
 /// </summary>
 public sealed class NetRxCpu
 {

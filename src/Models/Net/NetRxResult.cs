@@ -38,7 +38,7 @@ public readonly record struct NapiPollRecord(long AtNs, int Work, int Budget, st
 /// <param name="Cpu">0: the sender's CPU; 1: the RPS target (raised there by the IPI, on irq exit).</param>
 public readonly record struct NetRxPass(long StartNs, long EndNs, int Work, bool Squeezed, bool InKsoftirqd, int Cpu = 0);
 
-/// <summary>The outcome of <see cref="NetRxSimulation.Run"/>.</summary>
+/// <summary>The outcome of <see cref="NetRxSimulation.Run(IReadOnlyList{NetSend})"/>.</summary>
 /// <param name="Packets">Per-packet outcomes, in send order.</param>
 /// <param name="Passes">net_rx_action passes in time order.</param>
 /// <param name="Polls">napi_poll calls in time order.</param>

@@ -43,13 +43,32 @@ public sealed class NetRxSimulation
 
     /// <summary>Runs the sends (processed in time order, ties in list order) and returns what happened.</summary>
     /// <param name="sends">Packets the sending task(s) on this CPU transmit.</param>
-    public NetRxResult Run(IReadOnlyList<NetSend> sends)
+    public NetRxResult Run(IReadOnlyList<NetSend> sends) => Run(sends, record: true);
+
+    /// <summary>As <see cref="Run(IReadOnlyList{NetSend})"/>; without <paramref name="record"/> only the counters are kept (bounded memory for long runs).</summary>
+    internal NetRxResult Run(IReadOnlyList<NetSend> sends, bool record)
     {
         ArgumentNullException.ThrowIfNull(sends);
-        var cpu = NewCpu();
-        foreach (int i in Enumerable.Range(0, sends.Count).OrderBy(i => sends[i].AtNs).ThenBy(i => i))
+        NetRxCpu cpu = NewCpu(record);
+        bool ordered = true;
+        for (int i = 1; i < sends.Count && ordered; i++)
         {
-            cpu.Transmit(sends[i], i);
+            ordered = sends[i].AtNs >= sends[i - 1].AtNs;
+        }
+
+        if (ordered)
+        {
+            for (int i = 0; i < sends.Count; i++)
+            {
+                cpu.Transmit(sends[i], i);
+            }
+        }
+        else
+        {
+            foreach (int i in Enumerable.Range(0, sends.Count).OrderBy(i => sends[i].AtNs).ThenBy(i => i))
+            {
+                cpu.Transmit(sends[i], i);
+            }
         }
 
         cpu.Drain();

@@ -203,7 +203,7 @@ public static class NetWhatIf
                 flood[i] = new NetSend(i * (long)perPacket, Measured: false);
             }
 
-            floodRx = sim.Run(flood);
+            floodRx = sim.Run(flood, record);
         }
         var rtts = new long[r.RttNs.Count];
         for (int i = 0; i < rtts.Length; i++)
