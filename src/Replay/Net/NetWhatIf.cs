@@ -244,8 +244,9 @@ public static class NetWhatIf
     // Replaces each round trip's silent vCPU stall (marked by the extractor) by the pooled VM stall process
     // (NetLabHops.VmStallsPerSecond): stalls arrive evenly in round-trip time, each taking the next decile of the pooled
     // durations in a fixed interleaved order; deterministic.
-    internal static void VmStalls(List<NetRoundTrip> trips, NetCalibration cal, long entryNs)
+    internal static (long RemovedNs, long AddedNs, int Added, double ExposureNs) VmStalls(List<NetRoundTrip> trips, NetCalibration cal, long entryNs)
     {
+        long removed = 0, added = 0;
         ReadOnlySpan<int> order = [5, 0, 8, 3, 6, 1, 9, 4, 7, 2];
         double gapNs = NetLabHops.VmStallsPerSecond > 0 ? 1e9 / NetLabHops.VmStallsPerSecond : double.PositiveInfinity;
         double next = gapNs / 2;
@@ -256,16 +257,25 @@ public static class NetWhatIf
             NetRoundTrip t = trips[i];
             long own = i < cal.Trace.Trips.Count ? cal.Trace.Trips[i].StallNs : 0;
             long residual = t.ResidualNs - own;
+            removed += own;
             exposure += Math.Max(0, TotalNs(t, entryNs) - own);
             while (exposure >= next)
             {
-                residual += NetLabHops.VmStallDecilesNs[order[k++ % order.Length]];
+                long stall = NetLabHops.VmStallDecilesNs[order[k++ % order.Length]];
+                residual += stall;
+                added += stall;
                 next += gapNs;
             }
 
             trips[i] = t with { ResidualNs = residual };
         }
+
+        return (removed, added, k, exposure);
     }
+
+    /// <summary>What <see cref="VmStalls"/> does to a capture's own round trips (a copy; for tests and reports).</summary>
+    internal static (long RemovedNs, long AddedNs, int Added, double ExposureNs) VmStallsOf(NetCalibration cal) =>
+        VmStalls(new List<NetRoundTrip>(cal.Trips), cal, cal.Means.EntryNs);
 
     internal static long TotalNs(NetRoundTrip t, long entryNs)
     {
