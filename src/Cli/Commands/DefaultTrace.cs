@@ -11,8 +11,7 @@ internal static class DefaultTrace
     /// <summary>Writes the embedded capture and its manifest to a per-user temp folder (once) and returns the trace.</summary>
     public static FileInfo Extract()
     {
-        string dir = Path.Combine(Path.GetTempPath(), "ksim-default-" + typeof(DefaultTrace).Assembly.GetName().Version);
-        Directory.CreateDirectory(dir);
+        string dir = Folder();
         string trace = Path.Combine(dir, Name);
         Write("default.trace.gz", trace);
         Write("default.manifest.json", Path.Combine(dir, "fio-seq64k-memcg128M.manifest.json"));
@@ -25,13 +24,20 @@ internal static class DefaultTrace
     /// <summary>Writes the embedded net capture (pinned loopback ping-pong), its manifest and sockperf's log to the same folder and returns the trace.</summary>
     public static FileInfo ExtractNet()
     {
-        string dir = Path.Combine(Path.GetTempPath(), "ksim-default-" + typeof(DefaultTrace).Assembly.GetName().Version);
-        Directory.CreateDirectory(dir);
+        string dir = Folder();
         string trace = Path.Combine(dir, NetName);
         Write("net.trace.gz", trace);
         Write("net.manifest.json", Path.Combine(dir, "net-loopback-udp64-pinned.manifest.json"));
         Write("net.sockperf-full.csv", Path.Combine(dir, "net-loopback-udp64-pinned.sockperf-full.csv"));
         return new FileInfo(trace);
+    }
+
+    // The per-user, per-version temp folder the embedded captures are written to.
+    private static string Folder()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "ksim-default-" + typeof(DefaultTrace).Assembly.GetName().Version);
+        Directory.CreateDirectory(dir);
+        return dir;
     }
 
     private static void Write(string resource, string path)

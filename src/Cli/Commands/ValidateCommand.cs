@@ -135,7 +135,7 @@ internal static class ValidateCommand
 
             AnsiConsole.Write(n);
             int netInside = net.Count(p => p.Inside);
-            AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"{netInside} of {net.Count} round-trip points within 25% of the measured median (pinned, untraced sockperf ping-pong; unpinned is not modelled)"));
+            AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"{netInside} of {net.Count} round-trip points within 25% of the measured median (untraced sockperf ping-pong)"));
         }
 
         return ExitCodes.Ok;

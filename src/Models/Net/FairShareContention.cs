@@ -209,25 +209,35 @@ internal sealed class FairShareContention
     {
         int client = _curr;
         _curr = 2;
-        long until = _t + (cycles * FloodCycleNs);
-        while (_t < until)
-        {
-            long step = Math.Min(until, _nextTick) - _t;
-            _v[_curr] += step;
-            _t += step;
-            if (_t == _nextTick)
-            {
-                _nextTick += _tick;
-                UpdateDeadline(_curr);
-            }
-        }
-
+        Accrue(_t + (cycles * FloodCycleNs));
         _curr = client;
     }
 
     // The running task keeps the CPU (a kernel burst): its runtime accrues, ticks renew its deadline, and a resched
     // they ask for is acted on at the end of the burst.
     private void Burst(long until)
+    {
+        if (Accrue(until))
+        {
+            Schedule();
+        }
+    }
+
+    // Whatever is current runs (hogs in user space: a resched at the tick takes effect at once).
+    private void RunUntil(long until)
+    {
+        while (_t < until)
+        {
+            if (Accrue(Math.Min(until, _nextTick)))
+            {
+                Schedule();
+            }
+        }
+    }
+
+    // The current task runs to until: its vruntime accrues and each tick on the way renews its deadline if due
+    // (update_curr at the tick); returns whether a tick asked for a resched (a renewed deadline, others queued).
+    private bool Accrue(long until)
     {
         bool resched = false;
         while (_t < until)
@@ -242,29 +252,7 @@ internal sealed class FairShareContention
             }
         }
 
-        if (resched)
-        {
-            Schedule();
-        }
-    }
-
-    // Whatever is current runs (hogs in user space: a resched at the tick takes effect at once).
-    private void RunUntil(long until)
-    {
-        while (_t < until)
-        {
-            long step = Math.Min(until, _nextTick) - _t;
-            _v[_curr] += step;
-            _t += step;
-            if (_t == _nextTick)
-            {
-                _nextTick += _tick;
-                if (UpdateDeadline(_curr) && Queued() > 1)
-                {
-                    Schedule();
-                }
-            }
-        }
+        return resched;
     }
 
     private long RunUntilCurrent(int who)

@@ -266,54 +266,14 @@ internal static class NetPingPongExtractor
 
         hops = receives.Count;
         int peerCpu = ev[rx].Cpu;
-        if (peerCpu != cpu)
-        {
-            // The peer sleeps on another CPU: the last receive queues its wakeup there and sends an IPI; the critical
-            // path runs from that receive to the peer's recvfrom return on its CPU, while the sender's softirq exit and
-            // syscall return go on in parallel (kernel/sched/core.c ttwu_queue_wakelist). Only events on the critical
-            // path are counted: the sender's up to its napi_poll, the peer CPU's up to the recvfrom return.
-            peerRecvExit = rx;
-            int last = receives.Count - 1;
-            var x = new NetDirectionStages(hops)
-            {
-                CrossCpu = true,
-                SendNs = ev[q0].Ns - ev[i].Ns,
-                SendEvents = CountOn(ev, i, q0, cpu),
-                EntryNs = ev[receives[0]].Ns - ev[se].Ns,
-                EntryEvents = CountOn(ev, se, receives[0], cpu),
-            };
-            x.XmitNs[0] = ev[se].Ns - ev[q0].Ns;
-            x.XmitEvents[0] = CountOn(ev, q0, se, cpu);
-            for (int h = 0; h < hops; h++)
-            {
-                if (h > 0)
-                {
-                    x.XmitNs[h] = ev[receives[h]].Ns - ev[queues[h]].Ns;
-                    x.XmitEvents[h] = CountOn(ev, queues[h], receives[h], cpu);
-                }
-
-                if (h < last)
-                {
-                    x.ReceiveNs[h] = ev[queues[h + 1]].Ns - ev[receives[h]].Ns;
-                    x.ReceiveEvents[h] = CountOn(ev, receives[h], queues[h + 1], cpu);
-                }
-            }
-
-            x.ReceiveNs[last] = ev[rx].Ns - ev[receives[last]].Ns;
-            x.ReceiveEvents[last] = CountOn(ev, receives[last], poll, cpu) + CountOn(ev, receives[last], rx, peerCpu);
-            return x;
-        }
-
+        bool crossCpu = peerCpu != cpu;
         var d = new NetDirectionStages(hops)
         {
+            CrossCpu = crossCpu,
             SendNs = ev[q0].Ns - ev[i].Ns,
             SendEvents = CountOn(ev, i, q0, cpu),
             EntryNs = ev[receives[0]].Ns - ev[se].Ns,
             EntryEvents = CountOn(ev, se, receives[0], cpu),
-            ReturnNs = ev[sx].Ns - ev[poll].Ns,
-            ReturnEvents = CountOn(ev, poll, sx, cpu),
-            WakeNs = ev[rx].Ns - ev[sx].Ns,
-            WakeEvents = CountOn(ev, sx, rx, cpu),
         };
         d.XmitNs[0] = ev[se].Ns - ev[q0].Ns;
         d.XmitEvents[0] = CountOn(ev, q0, se, cpu);
@@ -328,6 +288,25 @@ internal static class NetPingPongExtractor
             int stop = h + 1 < hops ? queues[h + 1] : poll;
             d.ReceiveNs[h] = ev[stop].Ns - ev[receives[h]].Ns;
             d.ReceiveEvents[h] = CountOn(ev, receives[h], stop, cpu);
+        }
+
+        int last = hops - 1;
+        if (crossCpu)
+        {
+            // The peer sleeps on another CPU: the last receive queues its wakeup there and sends an IPI; the critical
+            // path runs from that receive to the peer's recvfrom return on its CPU, while the sender's softirq exit and
+            // syscall return go on in parallel (kernel/sched/core.c ttwu_queue_wakelist). Only events on the critical
+            // path are counted: the sender's up to its napi_poll, the peer CPU's up to the recvfrom return; the return
+            // and wake stages stay 0 (off the critical path).
+            d.ReceiveNs[last] = ev[rx].Ns - ev[receives[last]].Ns;
+            d.ReceiveEvents[last] += CountOn(ev, receives[last], rx, peerCpu);
+        }
+        else
+        {
+            d.ReturnNs = ev[sx].Ns - ev[poll].Ns;
+            d.ReturnEvents = CountOn(ev, poll, sx, cpu);
+            d.WakeNs = ev[rx].Ns - ev[sx].Ns;
+            d.WakeEvents = CountOn(ev, sx, rx, cpu);
         }
 
         peerRecvExit = rx;
