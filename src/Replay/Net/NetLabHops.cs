@@ -108,26 +108,27 @@ internal static class NetLabHops
         Array.Sort(files, StringComparer.Ordinal);
         foreach (string file in files)
         {
-            foreach (string line in File.ReadLines(file).Skip(1))
+            var t = KernelSim.Replay.WhatIf.GroundTruthCsv.Read(file, "a flood-sched-sequences CSV", "index", "rtt_us", "class", "late");
+            foreach ((int Line, string[] Fields) row in t.Rows)
             {
-                string[] f = line.Split(',');
-                if (f.Length != 4 || f[3] is not ("0" or "1"))
+                string late = t.Text(row, "late"), cls = t.Text(row, "class");
+                if (late is not ("0" or "1"))
                 {
-                    throw new FormatException($"{file}: expected index,rtt_us,class,late with late 0 or 1, got '{line}'");
+                    throw new FormatException($"{file}: line {row.Line}: late is '{late}', expected 0 or 1");
                 }
 
-                if (f[3] == "0")
+                if (late == "0")
                 {
                     continue;
                 }
 
-                switch (f[2])
+                switch (cls)
                 {
                     case "0": counted++; break;
                     case "1": counted++; one++; break;
                     case "2": counted++; two++; break;
                     case "long": break;
-                    default: throw new FormatException($"{file}: unknown class '{f[2]}' in '{line}' (expected 0, 1, 2 or long)");
+                    default: throw new FormatException($"{file}: line {row.Line}: unknown class '{cls}' (expected 0, 1, 2 or long)");
                 }
             }
         }

@@ -147,16 +147,8 @@ public class QuietCaptureTests
     [MemberData(nameof(SockperfLogs))]
     public void NetCapture_HasNoSlowPhase(string name)
     {
-        var rtts = new List<double>();
-        foreach (string line in File.ReadLines(Path.Combine(Fixtures.RepoRoot, "traces", name)))
-        {
-            string[] p = line.Split(',');
-            if (p.Length >= 3 && double.TryParse(p[1], System.Globalization.CultureInfo.InvariantCulture, out double tx) && double.TryParse(p[2], System.Globalization.CultureInfo.InvariantCulture, out double rx))
-            {
-                rtts.Add(rx - tx);
-            }
-        }
-
+        List<(long Tx, long Rx)> log = KernelSim.Replay.Net.SockperfReport.TryReadFullLog(Path.Combine(Fixtures.RepoRoot, "traces", name))!;
+        var rtts = log.ConvertAll(m => (double)(m.Rx - m.Tx));
         Assert.True(rtts.Count >= 500, $"{name}: {rtts.Count} round trips in the log");
         static double Median(List<double> v)
         {
