@@ -29,7 +29,7 @@ namespace KernelSim.Models.Net;
 /// next buddy, and then not these shares.
 /// </para>
 /// </summary>
-internal sealed class FairShareContention
+internal sealed class FairShareContention : ICpuContention
 {
     /// <summary>Entity index of the ping-pong client.</summary>
     public const int Client = 0;

@@ -124,7 +124,7 @@ public static class NetPingPong
     /// <param name="contention">CPU-bound tasks sharing the CPU under the fair scheduler, or null.</param>
     /// <param name="record">Keep every net_rx_action pass and napi_poll in the result (false: counters only).</param>
     /// <param name="crossCpuWakeNs">Extra wait of a task woken by a delivery on the other CPU (RPS), see <see cref="PingPongCosts.CrossCpuWakeNs"/>.</param>
-    internal static PingPongResult Replay(NetRxSimulation sim, IReadOnlyList<NetRoundTrip> trips, long intervalNs, long backgroundPps = 0, FairShareContention? contention = null, bool record = true, long crossCpuWakeNs = 0)
+    internal static PingPongResult Replay(NetRxSimulation sim, IReadOnlyList<NetRoundTrip> trips, long intervalNs, long backgroundPps = 0, ICpuContention? contention = null, bool record = true, long crossCpuWakeNs = 0)
     {
         ArgumentNullException.ThrowIfNull(sim);
         ArgumentNullException.ThrowIfNull(trips);

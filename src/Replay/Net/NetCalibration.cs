@@ -379,7 +379,7 @@ internal static partial class SockperfReport
         return null;
     }
 
-    /// <summary>The (txTime, rxTime) rows of a sockperf --full-log CSV, ns, or null.</summary>
+    /// <summary>The (txTime, rxTime) rows of a sockperf --full-log CSV (gzip-compressed if it ends in .gz), ns, or null.</summary>
     public static List<(long Tx, long Rx)>? TryReadFullLog(string path)
     {
         if (!File.Exists(path))
@@ -388,7 +388,10 @@ internal static partial class SockperfReport
         }
 
         var rows = new List<(long, long)>();
-        foreach (string line in File.ReadLines(path))
+        using Stream file = File.OpenRead(path);
+        using Stream data = path.EndsWith(".gz", StringComparison.Ordinal) ? new System.IO.Compression.GZipStream(file, System.IO.Compression.CompressionMode.Decompress) : file;
+        using var reader = new StreamReader(data);
+        for (string? line = reader.ReadLine(); line is not null; line = reader.ReadLine())
         {
             string[] f = line.Split(',');
             if (f.Length >= 3 && int.TryParse(f[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out _)

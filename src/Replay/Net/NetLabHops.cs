@@ -1,3 +1,5 @@
+using KernelSim.Models.Net;
+
 namespace KernelSim.Replay.Net;
 
 /// <summary>
@@ -7,6 +9,12 @@ namespace KernelSim.Replay.Net;
 /// veth − loopback (net-veth-udp64-pinned vs net-loopback-udp64-pinned) and the bridge's middle hop
 /// (net-veth-bridge-udp64-pinned). NetCalibrationTests.LabHops_AreTheCommittedCapturesMeans recomputes them.
 /// </summary>
+/// <summary>
+/// Counts of the flood-sched classes: late sends by class, the long waits pooled (ventiles, ns), and on-time sends per
+/// state (after return, after wait, spinning) with their long waits' counts and ventiles.
+/// </summary>
+internal sealed record FloodOutcomes(int One, int Two, int LateImmediate, int Late, int LateLong, long[] WaitVentilesNs, int[] OnTime, int[] OnTimeLong, long[][] OnTimeWaitVentilesNs);
+
 internal static class NetLabHops
 {
     /// <summary>The send path to a veth over the one to lo (route output to an Ethernet device, neighbour output), ns.</summary>
@@ -72,6 +80,46 @@ internal static class NetLabHops
     /// <summary>As <see cref="FloodOneCycleShare"/> for two flood cycles: 68 of 681 (10%; per capture 8-11%).</summary>
     public const double FloodTwoCycleShare = 68.0 / 681;
 
+    /// <summary>As the late shares, for round trips sent late whose client then waited long: 14 of 695 (2%).</summary>
+    public const double FloodLongShareAfterLate = 14.0 / 695;
+
+    /// <summary>
+    /// The long waits' ventiles (0, 5 ... 100%), all states pooled (used after late sends), ns: each long round trip of
+    /// the same captures less the median of its capture's class-0 round trips (1,160 waits; p50 1.37 ms, max 5.47 ms).
+    /// </summary>
+    internal static readonly long[] FloodWaitVentilesNs =
+    [
+        23_000, 125_000, 253_000, 409_000, 548_000, 656_000, 774_000, 892_000, 1_048_000, 1_206_000, 1_371_000,
+        1_467_000, 1_624_000, 1_780_000, 1_913_000, 2_055_000, 2_281_000, 2_627_000, 3_095_000, 4_066_000, 5_465_000,
+    ];
+
+    /// <summary>
+    /// Sent on time after a late round trip (the client came back from a wait, sent at once, then spun a full
+    /// interval): 373 of 645 waited long (58%), waits' ventiles (p50 1.75 ms) - the same captures.
+    /// </summary>
+    internal static readonly FloodOnTimeOutcome FloodAfterReturn = new(
+        373.0 / 645,
+        [
+            29_000, 353_000, 566_000, 708_000, 831_000, 968_000, 1_136_000, 1_308_000, 1_412_000, 1_591_000, 1_749_000,
+            1_850_000, 1_962_000, 2_141_000, 2_320_000, 2_484_000, 2_722_000, 2_926_000, 3_495_000, 4_264_000, 5_194_000,
+        ]);
+
+    /// <summary>Sent on time after a long wait that ended before it was due: 517 of 525 waited long again (98%), p50 1.25 ms.</summary>
+    internal static readonly FloodOnTimeOutcome FloodAfterWait = new(
+        517.0 / 525,
+        [
+            34_000, 162_000, 258_000, 389_000, 502_000, 614_000, 732_000, 837_000, 948_000, 1_120_000, 1_245_000,
+            1_400_000, 1_545_000, 1_731_000, 1_858_000, 2_055_000, 2_289_000, 2_758_000, 3_243_000, 4_156_000, 5_465_000,
+        ]);
+
+    /// <summary>Sent on time after an on-time round trip that did not wait: 256 of 698 waited long (37%), p50 1.11 ms.</summary>
+    internal static readonly FloodOnTimeOutcome FloodSpinning = new(
+        256.0 / 698,
+        [
+            32_000, 112_000, 202_000, 263_000, 373_000, 443_000, 581_000, 665_000, 828_000, 964_000, 1_108_000,
+            1_264_000, 1_391_000, 1_467_000, 1_539_000, 1_691_000, 1_790_000, 1_941_000, 2_018_000, 2_228_000, 5_428_000,
+        ]);
+
     /// <summary>
     /// Silent stalls of the vCPU (no traced event for at least 8 µs inside a round trip whose events are otherwise 3-6
     /// µs apart: the host did not run the guest), per second of round-trip time: pooled over the committed pinned
@@ -92,48 +140,106 @@ internal static class NetLabHops
     public const double CopyNsPerByte = 0.05;
 
     /// <summary>
-    /// Recomputes (one-cycle, two-cycle, late sends counted) from the per-round-trip classes in
-    /// <paramref name="floodSchedDir"/> (flood-sched-*.csv written by flood-sched-sequences: index, rtt_us, class, late;
-    /// null if there are none): late sends whose class is 0, 1 or 2.
+    /// Recomputes the flood's scheduling outcomes from the per-round-trip classes in <paramref name="floodSchedDir"/>
+    /// (flood-sched-*.csv written by flood-sched-sequences: index, rtt_us, class 0/1/2/long, late 0/1; null if there
+    /// are none): the late sends by class; the on-time sends by the round trip before (late: after return; long: after
+    /// wait; else spinning; the first of a capture is not counted) with their long waits; each wait being the round trip
+    /// less the median of its capture's class-0 round trips, rounded to the µs, summarised as ventiles (0, 5 ... 100%).
     /// </summary>
-    internal static (int One, int Two, int Counted)? MeasureFloodCycles(string floodSchedDir)
+    internal static FloodOutcomes? MeasureFloodOutcomes(string floodSchedDir)
     {
         if (!Directory.Exists(floodSchedDir))
         {
             return null;
         }
 
-        int one = 0, two = 0, counted = 0;
+        int one = 0, two = 0, lateImmediate = 0, late = 0, lateLong = 0;
+        var all = new List<long>();
+        var onTime = new int[3];
+        var waits = new[] { new List<long>(), new List<long>(), new List<long>() };
         string[] files = Directory.GetFiles(floodSchedDir, "flood-sched-*.csv");
         Array.Sort(files, StringComparer.Ordinal);
         foreach (string file in files)
         {
             var t = KernelSim.Replay.WhatIf.GroundTruthCsv.Read(file, "a flood-sched-sequences CSV", "index", "rtt_us", "class", "late");
+            var rows = new List<(double Rtt, string Class, bool Late)>();
+            var immediate = new List<double>();
             foreach ((int Line, string[] Fields) row in t.Rows)
             {
-                string late = t.Text(row, "late"), cls = t.Text(row, "class");
-                if (late is not ("0" or "1"))
+                string lateText = t.Text(row, "late"), cls = t.Text(row, "class");
+                if (lateText is not ("0" or "1"))
                 {
-                    throw new FormatException($"{file}: line {row.Line}: late is '{late}', expected 0 or 1");
+                    throw new FormatException($"{file}: line {row.Line}: late is '{lateText}', expected 0 or 1");
                 }
 
-                if (late == "0")
+                if (cls is not ("0" or "1" or "2" or "long"))
                 {
-                    continue;
+                    throw new FormatException($"{file}: line {row.Line}: unknown class '{cls}' (expected 0, 1, 2 or long)");
                 }
 
-                switch (cls)
+                double rtt = t.Number(row, "rtt_us");
+                rows.Add((rtt, cls, lateText == "1"));
+                if (cls == "0")
                 {
-                    case "0": counted++; break;
-                    case "1": counted++; one++; break;
-                    case "2": counted++; two++; break;
-                    case "long": break;
-                    default: throw new FormatException($"{file}: line {row.Line}: unknown class '{cls}' (expected 0, 1, 2 or long)");
+                    immediate.Add(rtt);
+                }
+            }
+
+            if (immediate.Count == 0)
+            {
+                throw new FormatException($"{file}: no round trip of class 0, so no base to measure the long waits from");
+            }
+
+            immediate.Sort();
+            double baseUs = immediate[immediate.Count / 2];
+            for (int i = 0; i < rows.Count; i++)
+            {
+                (double rtt, string cls, bool isLate) = rows[i];
+                bool isLong = cls == "long";
+                long wait = (long)Math.Round(Math.Max(0, rtt - baseUs)) * 1000;
+                if (isLong)
+                {
+                    all.Add(wait);
+                }
+
+                if (isLate)
+                {
+                    late++;
+                    lateLong += isLong ? 1 : 0;
+                    lateImmediate += isLong ? 0 : 1;
+                    one += cls == "1" ? 1 : 0;
+                    two += cls == "2" ? 1 : 0;
+                }
+                else if (i > 0)
+                {
+                    int state = rows[i - 1].Class == "long" ? 1 : rows[i - 1].Late ? 0 : 2;
+                    onTime[state]++;
+                    if (isLong)
+                    {
+                        waits[state].Add(wait);
+                    }
                 }
             }
         }
 
-        return files.Length == 0 ? null : (one, two, counted);
+        if (files.Length == 0 || all.Count < 2 || waits.Any(w => w.Count < 2))
+        {
+            return null;
+        }
+
+        return new FloodOutcomes(one, two, lateImmediate, late, lateLong, Ventiles(all), onTime, [.. waits.Select(w => w.Count)], [.. waits.Select(Ventiles)]);
+    }
+
+    private static long[] Ventiles(List<long> values)
+    {
+        values.Sort();
+        var q = new long[21];
+        for (int i = 0; i < q.Length; i++)
+        {
+            q[i] = values[(int)Math.Round(i / 20.0 * (values.Count - 1))];
+        }
+
+        return q;
     }
 
     /// <summary>Recomputes the NAPI-mode deltas (send, first transmit, receive) from the GRO capture in <paramref name="variantsDir"/> and the plain veth one in <paramref name="tracesDir"/> (null if either is missing).</summary>

@@ -182,15 +182,25 @@ public static class NetWhatIf
         long perPacket = meanTrip.Request.SendPathNs + RequestPathNs(meanTrip) + m.EntryNs + meanTrip.RequestReturnNs + m.ServerWakeNs + cal.ClientUserNs;
         long capacityPps = 1_000_000_000L / Math.Max(1, perPacket);
         bool saturates = proposal.LoadPps > 0 && proposal.LoadPps >= capacityPps;
-        FairShareContention? contention = saturates
-            ? new FairShareContention(cpuBoundTasks: proposal.CpuBoundTasks ?? 1, cpus: cal.Cpus, hz: config.Hz, clientBusyPolls: cal.Trace.ClientRunnableShare >= 0.5)
-            {
-                // one flood cycle: the flooder's packet through the path in its own softirq, then its receiver's read
-                FloodCycleNs = perPacket,
-                FloodOneCycleShare = NetLabHops.FloodOneCycleShare,
-                FloodTwoCycleShare = NetLabHops.FloodTwoCycleShare,
-            }
-            : null;
+        // One flood (the measured case): the scheduler's outcomes as measured (MeasuredFloodContention); more CPU-bound
+        // tasks: the vruntime model, which gets the tail but not the share of round trips that wait (see its remarks).
+        int cpuBound = proposal.CpuBoundTasks ?? 1;
+        ICpuContention? contention = !saturates ? null
+            : cpuBound == 1
+                ? new MeasuredFloodContention(NetLabHops.FloodAfterReturn, NetLabHops.FloodAfterWait, NetLabHops.FloodSpinning, NetLabHops.FloodWaitVentilesNs, cal.Cpus)
+                {
+                    // one flood cycle: the flooder's packet through the path in its own softirq, then its receiver's read
+                    FloodCycleNs = perPacket,
+                    LongShareAfterLate = NetLabHops.FloodLongShareAfterLate,
+                    OneCycleShare = NetLabHops.FloodOneCycleShare,
+                    TwoCycleShare = NetLabHops.FloodTwoCycleShare,
+                }
+                : new FairShareContention(cpuBoundTasks: cpuBound, cpus: cal.Cpus, hz: config.Hz, clientBusyPolls: cal.Trace.ClientRunnableShare >= 0.5)
+                {
+                    FloodCycleNs = perPacket,
+                    FloodOneCycleShare = NetLabHops.FloodOneCycleShare,
+                    FloodTwoCycleShare = NetLabHops.FloodTwoCycleShare,
+                };
         long interval = Math.Max(1, cal.Trace.IntervalNs);
         NetRxResult? floodRx = null;
         PingPongResult r = NetPingPong.Replay(sim, trips, interval, saturates ? 0 : proposal.LoadPps, contention, record, rps ? NetLabHops.CrossCpuWakeNs : 0);

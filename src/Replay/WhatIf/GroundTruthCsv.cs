@@ -88,4 +88,13 @@ internal sealed class GroundTruthCsv
             ? v
             : throw new InvalidDataException($"{_file}: line {row.Line}: column '{column}' is '{s}', expected an integer");
     }
+
+    /// <summary>The number in <paramref name="column"/> of a row (invariant culture).</summary>
+    public double Number((int Line, string[] Fields) row, string column)
+    {
+        string s = Text(row, column);
+        return double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v)
+            ? v
+            : throw new InvalidDataException($"{_file}: line {row.Line}: column '{column}' is '{s}', expected a number");
+    }
 }

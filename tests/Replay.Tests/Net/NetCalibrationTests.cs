@@ -1,3 +1,4 @@
+using KernelSim.Models.Net;
 using KernelSim.Replay.Net;
 using KernelSim.Replay.Tests.Events;
 using Xunit.Abstractions;
@@ -121,13 +122,24 @@ public class NetCalibrationTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void FloodCycleShares_AreTheCommittedSchedCapturesCounts()
+    public void FloodOutcomes_AreTheCommittedSchedCapturesCounts()
     {
-        var m = NetLabHops.MeasureFloodCycles(Path.Combine(Traces, "net-variants", "flood-sched"));
-        output.WriteLine(m.ToString());
+        FloodOutcomes? m = NetLabHops.MeasureFloodOutcomes(Path.Combine(Traces, "net-variants", "flood-sched"));
         Assert.NotNull(m);
-        Assert.Equal(NetLabHops.FloodOneCycleShare, m.Value.One / (double)m.Value.Counted);
-        Assert.Equal(NetLabHops.FloodTwoCycleShare, m.Value.Two / (double)m.Value.Counted);
+        output.WriteLine($"{m} waits {string.Join(" ", m.WaitVentilesNs)}");
+        Assert.Equal(NetLabHops.FloodOneCycleShare, m.One / (double)m.LateImmediate);
+        Assert.Equal(NetLabHops.FloodTwoCycleShare, m.Two / (double)m.LateImmediate);
+        Assert.Equal(NetLabHops.FloodLongShareAfterLate, m.LateLong / (double)m.Late);
+        Assert.Equal(NetLabHops.FloodWaitVentilesNs, m.WaitVentilesNs);
+        FloodOnTimeOutcome[] states = [NetLabHops.FloodAfterReturn, NetLabHops.FloodAfterWait, NetLabHops.FloodSpinning];
+        for (int s = 0; s < states.Length; s++)
+        {
+            output.WriteLine($"state {s}: {m.OnTimeLong[s]} of {m.OnTime[s]}: {string.Join(", ", m.OnTimeWaitVentilesNs[s])}");
+            Assert.Equal(states[s].LongShare, m.OnTimeLong[s] / (double)m.OnTime[s]);
+            Assert.Equal(states[s].WaitQuantilesNs, m.OnTimeWaitVentilesNs[s]);
+        }
+
+        Assert.Equal(m.Late, m.LateImmediate + m.LateLong);
     }
 
     [Fact]
@@ -137,7 +149,7 @@ public class NetCalibrationTests(ITestOutputHelper output)
         try
         {
             File.WriteAllText(Path.Combine(dir, "flood-sched-x.csv"), "index,rtt_us,class,late\n0,14.2,0,1\n1,21.0,3,1\n");
-            var ex = Assert.Throws<FormatException>(() => NetLabHops.MeasureFloodCycles(dir));
+            var ex = Assert.Throws<FormatException>(() => NetLabHops.MeasureFloodOutcomes(dir));
             Assert.Contains("flood-sched-x.csv", ex.Message);
             Assert.Contains("'3'", ex.Message);
         }

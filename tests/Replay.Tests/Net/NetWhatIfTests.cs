@@ -90,8 +90,46 @@ public class NetWhatIfTests(ITestOutputHelper output)
         Assert.Equal(1, p.CpuBoundTasks);
         Assert.Equal(1_500_000, p.SliceNs); // 0.75 ms x (1 + ilog2(2))
         Assert.True(p.Latency.P99.TotalNanoseconds > 1_500_000, "waits a slice or more");
-        Assert.True(p.Latency.P50.TotalNanoseconds < 100_000, "most wakeups still preempt");
-        Assert.True(p.Latency.Max.TotalNanoseconds < 3 * (1_500_000 + 4_000_000));
+        Assert.True(p.Latency.P50.TotalNanoseconds < 100_000, "more than half of the wakeups do not wait for the flood");
+        Assert.True(p.Latency.Max.TotalNanoseconds <= NetLabHops.FloodWaitVentilesNs[^1] + 100_000);
+    }
+
+    [Theory]
+    [InlineData("loopback")]
+    [InlineData("veth")]
+    [InlineData("veth-bridge")]
+    public void Predict_MaxFlood_FromTheLoopbackCapture_WaitsAsOftenAsTheUntracedRuns(string topology)
+    {
+        // The untraced flood runs' full logs (measure-net --flood-only, reps 3-5, 10 s each): the share of round trips
+        // that waited for the flood (> 100 µs), of sends made late (within 5 µs of the previous reply: the client sent
+        // the moment it had the CPU back) and the mean. The model's conditional shares come from the traced sched
+        // captures; these unconditional figures come out of its pacing chain.
+        var logs = Directory.GetFiles(Path.Combine(Traces, "groundtruth", "runs"), $"net-{topology}-m64-pinned-flood-r*.full.csv.gz");
+        Assert.NotEmpty(logs);
+        long n = 0, waited = 0, late = 0;
+        double sum = 0;
+        foreach (string log in logs)
+        {
+            List<(long Tx, long Rx)> rows = SockperfReport.TryReadFullLog(log)!;
+            for (int i = 0; i < rows.Count; i++)
+            {
+                long rtt = rows[i].Rx - rows[i].Tx;
+                n++;
+                sum += rtt;
+                waited += rtt > 100_000 ? 1 : 0;
+                late += i > 0 && rows[i].Tx - rows[i - 1].Rx < 5_000 ? 1 : 0;
+            }
+        }
+
+        NetCalibration cal = NetCalibration.FromFile(NetCalibrationTests.Capture("loopback"));
+        var (prediction, run) = NetWhatIf.Replay(cal, new NetProposal { Topology = topology, LoadPps = NetWhatIf.MaxLoad }, addClientUser: true, record: false);
+        double modelWaited = run.RttNs.Count(r => r > 100_000) / (double)run.RttNs.Count;
+        double measuredWaited = waited / (double)n, measuredMean = sum / n;
+        output.WriteLine($"{topology}: measured {n} round trips, waited {measuredWaited:P1}, late {late / (double)n:P1}, mean {measuredMean / 1000:F0} us; model waited {modelWaited:P1}, mean {prediction.Latency.Mean.TotalNanoseconds / 1000:F0} us, p90 {prediction.Latency.P90}");
+        // measured 45.0 / 46.1 / 47.9%, the traced sched captures the shares come from 45.3%; the model 43.2-43.3% (its
+        // chain has more sends late twice in a row than the captures: 29% late vs 27%)
+        Assert.InRange(modelWaited, measuredWaited - 0.05, measuredWaited + 0.05);
+        Assert.InRange(prediction.Latency.Mean.TotalNanoseconds, measuredMean * 0.9, measuredMean * 1.1);
     }
 
     [Fact]

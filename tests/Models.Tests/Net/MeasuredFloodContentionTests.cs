@@ -1,0 +1,137 @@
+using FsCheck;
+using FsCheck.Fluent;
+using KernelSim.Models.Net;
+
+namespace KernelSim.Models.Tests.Net;
+
+/// <summary>The measured-outcome model of the ping-pong under a CPU-bound flood.</summary>
+public sealed class MeasuredFloodContentionTests
+{
+    private const long Interval = 1_300_000;
+
+    private static readonly long[] Waits = [100_000, 500_000, 900_000, 1_300_000, 1_700_000, 2_100_000];
+
+    private static NetRoundTrip Trip() =>
+        new(new NetPacketCosts(1_400, [100], [1_300]), new NetPacketCosts(1_400, [100], [1_300]), 300, 1_700, 500, 300, 2_800, 0);
+
+    private static NetRxSimulation Sim() =>
+        new(new NetRxConfig(), new NetTopology("lo", [new NetHop("lo", NetHopKind.Loopback, 100, 1_300)]), new NetStageCosts { SendPathNs = 1_400, SoftirqEntryNs = 150, NapiPollNs = 0 });
+
+    private static MeasuredFloodContention Model(double onTime = 0.6, double late = 0.02, double one = 0.45, double two = 0.10, long[]? waits = null)
+    {
+        var o = new FloodOnTimeOutcome(onTime, waits ?? Waits);
+        return new(o, o, o, waits ?? Waits, cpus: 2) { FloodCycleNs = 5_000, LongShareAfterLate = late, OneCycleShare = one, TwoCycleShare = two };
+    }
+
+    // each round trip: its latency, whether the client sent late (after the schedule), and the class
+    private static List<(long Rtt, bool Late)> Run(ICpuContention c, int n)
+    {
+        NetRoundTrip[] trips = Enumerable.Repeat(Trip(), n).ToArray();
+        PingPongResult r = NetPingPong.Replay(Sim(), trips, Interval, contention: c);
+        long idle = Idle();
+        var result = new List<(long, bool)>();
+        bool late = false;
+        foreach (long rtt in r.RttNs)
+        {
+            result.Add((rtt, late));
+            late = rtt > Interval - idle; // the next send is due before this round trip ended
+        }
+
+        return result;
+    }
+
+    private static long Idle() => NetPingPong.Replay(Sim(), [Trip()], Interval).RttNs[0];
+
+    [Fact]
+    public void Shares_AreMet_ByHowTheClientSent()
+    {
+        var rs = Run(Model(), 20_000);
+        long idle = Idle();
+        var onTime = rs.Where(r => !r.Late).ToList();
+        var late = rs.Where(r => r.Late).ToList();
+        Assert.InRange(onTime.Count(r => r.Rtt > idle + 50_000) / (double)onTime.Count, 0.59, 0.61);
+        Assert.InRange(late.Count(r => r.Rtt > idle + 50_000) / (double)late.Count, 0.01, 0.03);
+        var immediate = late.Where(r => r.Rtt < idle + 50_000).ToList();
+        Assert.InRange(immediate.Count(r => r.Rtt == idle + 5_000) / (double)immediate.Count, 0.44, 0.46);
+        Assert.InRange(immediate.Count(r => r.Rtt == idle + 10_000) / (double)immediate.Count, 0.09, 0.11);
+
+        // sent on time: no flood cycle; all round trips either idle, idle plus cycles, or idle plus a wait from the table
+        Assert.All(onTime.Where(r => r.Rtt < idle + 50_000), r => Assert.Equal(idle, r.Rtt));
+        Assert.All(rs.Where(r => r.Rtt > idle + 50_000), r => Assert.InRange(r.Rtt - idle, Waits[0], Waits[^1]));
+    }
+
+    [Fact]
+    public void Waits_FollowTheQuantiles()
+    {
+        long idle = Idle();
+        var waits = Run(Model(onTime: 1, late: 1), 10_000).Select(r => r.Rtt - idle).Order().ToList();
+        // five equal steps between the six quantiles: the median lies halfway, 1.1 ms
+        Assert.InRange(waits[waits.Count / 2], 1_080_000, 1_120_000);
+        Assert.InRange(waits[waits.Count / 5], 480_000, 520_000);
+    }
+
+    [Fact]
+    public void AWaitPastTheNextSend_MakesItLate_AndTheChainSetsTheLateShare()
+    {
+        // every wait is one and a half intervals: after each waiting round trip the next send is late, and late sends
+        // never wait
+        long[] longWaits = [3 * Interval / 2, 3 * Interval / 2];
+        var rs = Run(Model(onTime: 1, late: 0, one: 0, two: 0, waits: longWaits), 1_000);
+        long idle = Idle();
+        for (int i = 0; i < rs.Count - 1; i++)
+        {
+            bool waited = rs[i].Rtt > idle + 50_000;
+            Assert.Equal(waited, rs[i + 1].Late);
+            Assert.Equal(!waited, rs[i + 1].Rtt > idle + 50_000);
+        }
+
+        // short waits never make a send late: every round trip is sent on time
+        var shortOnes = Run(Model(onTime: 1, late: 0, waits: [100_000, 200_000]), 500);
+        Assert.All(shortOnes, r => Assert.False(r.Late));
+    }
+
+    [Fact]
+    public void OnTimeSends_TakeTheStateOfTheRoundTripBefore()
+    {
+        // after a wait that ended before the next send: always waits (2 of 3 short quantiles end well before it);
+        // otherwise never: so every on-time round trip waits once a first one did, and none after a late one returns
+        var never = new FloodOnTimeOutcome(0, Waits);
+        var always = new FloodOnTimeOutcome(1, [100_000, 200_000]);
+        var first = new FloodOnTimeOutcome(1, [100_000, 200_000]);
+        var c = new MeasuredFloodContention(never, always, first, Waits, 2) { LongShareAfterLate = 0 };
+        long idle = Idle();
+        var rs = Run(c, 200);
+        Assert.All(rs, r => Assert.InRange(r.Rtt - idle, 100_000, 200_000));
+
+        var d = new MeasuredFloodContention(never, never, never, Waits, 2);
+        Assert.All(Run(d, 200), r => Assert.Equal(idle, r.Rtt));
+    }
+
+    [Fact]
+    public void BadQuantiles_Throw()
+    {
+        var ok = new FloodOnTimeOutcome(0.5, [1, 2]);
+        Assert.Throws<ArgumentException>(() => new MeasuredFloodContention(ok, ok, ok, [5], 2));
+        Assert.Throws<ArgumentException>(() => new MeasuredFloodContention(ok, ok, ok, [5, 3], 2));
+        Assert.Throws<ArgumentException>(() => new MeasuredFloodContention(new FloodOnTimeOutcome(0.5, [-1, 3]), ok, ok, [1, 2], 2));
+        Assert.Throws<ArgumentException>(() => new MeasuredFloodContention(new FloodOnTimeOutcome(1.5, [1, 3]), ok, ok, [1, 2], 2));
+    }
+
+    /// <summary>Deterministic, never faster than idle, and each round trip at most idle plus the longest wait.</summary>
+    [FsCheck.Xunit.Property(MaxTest = 50)]
+    public Property Replay_IsDeterministic_AndBounded() =>
+        Prop.ForAll(
+            (from n in Gen.Choose(1, 300)
+             from onTime in Gen.Choose(0, 100)
+             from late in Gen.Choose(0, 100)
+             from one in Gen.Choose(0, 50)
+             from two in Gen.Choose(0, 50)
+             select (n, onTime / 100.0, late / 100.0, one / 100.0, two / 100.0)).ToArbitrary(),
+            c =>
+            {
+                List<(long Rtt, bool Late)> a = Run(Model(c.Item2, c.Item3, c.Item4, c.Item5), c.n);
+                List<(long Rtt, bool Late)> b = Run(Model(c.Item2, c.Item3, c.Item4, c.Item5), c.n);
+                long idle = Idle();
+                return (a.SequenceEqual(b) && a.All(r => r.Rtt >= idle && r.Rtt <= idle + Waits[^1])).Label($"idle {idle}");
+            });
+}
