@@ -91,6 +91,12 @@ internal sealed class MeasuredFloodContention : ICpuContention
     /// <summary>As <see cref="OneCycleShare"/> for two flood cycles.</summary>
     public double TwoCycleShare { get; init; }
 
+    /// <summary>
+    /// Factor on every drawn wait (default 1): the what-if sets it so that the client's waiting per interval follows its
+    /// fair share of the CPU on the proposed path.
+    /// </summary>
+    public double WaitScale { get; init; } = 1;
+
     /// <summary>The quantiles of the waits drawn after late sends, ns.</summary>
     public IReadOnlyList<long> LateWaitQuantilesNs => _lateWaits;
 
@@ -118,7 +124,7 @@ internal sealed class MeasuredFloodContention : ICpuContention
         {
             double u = Draw(0);
             waited = u < LongShareAfterLate;
-            runs = waited ? t + Quantile(_lateWaits, Draw(4))
+            runs = waited ? t + Scaled(Quantile(_lateWaits, Draw(4)))
                 : t + (FloodCycleNs * Cycles((u - LongShareAfterLate) / (1 - LongShareAfterLate)));
         }
         else
@@ -126,7 +132,7 @@ internal sealed class MeasuredFloodContention : ICpuContention
             int state = _prevLong ? 1 : _prevLate ? 0 : 2;
             FloodOnTimeOutcome o = _onTime[state];
             waited = Draw(1 + state) < o.LongShare;
-            runs = waited ? t + Quantile(o.WaitQuantilesNs, Draw(5 + state)) : t;
+            runs = waited ? t + Scaled(Quantile(o.WaitQuantilesNs, Draw(5 + state))) : t;
         }
 
         _prevLate = _late;
@@ -164,6 +170,8 @@ internal sealed class MeasuredFloodContention : ICpuContention
         ReadOnlySpan<double> steps = [0.6180339887498949, 0.4142135623730951, 0.7320508075688772, 0.2360679774997898, 0.6457513110645907, 0.3166247903554, 0.6055512754639891, 0.1231056256176606];
         return (++_draws[k] * steps[k]) % 1.0;
     }
+
+    private long Scaled(long wait) => (long)Math.Round(wait * WaitScale);
 
     private int Cycles(double u) => u < TwoCycleShare ? 2 : u < TwoCycleShare + OneCycleShare ? 1 : 0;
 

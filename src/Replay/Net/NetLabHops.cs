@@ -121,6 +121,14 @@ internal static class NetLabHops
         ]);
 
     /// <summary>
+    /// The client's off-CPU share beside the flood (<see cref="NetWhatIf.FloodClientOffShare"/>) averaged over the paths
+    /// of the four sched captures the waits come from (loopback twice, veth, veth+bridge), each from the committed pinned
+    /// 64 B capture of that path (loopback 0.597, veth 0.584, veth+bridge 0.571; recomputed by NetCalibrationTests). A
+    /// prediction scales the measured waits by its own path's share over this one.
+    /// </summary>
+    public const double FloodSchedClientOffShare = 0.5872;
+
+    /// <summary>
     /// Silent stalls of the vCPU (no traced event for at least 8 µs inside a round trip whose events are otherwise 3-6
     /// µs apart: the host did not run the guest), per second of round-trip time: pooled over the committed pinned
     /// captures (NetPingPongExtractor marks them; recomputed by NetCalibrationTests). The VM's, not the guest kernel's:

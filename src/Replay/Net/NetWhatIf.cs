@@ -49,6 +49,12 @@ public sealed record NetPrediction(
 
     /// <summary>RPS IPIs sent.</summary>
     public long RpsIpis { get; init; }
+
+    /// <summary>Under a CPU-bound flood: the client's off-CPU fair share on the path (0 without one).</summary>
+    internal double FloodClientOffShare { get; init; }
+
+    /// <summary>Under a CPU-bound flood: the factor on the measured waits (1 without one).</summary>
+    internal double FloodWaitScale { get; init; } = 1;
 }
 
 /// <summary>
@@ -182,28 +188,32 @@ public static class NetWhatIf
         long perPacket = meanTrip.Request.SendPathNs + RequestPathNs(meanTrip) + m.EntryNs + meanTrip.RequestReturnNs + m.ServerWakeNs + cal.ClientUserNs;
         long capacityPps = 1_000_000_000L / Math.Max(1, perPacket);
         bool saturates = proposal.LoadPps > 0 && proposal.LoadPps >= capacityPps;
-        // One flood (the measured case): the scheduler's outcomes as measured (MeasuredFloodContention); more CPU-bound
-        // tasks: the vruntime model, which gets the tail but not the share of round trips that wait (see its remarks).
+        // One flood (the measured case): the scheduler's outcomes as measured (MeasuredFloodContention), its waits scaled
+        // to the client's fair share on this path; more CPU-bound tasks: the vruntime model, which gets the tail but not
+        // the share of round trips that wait (see its remarks).
         int cpuBound = proposal.CpuBoundTasks ?? 1;
-        ICpuContention? contention = !saturates ? null
-            : cpuBound == 1
-                ? new MeasuredFloodContention(NetLabHops.FloodAfterReturn, NetLabHops.FloodAfterWait, NetLabHops.FloodSpinning, NetLabHops.FloodWaitVentilesNs, cal.Cpus)
-                {
-                    // one flood cycle: the flooder's packet through the path in its own softirq, then its receiver's read
-                    FloodCycleNs = perPacket,
-                    LongShareAfterLate = NetLabHops.FloodLongShareAfterLate,
-                    OneCycleShare = NetLabHops.FloodOneCycleShare,
-                    TwoCycleShare = NetLabHops.FloodTwoCycleShare,
-                }
-                : new FairShareContention(cpuBoundTasks: cpuBound, cpus: cal.Cpus, hz: config.Hz, clientBusyPolls: cal.Trace.ClientRunnableShare >= 0.5)
-                {
-                    FloodCycleNs = perPacket,
-                    FloodOneCycleShare = NetLabHops.FloodOneCycleShare,
-                    FloodTwoCycleShare = NetLabHops.FloodTwoCycleShare,
-                };
         long interval = Math.Max(1, cal.Trace.IntervalNs);
+        long crossWake = rps ? NetLabHops.CrossCpuWakeNs : 0;
+        ICpuContention? contention = null;
+        double offShare = 0, waitScale = 1;
+        if (saturates && cpuBound == 1)
+        {
+            offShare = FloodClientOffShare(meanTrip, m.EntryNs, m.ServerWakeNs, cal.ClientUserNs);
+            waitScale = FloodWaitScale(k => NetPingPong.Replay(sim, trips, interval, 0, MeasuredFlood(cal, perPacket, k), record: false, crossWake), offShare / NetLabHops.FloodSchedClientOffShare);
+            contention = MeasuredFlood(cal, perPacket, waitScale);
+        }
+        else if (saturates)
+        {
+            contention = new FairShareContention(cpuBoundTasks: cpuBound, cpus: cal.Cpus, hz: config.Hz, clientBusyPolls: cal.Trace.ClientRunnableShare >= 0.5)
+            {
+                FloodCycleNs = perPacket,
+                FloodOneCycleShare = NetLabHops.FloodOneCycleShare,
+                FloodTwoCycleShare = NetLabHops.FloodTwoCycleShare,
+            };
+        }
+
         NetRxResult? floodRx = null;
-        PingPongResult r = NetPingPong.Replay(sim, trips, interval, saturates ? 0 : proposal.LoadPps, contention, record, rps ? NetLabHops.CrossCpuWakeNs : 0);
+        PingPongResult r = NetPingPong.Replay(sim, trips, interval, saturates ? 0 : proposal.LoadPps, contention, record, crossWake);
         if (saturates)
         {
             // the flood's own packets on the path, open loop at what the CPU allows, for the softirq figures
@@ -247,6 +257,8 @@ public static class NetWhatIf
             Rps = rps,
             RingDrops = rx.RingDrops + (floodRx?.RingDrops ?? 0),
             RpsIpis = rx.RpsIpis,
+            FloodClientOffShare = offShare,
+            FloodWaitScale = waitScale,
         };
         return (prediction, r);
     }
@@ -296,6 +308,66 @@ public static class NetWhatIf
         }
 
         return s;
+    }
+
+    private static MeasuredFloodContention MeasuredFlood(NetCalibration cal, long perPacket, double waitScale) =>
+        new(NetLabHops.FloodAfterReturn, NetLabHops.FloodAfterWait, NetLabHops.FloodSpinning, NetLabHops.FloodWaitVentilesNs, cal.Cpus)
+        {
+            // one flood cycle: the flooder's packet through the path in its own softirq, then its receiver's read
+            FloodCycleNs = perPacket,
+            LongShareAfterLate = NetLabHops.FloodLongShareAfterLate,
+            OneCycleShare = NetLabHops.FloodOneCycleShare,
+            TwoCycleShare = NetLabHops.FloodTwoCycleShare,
+            WaitScale = waitScale,
+        };
+
+    /// <summary>
+    /// The share of the CPU the ping-pong's client does not get beside a CPU-bound flood, as the fair scheduler splits it
+    /// among three equal-weight tasks: the client and the flood's sender never sleep, the flood's receiver takes only
+    /// what the sender feeds it (r per packet against the sender's s: the send syscall and the whole path in its own
+    /// softirq, plus its user loop), and the client and the sender share the rest equally: the client gets
+    /// s / (2s + r), so it waits (s + r) / (2s + r) of the time. A longer path in the sender's softirq (the bridge) leaves
+    /// the receiver a smaller share and the client a larger one.
+    /// </summary>
+    internal static double FloodClientOffShare(NetRoundTrip meanTrip, long entryNs, long serverWakeNs, long clientUserNs)
+    {
+        double s = meanTrip.Request.SendPathNs + RequestPathNs(meanTrip) + entryNs + meanTrip.RequestReturnNs + clientUserNs;
+        double r = serverWakeNs;
+        return (s + r) / ((2 * s) + r);
+    }
+
+    // The wait scale whose replay has a mean round trip of ratio x the unscaled one's (the client's waiting per interval
+    // follows its fair share): bisection on [0.5, 2], 16 steps, deterministic.
+    internal static double FloodWaitScale(Func<double, PingPongResult> replay, double ratio)
+    {
+        double baseMean = Mean(replay(1).RttNs);
+        double target = baseMean * ratio;
+        double lo = 0.5, hi = 2;
+        for (int i = 0; i < 16; i++)
+        {
+            double mid = (lo + hi) / 2;
+            if (Mean(replay(mid).RttNs) < target)
+            {
+                lo = mid;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return (lo + hi) / 2;
+
+        static double Mean(IReadOnlyList<long> xs)
+        {
+            double sum = 0;
+            for (int i = 0; i < xs.Count; i++)
+            {
+                sum += xs[i];
+            }
+
+            return xs.Count == 0 ? 0 : sum / xs.Count;
+        }
     }
 
     private static long RequestPathNs(NetRoundTrip t)

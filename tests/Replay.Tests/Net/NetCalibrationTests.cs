@@ -143,6 +143,18 @@ public class NetCalibrationTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void FloodSchedClientOffShare_IsTheSchedCapturesPathsMean()
+    {
+        // the four sched captures: loopback twice, veth, veth+bridge; each path's share from its pinned 64 B capture
+        double Share(string topology) =>
+            NetWhatIf.Predict(NetCalibration.FromFile(Capture(topology)), new NetProposal { Topology = topology, LoadPps = NetWhatIf.MaxLoad }).FloodClientOffShare;
+        double lo = Share("loopback"), veth = Share("veth"), br = Share("veth-bridge");
+        output.WriteLine($"loopback {lo:F4}, veth {veth:F4}, veth-bridge {br:F4}");
+        Assert.Equal(NetLabHops.FloodSchedClientOffShare, ((2 * lo) + veth + br) / 4, 0.0001);
+        Assert.True(lo > veth && veth > br, "a longer path in the sender's softirq leaves the client more of the CPU");
+    }
+
+    [Fact]
     public void FloodCycleShares_BadClass_IsAnErrorNamingTheFile()
     {
         string dir = Directory.CreateTempSubdirectory("ksim-flood").FullName;
