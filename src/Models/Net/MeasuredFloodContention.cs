@@ -92,8 +92,8 @@ internal sealed class MeasuredFloodContention : ICpuContention
     public double TwoCycleShare { get; init; }
 
     /// <summary>
-    /// Factor on every drawn wait (default 1): the what-if sets it so that the client's waiting per interval follows its
-    /// fair share of the CPU on the proposed path.
+    /// Factor on every drawn wait (default 1): the what-if sets it from how long the client waits per unit of its run on
+    /// the proposed path over the captures' paths (NetWhatIf.FloodPayback).
     /// </summary>
     public double WaitScale { get; init; } = 1;
 

@@ -121,12 +121,11 @@ internal static class NetLabHops
         ]);
 
     /// <summary>
-    /// The client's off-CPU share beside the flood (<see cref="NetWhatIf.FloodClientOffShare"/>) averaged over the paths
-    /// of the four sched captures the waits come from (loopback twice, veth, veth+bridge), each from the committed pinned
-    /// 64 B capture of that path (loopback 0.597, veth 0.584, veth+bridge 0.571; recomputed by NetCalibrationTests). A
-    /// prediction scales the measured waits by its own path's share over this one.
+    /// The payback factor (<see cref="NetWhatIf.FloodPayback"/>) averaged over the paths of the four sched captures the
+    /// waits come from (loopback twice, veth, veth+bridge), each from the committed pinned 64 B capture of that path
+    /// (recomputed by NetCalibrationTests). A prediction scales the measured waits by its own path's factor over this one.
     /// </summary>
-    public const double FloodSchedClientOffShare = 0.5872;
+    public const double FloodSchedPayback = 1.8485;
 
     /// <summary>
     /// Silent stalls of the vCPU (no traced event for at least 8 µs inside a round trip whose events are otherwise 3-6
@@ -236,6 +235,48 @@ internal static class NetLabHops
         }
 
         return new FloodOutcomes(one, two, lateImmediate, late, lateLong, Ventiles(all), onTime, [.. waits.Select(w => w.Count)], [.. waits.Select(Ventiles)]);
+    }
+
+    /// <summary>
+    /// The median wait per unit of the client's run before it (W/R) in each flood-sched CSV of
+    /// <paramref name="floodSchedDir"/>, keyed by the file's name: the send times are rebuilt from the pacing
+    /// (<paramref name="intervalNs"/>: on-time sends on the grid, late ones at the previous round trip's end), R is an
+    /// on-time send's time since the end of the last long round trip, W its round trip when long; runs of 0.2-1.2 ms only.
+    /// </summary>
+    internal static SortedDictionary<string, (int Count, double MedianRatio)> MeasureFloodPayback(string floodSchedDir, long intervalNs)
+    {
+        var result = new SortedDictionary<string, (int, double)>(StringComparer.Ordinal);
+        foreach (string file in Directory.GetFiles(floodSchedDir, "flood-sched-*.csv"))
+        {
+            var t = KernelSim.Replay.WhatIf.GroundTruthCsv.Read(file, "a flood-sched-sequences CSV", "index", "rtt_us", "class", "late");
+            var ratios = new List<double>();
+            double interval = intervalNs / 1000.0, prevEnd = double.NaN, lastBack = double.NaN;
+            int i = 0;
+            foreach ((int Line, string[] Fields) row in t.Rows)
+            {
+                double rtt = t.Number(row, "rtt_us");
+                bool late = t.Text(row, "late") == "1", isLong = t.Text(row, "class") == "long";
+                double grid = i * interval;
+                double tx = i == 0 ? 0 : Math.Max(grid, prevEnd); // a send behind its schedule goes at once
+                if (!late && !double.IsNaN(lastBack))
+                {
+                    double r = tx - lastBack;
+                    if (isLong && r >= 200 && r < 1200)
+                    {
+                        ratios.Add(rtt / r);
+                    }
+                }
+
+                prevEnd = tx + rtt;
+                lastBack = isLong ? prevEnd : lastBack;
+                i++;
+            }
+
+            ratios.Sort();
+            result[Path.GetFileName(file)] = (ratios.Count, ratios.Count == 0 ? double.NaN : ratios[ratios.Count / 2]);
+        }
+
+        return result;
     }
 
     private static long[] Ventiles(List<long> values)

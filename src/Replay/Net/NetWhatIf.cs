@@ -50,8 +50,8 @@ public sealed record NetPrediction(
     /// <summary>RPS IPIs sent.</summary>
     public long RpsIpis { get; init; }
 
-    /// <summary>Under a CPU-bound flood: the client's off-CPU fair share on the path (0 without one).</summary>
-    internal double FloodClientOffShare { get; init; }
+    /// <summary>Under a CPU-bound flood: the flood's time per unit of the client's run that a wait repays on the path (0 without one).</summary>
+    internal double FloodPayback { get; init; }
 
     /// <summary>Under a CPU-bound flood: the factor on the measured waits (1 without one).</summary>
     internal double FloodWaitScale { get; init; } = 1;
@@ -189,17 +189,17 @@ public static class NetWhatIf
         long capacityPps = 1_000_000_000L / Math.Max(1, perPacket);
         bool saturates = proposal.LoadPps > 0 && proposal.LoadPps >= capacityPps;
         // One flood (the measured case): the scheduler's outcomes as measured (MeasuredFloodContention), its waits scaled
-        // to the client's fair share on this path; more CPU-bound tasks: the vruntime model, which gets the tail but not
-        // the share of round trips that wait (see its remarks).
+        // by the path's payback factor (FloodPayback); more CPU-bound tasks: the vruntime model, which gets the tail but
+        // not the share of round trips that wait (see its remarks).
         int cpuBound = proposal.CpuBoundTasks ?? 1;
         long interval = Math.Max(1, cal.Trace.IntervalNs);
         long crossWake = rps ? NetLabHops.CrossCpuWakeNs : 0;
         ICpuContention? contention = null;
-        double offShare = 0, waitScale = 1;
+        double payback = 0, waitScale = 1;
         if (saturates && cpuBound == 1)
         {
-            offShare = FloodClientOffShare(meanTrip, m.EntryNs, m.ServerWakeNs, cal.ClientUserNs);
-            waitScale = FloodWaitScale(k => NetPingPong.Replay(sim, trips, interval, 0, MeasuredFlood(cal, perPacket, k), record: false, crossWake), offShare / NetLabHops.FloodSchedClientOffShare);
+            payback = FloodPayback(meanTrip, m.EntryNs, m.ServerWakeNs, cal.ClientUserNs);
+            waitScale = payback / NetLabHops.FloodSchedPayback;
             contention = MeasuredFlood(cal, perPacket, waitScale);
         }
         else if (saturates)
@@ -257,7 +257,7 @@ public static class NetWhatIf
             Rps = rps,
             RingDrops = rx.RingDrops + (floodRx?.RingDrops ?? 0),
             RpsIpis = rx.RpsIpis,
-            FloodClientOffShare = offShare,
+            FloodPayback = payback,
             FloodWaitScale = waitScale,
         };
         return (prediction, r);
@@ -322,52 +322,20 @@ public static class NetWhatIf
         };
 
     /// <summary>
-    /// The share of the CPU the ping-pong's client does not get beside a CPU-bound flood, as the fair scheduler splits it
-    /// among three equal-weight tasks: the client and the flood's sender never sleep, the flood's receiver takes only
-    /// what the sender feeds it (r per packet against the sender's s: the send syscall and the whole path in its own
-    /// softirq, plus its user loop), and the client and the sender share the rest equally: the client gets
-    /// s / (2s + r), so it waits (s + r) / (2s + r) of the time. A longer path in the sender's softirq (the bridge) leaves
-    /// the receiver a smaller share and the client a larger one.
+    /// How long the client waits for the flood per unit of time it ran since its last wait: in the sched captures and the
+    /// untraced full logs a wait is proportional to the client's run since it last came back (W ≈ c·R for runs of
+    /// 0.2-1.2 ms), the fair scheduler making it repay its run (kernel/sched/fair.c: the client's lag, avg_vruntime -
+    /// vruntime, falls while it runs and rises while the others do; it is picked again once eligible). While it repays,
+    /// the flood's sender and receiver run in turn: c = 1 + 2r/s, where s is the sender's work per packet (the send
+    /// syscall, the whole path in its own softirq, its user loop) and r the receiver's wakeup (switch in and recvfrom
+    /// return), counted twice for its way back to sleep (recvfrom entry, switch out). A longer path on the sender's
+    /// side (the bridge) gives a smaller c: shorter, more frequent waits. The sched captures' median W/R for R of
+    /// 0.2-1.2 ms: loopback 1.98, veth 1.87, veth+bridge 1.71; this gives 1.97 / 1.80 / 1.66 (NetCalibrationTests).
     /// </summary>
-    internal static double FloodClientOffShare(NetRoundTrip meanTrip, long entryNs, long serverWakeNs, long clientUserNs)
+    internal static double FloodPayback(NetRoundTrip meanTrip, long entryNs, long serverWakeNs, long clientUserNs)
     {
         double s = meanTrip.Request.SendPathNs + RequestPathNs(meanTrip) + entryNs + meanTrip.RequestReturnNs + clientUserNs;
-        double r = serverWakeNs;
-        return (s + r) / ((2 * s) + r);
-    }
-
-    // The wait scale whose replay has a mean round trip of ratio x the unscaled one's (the client's waiting per interval
-    // follows its fair share): bisection on [0.5, 2], 16 steps, deterministic.
-    internal static double FloodWaitScale(Func<double, PingPongResult> replay, double ratio)
-    {
-        double baseMean = Mean(replay(1).RttNs);
-        double target = baseMean * ratio;
-        double lo = 0.5, hi = 2;
-        for (int i = 0; i < 16; i++)
-        {
-            double mid = (lo + hi) / 2;
-            if (Mean(replay(mid).RttNs) < target)
-            {
-                lo = mid;
-            }
-            else
-            {
-                hi = mid;
-            }
-        }
-
-        return (lo + hi) / 2;
-
-        static double Mean(IReadOnlyList<long> xs)
-        {
-            double sum = 0;
-            for (int i = 0; i < xs.Count; i++)
-            {
-                sum += xs[i];
-            }
-
-            return xs.Count == 0 ? 0 : sum / xs.Count;
-        }
+        return 1 + (2.0 * serverWakeNs / s);
     }
 
     private static long RequestPathNs(NetRoundTrip t)

@@ -143,15 +143,26 @@ public class NetCalibrationTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void FloodSchedClientOffShare_IsTheSchedCapturesPathsMean()
+    public void FloodPayback_IsTheSchedCapturesPathsMean_AndPredictsTheirWaitPerRun()
     {
-        // the four sched captures: loopback twice, veth, veth+bridge; each path's share from its pinned 64 B capture
-        double Share(string topology) =>
-            NetWhatIf.Predict(NetCalibration.FromFile(Capture(topology)), new NetProposal { Topology = topology, LoadPps = NetWhatIf.MaxLoad }).FloodClientOffShare;
-        double lo = Share("loopback"), veth = Share("veth"), br = Share("veth-bridge");
-        output.WriteLine($"loopback {lo:F4}, veth {veth:F4}, veth-bridge {br:F4}");
-        Assert.Equal(NetLabHops.FloodSchedClientOffShare, ((2 * lo) + veth + br) / 4, 0.0001);
-        Assert.True(lo > veth && veth > br, "a longer path in the sender's softirq leaves the client more of the CPU");
+        // the four sched captures: loopback twice, veth, veth+bridge; each path's factor from its pinned 64 B capture
+        double Payback(string topology) =>
+            NetWhatIf.Predict(NetCalibration.FromFile(Capture(topology)), new NetProposal { Topology = topology, LoadPps = NetWhatIf.MaxLoad }).FloodPayback;
+        double lo = Payback("loopback"), veth = Payback("veth"), br = Payback("veth-bridge");
+        output.WriteLine($"payback loopback {lo:F4}, veth {veth:F4}, veth-bridge {br:F4}");
+        Assert.Equal(NetLabHops.FloodSchedPayback, ((2 * lo) + veth + br) / 4, 0.0001);
+
+        // the traced captures' own wait per unit of run (median W/R, R 0.2-1.2 ms), rebuilt from their classes
+        var measured = NetLabHops.MeasureFloodPayback(Path.Combine(Traces, "net-variants", "flood-sched"), 1_298_000);
+        foreach (var (file, m) in measured)
+        {
+            double predicted = file.Contains("veth-bridge", StringComparison.Ordinal) ? br : file.Contains("veth", StringComparison.Ordinal) ? veth : lo;
+            output.WriteLine($"{file}: {m.Count} waits, median W/R {m.MedianRatio:F3}, predicted {predicted:F3}");
+            Assert.True(m.Count > 150);
+            Assert.InRange(predicted, m.MedianRatio * 0.95, m.MedianRatio * 1.05);
+        }
+
+        Assert.Equal(4, measured.Count);
     }
 
     [Fact]

@@ -125,13 +125,13 @@ public class NetWhatIfTests(ITestOutputHelper output)
         var (prediction, run) = NetWhatIf.Replay(cal, new NetProposal { Topology = topology, LoadPps = NetWhatIf.MaxLoad }, addClientUser: true, record: false);
         double modelWaited = run.RttNs.Count(r => r > 100_000) / (double)run.RttNs.Count;
         double measuredWaited = waited / (double)n, measuredMean = sum / n;
-        output.WriteLine($"{topology}: measured {n} round trips, waited {measuredWaited:P1}, late {late / (double)n:P1}, mean {measuredMean / 1000:F0} us; model waited {modelWaited:P1}, mean {prediction.Latency.Mean.TotalNanoseconds / 1000:F0} us, p90 {prediction.Latency.P90}, off share {prediction.FloodClientOffShare:F4}, wait scale {prediction.FloodWaitScale:F3}");
+        output.WriteLine($"{topology}: measured {n} round trips, waited {measuredWaited:P1}, late {late / (double)n:P1}, mean {measuredMean / 1000:F0} us; model waited {modelWaited:P1}, mean {prediction.Latency.Mean.TotalNanoseconds / 1000:F0} us, p90 {prediction.Latency.P90}, payback {prediction.FloodPayback:F3}, wait scale {prediction.FloodWaitScale:F3}");
         // measured 45.0 / 46.1 / 47.9%, the traced sched captures the shares come from 45.3%; the model's chain has more
         // sends late twice in a row than the captures (29% late vs 27%), so fewer waits
         Assert.InRange(modelWaited, measuredWaited - 0.05, measuredWaited + 0.05);
 
-        // the mean is the client's fair share of the CPU (measured 703 / 700 / 672 µs): the path moves it by the share the
-        // flood's receiver leaves (FloodClientOffShare), nothing fitted to these runs
+        // the mean is the client's share of the CPU (measured 703 / 700 / 672 µs): the path moves it through the waits'
+        // payback factor (FloodPayback), nothing fitted to these runs
         Assert.InRange(prediction.Latency.Mean.TotalNanoseconds, measuredMean * 0.97, measuredMean * 1.03);
         Assert.InRange(prediction.FloodWaitScale, 0.8, 1.2);
     }
