@@ -82,4 +82,9 @@ public class NetPingPongBenchmarks
     [Benchmark(OperationsPerInvoke = 2 * 1411)]
     public KernelSim.Replay.Net.NetPrediction WhatIfReplay() =>
         KernelSim.Replay.Net.NetWhatIf.Predict(_bridge!, new KernelSim.Replay.Net.NetProposal { Topology = Topology });
+
+    /// <summary>The same replay under a CPU-bound flood (the measured scheduler chain, MeasuredFloodContention), the flood's own open-loop packets for the softirq figures included.</summary>
+    [Benchmark(OperationsPerInvoke = 2 * 1411)]
+    public KernelSim.Replay.Net.NetPrediction WhatIfReplayFlood() =>
+        KernelSim.Replay.Net.NetWhatIf.Predict(_bridge!, new KernelSim.Replay.Net.NetProposal { Topology = Topology, LoadPps = KernelSim.Replay.Net.NetWhatIf.MaxLoad });
 }
