@@ -221,7 +221,7 @@ internal static class WhatIfNetCommand
         if (p.LoadPps > 0)
         {
             string text = p.CpuBoundTasks == 1
-                ? string.Create(CultureInfo.InvariantCulture, $"flood: CPU-bound (capacity ~{p.FloodCapacityPps:N0} packets/s on this path); the client waits for it after the server's reply as measured on this lab's kernel (about 45% of round trips, 0.03-5.5 ms), otherwise after 0-2 of its packets")
+                ? string.Create(CultureInfo.InvariantCulture, $"flood: CPU-bound (capacity ~{p.FloodCapacityPps:N0} packets/s on this path); after the server's reply the client waits for it or runs after 0-2 of its packets, as measured on this lab's kernel (sched captures), the waits scaled x{p.FloodWaitScale:0.00} for this path (payback {p.FloodPayback:0.00})")
                 : p.CpuBoundTasks > 1
                     ? string.Create(CultureInfo.InvariantCulture, $"flood: CPU-bound (capacity ~{p.FloodCapacityPps:N0} packets/s on this path), {p.CpuBoundTasks} CPU-bound tasks; woken ping-pong tasks wait behind them under EEVDF (slice {p.SliceNs / 1e6:0.##} ms, tick {1000 / p.Config.Hz} ms)")
                     : string.Create(CultureInfo.InvariantCulture, $"flood: {p.LoadPps:N0} packets/s leaves the CPU idle part of the time (capacity ~{p.FloodCapacityPps:N0}/s): its packets interleave with the ping-pong's");

@@ -54,19 +54,8 @@ internal sealed class MeasuredFloodContention : ICpuContention
     /// <param name="cpus">Online CPUs (for the reported slice).</param>
     public MeasuredFloodContention(FloodOnTimeOutcome afterReturn, FloodOnTimeOutcome afterWait, FloodOnTimeOutcome spinning, IReadOnlyList<long> lateWaitQuantilesNs, int cpus)
     {
-        ArgumentNullException.ThrowIfNull(afterReturn);
-        ArgumentNullException.ThrowIfNull(afterWait);
-        ArgumentNullException.ThrowIfNull(spinning);
         ArgumentNullException.ThrowIfNull(lateWaitQuantilesNs);
-        _onTime = [afterReturn, afterWait, spinning];
-        foreach (FloodOnTimeOutcome o in _onTime)
-        {
-            Validate(o.WaitQuantilesNs);
-            if (o.LongShare is < 0 or > 1)
-            {
-                throw new ArgumentException($"a long-wait share of {o.LongShare} is outside 0..1", nameof(afterReturn));
-            }
-        }
+        _onTime = [Copy(afterReturn, nameof(afterReturn)), Copy(afterWait, nameof(afterWait)), Copy(spinning, nameof(spinning))];
 
         _lateWaits = [.. lateWaitQuantilesNs];
         Validate(_lateWaits);
@@ -80,28 +69,28 @@ internal sealed class MeasuredFloodContention : ICpuContention
     public long SliceNs { get; }
 
     /// <summary>CPU time of one flood cycle on the path (sender's packet through the path in its softirq, receiver's read), ns.</summary>
-    public long FloodCycleNs { get; init; }
+    public long FloodCycleNs { get; init => field = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(FloodCycleNs), value, "a cycle cannot be negative"); }
 
     /// <summary>Share of round trips sent late whose client then waits long for the flood.</summary>
-    public double LongShareAfterLate { get; init; }
+    public double LongShareAfterLate { get; init => field = Share(value, nameof(LongShareAfterLate)); }
 
     /// <summary>Of the late sends whose client runs without a long wait: share with one flood cycle first.</summary>
-    public double OneCycleShare { get; init; }
+    public double OneCycleShare { get; init => field = Share(value, nameof(OneCycleShare)); }
 
     /// <summary>As <see cref="OneCycleShare"/> for two flood cycles.</summary>
-    public double TwoCycleShare { get; init; }
+    public double TwoCycleShare { get; init => field = Share(value, nameof(TwoCycleShare)); }
 
     /// <summary>
     /// Factor on every drawn wait (default 1): the what-if sets it from how long the client waits per unit of its run on
     /// the proposed path over the captures' paths (NetWhatIf.FloodPayback).
     /// </summary>
-    public double WaitScale { get; init; } = 1;
+    public double WaitScale { get; init => field = value > 0 && double.IsFinite(value) ? value : throw new ArgumentOutOfRangeException(nameof(WaitScale), value, "the wait scale must be positive"); } = 1;
 
     /// <summary>The quantiles of the waits drawn after late sends, ns.</summary>
     public IReadOnlyList<long> LateWaitQuantilesNs => _lateWaits;
 
-    /// <summary>Round trips so far whose send was late (the client sent the moment it got the CPU back).</summary>
-    public long LateSends => _draws[0];
+    /// <summary>Whether the last send was late as the model counts it (behind schedule, right after the CPU came back from the flood).</summary>
+    public bool LastSendLate => _late;
 
     /// <inheritdoc/>
     public long ClientRunsAt(long dueNs, long scheduledNs)
@@ -147,6 +136,22 @@ internal sealed class MeasuredFloodContention : ICpuContention
     {
     }
 
+    private static double Share(double value, string name) =>
+        value is >= 0 and <= 1 ? value : throw new ArgumentOutOfRangeException(name, value, "a share is between 0 and 1");
+
+    private static FloodOnTimeOutcome Copy(FloodOnTimeOutcome o, string name)
+    {
+        ArgumentNullException.ThrowIfNull(o, name);
+        if (o.LongShare is < 0 or > 1)
+        {
+            throw new ArgumentException($"a long-wait share of {o.LongShare} is outside 0..1", name);
+        }
+
+        long[] q = [.. o.WaitQuantilesNs];
+        Validate(q);
+        return new FloodOnTimeOutcome(o.LongShare, q);
+    }
+
     private static void Validate(long[] q)
     {
         if (q.Length < 2)
@@ -179,7 +184,7 @@ internal sealed class MeasuredFloodContention : ICpuContention
     private static long Quantile(long[] q, double u)
     {
         double pos = u * (q.Length - 1);
-        int i = (int)pos;
+        int i = Math.Min((int)pos, q.Length - 2);
         double f = pos - i;
         return q[i] + (long)Math.Round(f * (q[i + 1] - q[i]));
     }

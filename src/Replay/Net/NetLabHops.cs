@@ -3,18 +3,18 @@ using KernelSim.Models.Net;
 namespace KernelSim.Replay.Net;
 
 /// <summary>
+/// Counts of the flood-sched classes: late sends by class, the long waits pooled (ventiles, ns), and on-time sends per
+/// state (after return, after wait, spinning) with their long waits' counts and ventiles.
+/// </summary>
+internal sealed record FloodOutcomes(int One, int Two, int LateImmediate, int Late, int LateLong, long[] WaitVentilesNs, int[] OnTime, int[] OnTimeLong, long[][] OnTimeWaitVentilesNs);
+
+/// <summary>
 /// What a hop kind costs beyond loopback on the lab VM, net of tracing: used for the stages a capture cannot show
 /// (a loopback capture has no veth transmit and no bridge). Means over the regular round trips of the committed pinned
 /// 64 B captures, calibrated with <see cref="NetCalibration.DefaultOverheadPerEventNs"/>:
 /// veth − loopback (net-veth-udp64-pinned vs net-loopback-udp64-pinned) and the bridge's middle hop
 /// (net-veth-bridge-udp64-pinned). NetCalibrationTests.LabHops_AreTheCommittedCapturesMeans recomputes them.
 /// </summary>
-/// <summary>
-/// Counts of the flood-sched classes: late sends by class, the long waits pooled (ventiles, ns), and on-time sends per
-/// state (after return, after wait, spinning) with their long waits' counts and ventiles.
-/// </summary>
-internal sealed record FloodOutcomes(int One, int Two, int LateImmediate, int Late, int LateLong, long[] WaitVentilesNs, int[] OnTime, int[] OnTimeLong, long[][] OnTimeWaitVentilesNs);
-
 internal static class NetLabHops
 {
     /// <summary>The send path to a veth over the one to lo (route output to an Ethernet device, neighbour output), ns.</summary>
@@ -73,7 +73,7 @@ internal static class NetLabHops
     /// flood's receiver preempts it, reads and sleeps) ran between the server's reply and the client: 306 of 681 (45%),
     /// in four sched-only captures of the pinned ping-pong under a pinned flood on loopback (2), veth and veth+bridge
     /// (traces/net-variants/flood-sched; traces/capture/flood-sched-capture and flood-sched-sequences; per capture
-    /// 40-50%: the share does not depend on the path). After sends made while the client ran: 2 of 1,848.
+    /// 40-50%: the share does not depend on the path). After sends made while the client ran: 2 of 1,868.
     /// </summary>
     public const double FloodOneCycleShare = 306.0 / 681;
 
@@ -168,24 +168,10 @@ internal static class NetLabHops
         Array.Sort(files, StringComparer.Ordinal);
         foreach (string file in files)
         {
-            var t = KernelSim.Replay.WhatIf.GroundTruthCsv.Read(file, "a flood-sched-sequences CSV", "index", "rtt_us", "class", "late");
-            var rows = new List<(double Rtt, string Class, bool Late)>();
+            List<(double Rtt, string Class, bool Late)> rows = ReadFloodSched(file);
             var immediate = new List<double>();
-            foreach ((int Line, string[] Fields) row in t.Rows)
+            foreach ((double rtt, string cls, bool _) in rows)
             {
-                string lateText = t.Text(row, "late"), cls = t.Text(row, "class");
-                if (lateText is not ("0" or "1"))
-                {
-                    throw new FormatException($"{file}: line {row.Line}: late is '{lateText}', expected 0 or 1");
-                }
-
-                if (cls is not ("0" or "1" or "2" or "long"))
-                {
-                    throw new FormatException($"{file}: line {row.Line}: unknown class '{cls}' (expected 0, 1, 2 or long)");
-                }
-
-                double rtt = t.Number(row, "rtt_us");
-                rows.Add((rtt, cls, lateText == "1"));
                 if (cls == "0")
                 {
                     immediate.Add(rtt);
@@ -239,37 +225,40 @@ internal static class NetLabHops
 
     /// <summary>
     /// The median wait per unit of the client's run before it (W/R) in each flood-sched CSV of
-    /// <paramref name="floodSchedDir"/>, keyed by the file's name: the send times are rebuilt from the pacing
-    /// (<paramref name="intervalNs"/>: on-time sends on the grid, late ones at the previous round trip's end), R is an
-    /// on-time send's time since the end of the last long round trip, W its round trip when long; runs of 0.2-1.2 ms only.
+    /// <paramref name="floodSchedDir"/>, keyed by the file's name (null if the folder is missing): the send times are
+    /// rebuilt from the pacing (<paramref name="intervalNs"/>): a send goes on its grid time, or at the previous round
+    /// trip's end if that is later (sockperf sends at once when behind); R is an on-time send's time since the end of
+    /// the last long round trip, W that round trip when long (the whole round trip: the wait dominates); runs of
+    /// 0.2-1.2 ms only.
     /// </summary>
-    internal static SortedDictionary<string, (int Count, double MedianRatio)> MeasureFloodPayback(string floodSchedDir, long intervalNs)
+    internal static SortedDictionary<string, (int Count, double MedianRatio)>? MeasureFloodPayback(string floodSchedDir, long intervalNs)
     {
+        if (!Directory.Exists(floodSchedDir))
+        {
+            return null;
+        }
+
         var result = new SortedDictionary<string, (int, double)>(StringComparer.Ordinal);
         foreach (string file in Directory.GetFiles(floodSchedDir, "flood-sched-*.csv"))
         {
-            var t = KernelSim.Replay.WhatIf.GroundTruthCsv.Read(file, "a flood-sched-sequences CSV", "index", "rtt_us", "class", "late");
             var ratios = new List<double>();
-            double interval = intervalNs / 1000.0, prevEnd = double.NaN, lastBack = double.NaN;
-            int i = 0;
-            foreach ((int Line, string[] Fields) row in t.Rows)
+            double interval = intervalNs / 1000.0, prevEnd = double.NegativeInfinity, lastBack = double.NaN;
+            List<(double Rtt, string Class, bool Late)> rows = ReadFloodSched(file);
+            for (int i = 0; i < rows.Count; i++)
             {
-                double rtt = t.Number(row, "rtt_us");
-                bool late = t.Text(row, "late") == "1", isLong = t.Text(row, "class") == "long";
-                double grid = i * interval;
-                double tx = i == 0 ? 0 : Math.Max(grid, prevEnd); // a send behind its schedule goes at once
-                if (!late && !double.IsNaN(lastBack))
+                (double rtt, string cls, bool late) = rows[i];
+                double tx = Math.Max(i * interval, prevEnd);
+                if (!late && !double.IsNaN(lastBack) && cls == "long")
                 {
                     double r = tx - lastBack;
-                    if (isLong && r >= 200 && r < 1200)
+                    if (r >= 200 && r < 1200)
                     {
                         ratios.Add(rtt / r);
                     }
                 }
 
                 prevEnd = tx + rtt;
-                lastBack = isLong ? prevEnd : lastBack;
-                i++;
+                lastBack = cls == "long" ? prevEnd : lastBack;
             }
 
             ratios.Sort();
@@ -277,6 +266,30 @@ internal static class NetLabHops
         }
 
         return result;
+    }
+
+    // one flood-sched-sequences CSV: (round trip µs, class 0/1/2/long, late) per row, checked
+    private static List<(double Rtt, string Class, bool Late)> ReadFloodSched(string file)
+    {
+        var t = KernelSim.Replay.WhatIf.GroundTruthCsv.Read(file, "a flood-sched-sequences CSV", "index", "rtt_us", "class", "late");
+        var rows = new List<(double, string, bool)>();
+        foreach ((int Line, string[] Fields) row in t.Rows)
+        {
+            string lateText = t.Text(row, "late"), cls = t.Text(row, "class");
+            if (lateText is not ("0" or "1"))
+            {
+                throw new FormatException($"{file}: line {row.Line}: late is '{lateText}', expected 0 or 1");
+            }
+
+            if (cls is not ("0" or "1" or "2" or "long"))
+            {
+                throw new FormatException($"{file}: line {row.Line}: unknown class '{cls}' (expected 0, 1, 2 or long)");
+            }
+
+            rows.Add((t.Number(row, "rtt_us"), cls, lateText == "1"));
+        }
+
+        return rows;
     }
 
     private static long[] Ventiles(List<long> values)

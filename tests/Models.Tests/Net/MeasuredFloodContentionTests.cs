@@ -23,21 +23,37 @@ public sealed class MeasuredFloodContentionTests
         return new(o, o, o, waits ?? Waits, cpus: 2) { FloodCycleNs = 5_000, LongShareAfterLate = late, OneCycleShare = one, TwoCycleShare = two };
     }
 
-    // each round trip: its latency, whether the client sent late (after the schedule), and the class
-    private static List<(long Rtt, bool Late)> Run(ICpuContention c, int n)
+    // each round trip: its latency and whether the model counted its send late
+    private static List<(long Rtt, bool Late)> Run(MeasuredFloodContention c, int n)
     {
         NetRoundTrip[] trips = Enumerable.Repeat(Trip(), n).ToArray();
-        PingPongResult r = NetPingPong.Replay(Sim(), trips, Interval, contention: c);
-        long idle = Idle();
-        var result = new List<(long, bool)>();
-        bool late = false;
-        foreach (long rtt in r.RttNs)
+        var recording = new Recording(c);
+        PingPongResult r = NetPingPong.Replay(Sim(), trips, Interval, contention: recording);
+        Assert.Equal(r.RttNs.Count, recording.Late.Count);
+        return r.RttNs.Zip(recording.Late).ToList();
+    }
+
+    // passes every call through and notes the model's late flag at each send
+    private sealed class Recording(MeasuredFloodContention inner) : ICpuContention
+    {
+        public List<bool> Late { get; } = [];
+
+        public int CpuBoundTasks => inner.CpuBoundTasks;
+
+        public long SliceNs => inner.SliceNs;
+
+        public long ClientRunsAt(long dueNs, long scheduledNs)
         {
-            result.Add((rtt, late));
-            late = rtt > Interval - idle; // the next send is due before this round trip ended
+            long t = inner.ClientRunsAt(dueNs, scheduledNs);
+            Late.Add(inner.LastSendLate);
+            return t;
         }
 
-        return result;
+        public long Wakeup(int who, long wakeNs, long burstEndNs) => inner.Wakeup(who, wakeNs, burstEndNs);
+
+        public long ServerSleepsClientWaits(long deliveredNs, long serverSleepsNs) => inner.ServerSleepsClientWaits(deliveredNs, serverSleepsNs);
+
+        public void Ran(long endNs) => inner.Ran(endNs);
     }
 
     private static long Idle() => NetPingPong.Replay(Sim(), [Trip()], Interval).RttNs[0];
@@ -93,17 +109,41 @@ public sealed class MeasuredFloodContentionTests
     [Fact]
     public void OnTimeSends_TakeTheStateOfTheRoundTripBefore()
     {
-        // after a wait that ended before the next send: always waits (2 of 3 short quantiles end well before it);
-        // otherwise never: so every on-time round trip waits once a first one did, and none after a late one returns
-        var never = new FloodOnTimeOutcome(0, Waits);
-        var always = new FloodOnTimeOutcome(1, [100_000, 200_000]);
-        var first = new FloodOnTimeOutcome(1, [100_000, 200_000]);
-        var c = new MeasuredFloodContention(never, always, first, Waits, 2) { LongShareAfterLate = 0 };
+        // distinct shares per state and waits of 0.1-2 ms (some end before the next send, some after it, making it
+        // late): every state occurs, and each state's on-time sends wait in its own share
+        long[] waits = [100_000, 2_000_000];
+        var afterReturn = new FloodOnTimeOutcome(0.8, waits);
+        var afterWait = new FloodOnTimeOutcome(0.5, waits);
+        var spinning = new FloodOnTimeOutcome(0.2, waits);
+        var c = new MeasuredFloodContention(afterReturn, afterWait, spinning, waits, 2) { LongShareAfterLate = 0 };
+        var rs = Run(c, 6_000);
         long idle = Idle();
-        var rs = Run(c, 200);
-        Assert.All(rs, r => Assert.InRange(r.Rtt - idle, 100_000, 200_000));
+        var byState = new Dictionary<string, (int N, int Waited)>();
+        for (int i = 1; i < rs.Count; i++)
+        {
+            if (rs[i].Late)
+            {
+                continue;
+            }
 
+            bool prevWaited = rs[i - 1].Rtt > idle + 50_000;
+            string state = prevWaited ? "afterWait" : rs[i - 1].Late ? "afterReturn" : "spinning";
+            var (n, w) = byState.GetValueOrDefault(state);
+            byState[state] = (n + 1, w + (rs[i].Rtt > idle + 50_000 ? 1 : 0));
+        }
+
+        Assert.Equal(3, byState.Count);
+        Assert.InRange(byState["afterReturn"].Waited / (double)byState["afterReturn"].N, 0.75, 0.85);
+        Assert.InRange(byState["afterWait"].Waited / (double)byState["afterWait"].N, 0.45, 0.55);
+        Assert.InRange(byState["spinning"].Waited / (double)byState["spinning"].N, 0.15, 0.25);
+    }
+
+    [Fact]
+    public void NoState_Waits_WhenNoShareSaysSo()
+    {
+        var never = new FloodOnTimeOutcome(0, Waits);
         var d = new MeasuredFloodContention(never, never, never, Waits, 2);
+        long idle = Idle();
         Assert.All(Run(d, 200), r => Assert.Equal(idle, r.Rtt));
     }
 
@@ -115,6 +155,8 @@ public sealed class MeasuredFloodContentionTests
         Assert.Throws<ArgumentException>(() => new MeasuredFloodContention(ok, ok, ok, [5, 3], 2));
         Assert.Throws<ArgumentException>(() => new MeasuredFloodContention(new FloodOnTimeOutcome(0.5, [-1, 3]), ok, ok, [1, 2], 2));
         Assert.Throws<ArgumentException>(() => new MeasuredFloodContention(new FloodOnTimeOutcome(1.5, [1, 3]), ok, ok, [1, 2], 2));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new MeasuredFloodContention(ok, ok, ok, [1, 2], 2) { WaitScale = -1 });
+        Assert.Throws<ArgumentOutOfRangeException>(() => new MeasuredFloodContention(ok, ok, ok, [1, 2], 2) { OneCycleShare = 1.2 });
     }
 
     /// <summary>Deterministic, never faster than idle, and each round trip at most idle plus the longest wait.</summary>

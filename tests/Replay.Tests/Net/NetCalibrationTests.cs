@@ -153,7 +153,9 @@ public class NetCalibrationTests(ITestOutputHelper output)
         Assert.Equal(NetLabHops.FloodSchedPayback, ((2 * lo) + veth + br) / 4, 0.0001);
 
         // the traced captures' own wait per unit of run (median W/R, R 0.2-1.2 ms), rebuilt from their classes
-        var measured = NetLabHops.MeasureFloodPayback(Path.Combine(Traces, "net-variants", "flood-sched"), 1_298_000);
+        long interval = NetCalibration.FromFile(Capture("loopback")).Trace.IntervalNs; // sockperf --mps=2000 paces at 1.298 ms here
+        var measured = NetLabHops.MeasureFloodPayback(Path.Combine(Traces, "net-variants", "flood-sched"), interval);
+        Assert.NotNull(measured);
         foreach (var (file, m) in measured)
         {
             double predicted = file.Contains("veth-bridge", StringComparison.Ordinal) ? br : file.Contains("veth", StringComparison.Ordinal) ? veth : lo;
