@@ -224,14 +224,11 @@ internal static class NetLabHops
     }
 
     /// <summary>
-    /// The median wait per unit of the client's run before it (W/R) in each flood-sched CSV of
-    /// <paramref name="floodSchedDir"/>, keyed by the file's name (null if the folder is missing): the send times are
-    /// rebuilt from the pacing (<paramref name="intervalNs"/>): a send goes on its grid time, or at the previous round
-    /// trip's end if that is later (sockperf sends at once when behind); R is an on-time send's time since the end of
-    /// the last long round trip, W that round trip when long (the whole round trip: the wait dominates); runs of
-    /// 0.2-1.2 ms only.
+    /// The median wait per unit of the client's run before it (W/R) in each sockperf full log (flood-sched-*.full.csv.gz)
+    /// of <paramref name="floodSchedDir"/>, keyed by the file's name (null if the folder is missing); see
+    /// <see cref="WaitPerRun"/>.
     /// </summary>
-    internal static SortedDictionary<string, (int Count, double MedianRatio)>? MeasureFloodPayback(string floodSchedDir, long intervalNs)
+    internal static SortedDictionary<string, (int Count, double MedianRatio)>? MeasureFloodPayback(string floodSchedDir)
     {
         if (!Directory.Exists(floodSchedDir))
         {
@@ -239,33 +236,39 @@ internal static class NetLabHops
         }
 
         var result = new SortedDictionary<string, (int, double)>(StringComparer.Ordinal);
-        foreach (string file in Directory.GetFiles(floodSchedDir, "flood-sched-*.csv"))
+        foreach (string file in Directory.GetFiles(floodSchedDir, "flood-sched-*.full.csv.gz"))
         {
-            var ratios = new List<double>();
-            double interval = intervalNs / 1000.0, prevEnd = double.NegativeInfinity, lastBack = double.NaN;
-            List<(double Rtt, string Class, bool Late)> rows = ReadFloodSched(file);
-            for (int i = 0; i < rows.Count; i++)
-            {
-                (double rtt, string cls, bool late) = rows[i];
-                double tx = Math.Max(i * interval, prevEnd);
-                if (!late && !double.IsNaN(lastBack) && cls == "long")
-                {
-                    double r = tx - lastBack;
-                    if (r >= 200 && r < 1200)
-                    {
-                        ratios.Add(rtt / r);
-                    }
-                }
-
-                prevEnd = tx + rtt;
-                lastBack = cls == "long" ? prevEnd : lastBack;
-            }
-
-            ratios.Sort();
+            List<double> ratios = WaitPerRun(SockperfReport.TryReadFullLog(file)!);
             result[Path.GetFileName(file)] = (ratios.Count, ratios.Count == 0 ? double.NaN : ratios[ratios.Count / 2]);
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// From a ping-pong's sockperf (tx, rx) times under a flood: for each round trip sent on time (not within 5 µs of
+    /// the previous receive) that waited (over 100 µs), the round trip over the client's run since the end of the last
+    /// such wait, for runs of 0.2-1.2 ms; sorted.
+    /// </summary>
+    internal static List<double> WaitPerRun(List<(long Tx, long Rx)> rows)
+    {
+        var ratios = new List<double>();
+        long lastBack = -1;
+        for (int i = 0; i < rows.Count; i++)
+        {
+            long rtt = rows[i].Rx - rows[i].Tx;
+            bool behind = i > 0 && rows[i].Tx - rows[i - 1].Rx < 5_000;
+            long ran = rows[i].Tx - lastBack;
+            if (!behind && lastBack >= 0 && rtt > 100_000 && ran >= 200_000 && ran < 1_200_000)
+            {
+                ratios.Add(rtt / (double)ran);
+            }
+
+            lastBack = rtt > 100_000 ? rows[i].Rx : lastBack;
+        }
+
+        ratios.Sort();
+        return ratios;
     }
 
     // one flood-sched-sequences CSV: (round trip µs, class 0/1/2/long, late) per row, checked

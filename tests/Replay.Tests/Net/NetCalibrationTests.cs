@@ -152,9 +152,8 @@ public class NetCalibrationTests(ITestOutputHelper output)
         output.WriteLine($"payback loopback {lo:F4}, veth {veth:F4}, veth-bridge {br:F4}");
         Assert.Equal(NetLabHops.FloodSchedPayback, ((2 * lo) + veth + br) / 4, 0.0001);
 
-        // the traced captures' own wait per unit of run (median W/R, R 0.2-1.2 ms), rebuilt from their classes
-        long interval = NetCalibration.FromFile(Capture("loopback")).Trace.IntervalNs; // sockperf --mps=2000 paces at 1.298 ms here
-        var measured = NetLabHops.MeasureFloodPayback(Path.Combine(Traces, "net-variants", "flood-sched"), interval);
+        // the traced captures' own wait per unit of run (median W/R, R 0.2-1.2 ms), from sockperf's log of each
+        var measured = NetLabHops.MeasureFloodPayback(Path.Combine(Traces, "net-variants", "flood-sched"));
         Assert.NotNull(measured);
         foreach (var (file, m) in measured)
         {

@@ -118,23 +118,16 @@ public class NetWhatIfTests(ITestOutputHelper output)
         foreach (string log in logs)
         {
             List<(long Tx, long Rx)> rows = SockperfReport.TryReadFullLog(log)!;
-            long lastBack = -1;
             for (int i = 0; i < rows.Count; i++)
             {
                 long rtt = rows[i].Rx - rows[i].Tx;
-                bool isLate = i > 0 && rows[i].Tx - rows[i - 1].Rx < 5_000;
                 n++;
                 sum += rtt;
                 waited += rtt > 100_000 ? 1 : 0;
-                late += isLate ? 1 : 0;
-                long ran = rows[i].Tx - lastBack;
-                if (!isLate && lastBack >= 0 && rtt > 100_000 && ran >= 200_000 && ran < 1_200_000)
-                {
-                    perRun.Add(rtt / (double)ran);
-                }
-
-                lastBack = rtt > 100_000 ? rows[i].Rx : lastBack;
+                late += i > 0 && rows[i].Tx - rows[i - 1].Rx < 5_000 ? 1 : 0;
             }
+
+            perRun.AddRange(NetLabHops.WaitPerRun(rows));
         }
 
         perRun.Sort();
