@@ -70,62 +70,63 @@ internal static class NetLabHops
     /// <summary>
     /// Late sends (the client had waited for the CPU and sent at once on getting it) whose client then ran without a
     /// long wait, in which one flood cycle (the flooder sends one packet through the whole path in its own softirq, the
-    /// flood's receiver preempts it, reads and sleeps) ran between the server's reply and the client: 306 of 681 (45%),
-    /// in four sched-only captures of the pinned ping-pong under a pinned flood on loopback (2), veth and veth+bridge
-    /// (traces/net-variants/flood-sched; traces/capture/flood-sched-capture and flood-sched-sequences; per capture
-    /// 40-50%: the share does not depend on the path). After sends made while the client ran: 2 of 1,868.
+    /// flood's receiver preempts it, reads and sleeps) ran between the server's reply and the client: 689 of 1,478
+    /// (47%), in nine sched-only captures of the pinned ping-pong under a pinned flood, three each on loopback, veth and
+    /// veth+bridge (traces/net-variants/flood-sched; traces/capture/flood-sched-capture and flood-sched-sequences; per
+    /// capture 40-53%: the share does not depend on the path).
     /// </summary>
-    public const double FloodOneCycleShare = 306.0 / 681;
+    public const double FloodOneCycleShare = 689.0 / 1478;
 
-    /// <summary>As <see cref="FloodOneCycleShare"/> for two flood cycles: 68 of 681 (10%; per capture 8-11%).</summary>
-    public const double FloodTwoCycleShare = 68.0 / 681;
+    /// <summary>As <see cref="FloodOneCycleShare"/> for two flood cycles: 123 of 1,478 (8%).</summary>
+    public const double FloodTwoCycleShare = 123.0 / 1478;
 
-    /// <summary>As the late shares, for round trips sent late whose client then waited long: 14 of 695 (2%).</summary>
-    public const double FloodLongShareAfterLate = 14.0 / 695;
+    /// <summary>As the late shares, for round trips sent late whose client then waited long: 33 of 1,511 (2%).</summary>
+    public const double FloodLongShareAfterLate = 33.0 / 1511;
 
     /// <summary>
     /// The long waits' ventiles (0, 5 ... 100%), all states pooled (used after late sends), ns: each long round trip of
-    /// the same captures less the median of its capture's class-0 round trips (1,160 waits; p50 1.37 ms, max 5.47 ms).
+    /// the same captures less the median of its capture's class-0 round trips (2,663 waits; p50 1.27 ms, max 5.47 ms).
     /// </summary>
     internal static readonly long[] FloodWaitVentilesNs =
     [
-        23_000, 125_000, 253_000, 409_000, 548_000, 656_000, 774_000, 892_000, 1_048_000, 1_206_000, 1_371_000,
-        1_467_000, 1_624_000, 1_780_000, 1_913_000, 2_055_000, 2_281_000, 2_627_000, 3_095_000, 4_066_000, 5_465_000,
+        23_000, 123_000, 259_000, 405_000, 527_000, 641_000, 761_000, 862_000, 993_000, 1_144_000, 1_270_000,
+        1_406_000, 1_534_000, 1_695_000, 1_827_000, 1_981_000, 2_176_000, 2_506_000, 3_101_000, 4_152_000, 5_465_000,
     ];
 
     /// <summary>
     /// Sent on time after a late round trip (the client came back from a wait, sent at once, then spun a full
-    /// interval): 373 of 645 waited long (58%), waits' ventiles (p50 1.75 ms) - the same captures.
+    /// interval): 821 of 1,391 waited long (59%; per capture 56-64%), waits' ventiles (p50 1.60 ms) - the same captures.
     /// </summary>
     internal static readonly FloodOnTimeOutcome FloodAfterReturn = new(
-        373.0 / 645,
+        821.0 / 1391,
         [
-            29_000, 353_000, 566_000, 708_000, 831_000, 968_000, 1_136_000, 1_308_000, 1_412_000, 1_591_000, 1_749_000,
-            1_850_000, 1_962_000, 2_141_000, 2_320_000, 2_484_000, 2_722_000, 2_926_000, 3_495_000, 4_264_000, 5_194_000,
+            23_000, 340_000, 534_000, 701_000, 831_000, 952_000, 1_067_000, 1_205_000, 1_371_000, 1_490_000, 1_599_000,
+            1_774_000, 1_907_000, 2_056_000, 2_250_000, 2_438_000, 2_677_000, 2_922_000, 3_472_000, 4_259_000, 5_194_000,
         ]);
 
-    /// <summary>Sent on time after a long wait that ended before it was due: 517 of 525 waited long again (98%), p50 1.25 ms.</summary>
+    /// <summary>Sent on time after a long wait that ended before it was due: 1,259 of 1,289 waited long again (98%), p50 1.18 ms.</summary>
     internal static readonly FloodOnTimeOutcome FloodAfterWait = new(
-        517.0 / 525,
+        1259.0 / 1289,
         [
-            34_000, 162_000, 258_000, 389_000, 502_000, 614_000, 732_000, 837_000, 948_000, 1_120_000, 1_245_000,
-            1_400_000, 1_545_000, 1_731_000, 1_858_000, 2_055_000, 2_289_000, 2_758_000, 3_243_000, 4_156_000, 5_465_000,
+            31_000, 142_000, 241_000, 364_000, 480_000, 590_000, 689_000, 793_000, 891_000, 1_027_000, 1_176_000,
+            1_285_000, 1_433_000, 1_605_000, 1_773_000, 1_936_000, 2_114_000, 2_574_000, 3_291_000, 4_273_000, 5_465_000,
         ]);
 
-    /// <summary>Sent on time after an on-time round trip that did not wait: 256 of 698 waited long (37%), p50 1.11 ms.</summary>
+    /// <summary>Sent on time after an on-time round trip that did not wait: 548 of 1,575 waited long (35%; per capture 33-39%), p50 1.08 ms.</summary>
     internal static readonly FloodOnTimeOutcome FloodSpinning = new(
-        256.0 / 698,
+        548.0 / 1575,
         [
-            32_000, 112_000, 202_000, 263_000, 373_000, 443_000, 581_000, 665_000, 828_000, 964_000, 1_108_000,
-            1_264_000, 1_391_000, 1_467_000, 1_539_000, 1_691_000, 1_790_000, 1_941_000, 2_018_000, 2_228_000, 5_428_000,
+            24_000, 117_000, 227_000, 322_000, 423_000, 527_000, 615_000, 717_000, 839_000, 950_000, 1_083_000,
+            1_210_000, 1_344_000, 1_430_000, 1_539_000, 1_677_000, 1_780_000, 1_898_000, 1_992_000, 2_199_000, 5_428_000,
         ]);
 
     /// <summary>
-    /// The payback factor (<see cref="NetWhatIf.FloodPayback"/>) averaged over the paths of the four sched captures the
-    /// waits come from (loopback twice, veth, veth+bridge), each from the committed pinned 64 B capture of that path
-    /// (recomputed by NetCalibrationTests). A prediction scales the measured waits by its own path's factor over this one.
+    /// The payback factor (<see cref="NetWhatIf.FloodPayback"/>) averaged over the paths of the nine sched captures the
+    /// waits come from (three each on loopback, veth and veth+bridge), each from the committed pinned 64 B capture of
+    /// that path (recomputed by NetCalibrationTests). A prediction scales the measured waits by its own path's factor
+    /// over this one.
     /// </summary>
-    public const double FloodSchedPayback = 1.8485;
+    public const double FloodSchedPayback = 1.8093;
 
     /// <summary>
     /// Silent stalls of the vCPU (no traced event for at least 8 µs inside a round trip whose events are otherwise 3-6
