@@ -81,8 +81,10 @@ internal sealed class MeasuredFloodContention : ICpuContention
     public double TwoCycleShare { get; init => field = Share(value, nameof(TwoCycleShare)); }
 
     /// <summary>
-    /// Factor on every drawn wait (default 1): the what-if sets it from how long the client waits per unit of its run on
-    /// the proposed path over the captures' paths (NetWhatIf.FloodPayback).
+    /// Factor on the waits drawn after spinning, after a wait and after late sends (default 1), not after a late round
+    /// trip (their runs exceed 1.2 ms, past where a wait grows with the run: the captures show them the same on every
+    /// path): the what-if sets it from how long the client waits per unit of its run on the proposed path over the
+    /// captures' paths (NetWhatIf.FloodPayback).
     /// </summary>
     public double WaitScale { get; init => field = value > 0 && double.IsFinite(value) ? value : throw new ArgumentOutOfRangeException(nameof(WaitScale), value, "the wait scale must be positive"); } = 1;
 
@@ -121,7 +123,10 @@ internal sealed class MeasuredFloodContention : ICpuContention
             int state = _prevLong ? 1 : _prevLate ? 0 : 2;
             FloodOnTimeOutcome o = _onTime[state];
             waited = Draw(1 + state) < o.LongShare;
-            runs = waited ? t + Scaled(Quantile(o.WaitQuantilesNs, Draw(5 + state))) : t;
+            // the waits after a late round trip (runs past 1.2 ms) are the same on every path in the captures; the others
+            // follow the path's payback factor
+            long wait = Quantile(o.WaitQuantilesNs, Draw(5 + state));
+            runs = waited ? t + (state == 0 ? wait : Scaled(wait)) : t;
         }
 
         _prevLate = _late;

@@ -148,6 +148,28 @@ public sealed class MeasuredFloodContentionTests
     }
 
     [Fact]
+    public void WaitScale_AppliesToEveryStateButAfterReturn()
+    {
+        var spinning = new FloodOnTimeOutcome(1, [2_000_000, 2_000_000]);
+        var afterReturn = new FloodOnTimeOutcome(1, [700_000, 700_000]);
+        var c = new MeasuredFloodContention(afterReturn, new FloodOnTimeOutcome(1, [300_000, 300_000]), spinning, [100_000, 100_000], 2) { WaitScale = 0.5 };
+
+        // on time, spinning: its 2 ms wait scaled to 1 ms
+        Assert.Equal(0, c.ClientRunsAt(0, 0));
+        Assert.Equal(10_000 + 1_000_000, c.ServerSleepsClientWaits(5_000, 10_000));
+
+        // due at 0.5 ms, it has the CPU at 1.01 ms: late (no cycles, no wait)
+        Assert.Equal(1_010_000, c.ClientRunsAt(500_000, 500_000));
+        Assert.True(c.LastSendLate);
+        Assert.Equal(1_020_000, c.ServerSleepsClientWaits(1_015_000, 1_020_000));
+
+        // on time after the late round trip: its 0.7 ms wait is not scaled
+        Assert.Equal(2_000_000, c.ClientRunsAt(2_000_000, 2_000_000));
+        Assert.False(c.LastSendLate);
+        Assert.Equal(2_010_000 + 700_000, c.ServerSleepsClientWaits(2_005_000, 2_010_000));
+    }
+
+    [Fact]
     public void BadQuantiles_Throw()
     {
         var ok = new FloodOnTimeOutcome(0.5, [1, 2]);
