@@ -32,7 +32,7 @@ internal sealed record FloodOnTimeOutcome(double LongShare, long[] WaitQuantiles
 /// </list>
 /// The draws are deterministic low-discrepancy sequences (Weyl steps of irrational fractions, one per decision), so a
 /// replay is repeatable and the shares are met closely even in short runs. Why measured: the vruntime model
-/// (<see cref="FairShareContention"/>) gets the tail but makes 14% of round trips wait where the kernel makes 45%, and
+/// (<see cref="FairShareContention"/>) gets the tail but makes 14% of round trips wait where the kernel makes 46%, and
 /// the lab kernel's scheduler state (sched features, vruntimes) cannot be read to find out why.
 /// </summary>
 internal sealed class MeasuredFloodContention : ICpuContention

@@ -249,7 +249,7 @@ internal static class NetLabHops
     /// <summary>
     /// From a ping-pong's sockperf (tx, rx) times under a flood: for each round trip sent on time (not within 5 µs of
     /// the previous receive) that waited (over 100 µs), the round trip over the client's run since the end of the last
-    /// such wait, for runs of 0.2-1.2 ms; sorted.
+    /// round trip over 100 µs (on time or not), for runs of 0.2-1.2 ms; sorted.
     /// </summary>
     internal static List<double> WaitPerRun(List<(long Tx, long Rx)> rows)
     {

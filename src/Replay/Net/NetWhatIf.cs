@@ -189,8 +189,8 @@ public static class NetWhatIf
         long capacityPps = 1_000_000_000L / Math.Max(1, perPacket);
         bool saturates = proposal.LoadPps > 0 && proposal.LoadPps >= capacityPps;
         // One flood (the measured case): the scheduler's outcomes as measured (MeasuredFloodContention), its waits scaled
-        // by the path's payback factor (FloodPayback); more CPU-bound tasks: the vruntime model, which gets the tail but
-        // not the share of round trips that wait (see its remarks).
+        // by the path's payback factor (FloodPayback) except after a late round trip; more CPU-bound tasks: the vruntime
+        // model, which gets the tail but not the share of round trips that wait (see its remarks).
         int cpuBound = proposal.CpuBoundTasks ?? 1;
         long interval = Math.Max(1, cal.Trace.IntervalNs);
         long crossWake = rps ? NetLabHops.CrossCpuWakeNs : 0;
