@@ -185,7 +185,8 @@ public static class NetWhatIf
         // A flood saturates the CPU when its sender's per-packet work (the send syscall, the whole path in its own
         // softirq, the receiver's recvfrom) adds up to more than the CPU has: the sender never sleeps (one CPU-bound
         // task); the receiver, on an equal share of the CPU, drains faster than the sender fills and keeps sleeping.
-        long perPacket = meanTrip.Request.SendPathNs + RequestPathNs(meanTrip) + m.EntryNs + meanTrip.RequestReturnNs + m.ServerWakeNs + cal.ClientUserNs;
+        long floodSenderNs = meanTrip.Request.SendPathNs + RequestPathNs(meanTrip) + m.EntryNs + meanTrip.RequestReturnNs + cal.ClientUserNs;
+        long perPacket = floodSenderNs + m.ServerWakeNs;
         long capacityPps = 1_000_000_000L / Math.Max(1, perPacket);
         bool saturates = proposal.LoadPps > 0 && proposal.LoadPps >= capacityPps;
         // One flood (the measured case): the scheduler's outcomes as measured (MeasuredFloodContention), its waits scaled
@@ -198,9 +199,17 @@ public static class NetWhatIf
         double payback = 0, waitScale = 1;
         if (saturates && cpuBound == 1)
         {
-            payback = FloodPayback(meanTrip, m.EntryNs, m.ServerWakeNs, cal.ClientUserNs);
+            payback = FloodPayback(floodSenderNs, m.ServerWakeNs);
             waitScale = payback / NetLabHops.FloodSchedPayback;
-            contention = MeasuredFlood(cal, perPacket, waitScale);
+            contention = new MeasuredFloodContention(NetLabHops.FloodAfterReturn, NetLabHops.FloodAfterWait, NetLabHops.FloodSpinning, NetLabHops.FloodWaitVentilesNs, cal.Cpus)
+            {
+                // one flood cycle: the flooder's packet through the path in its own softirq, then its receiver's read
+                FloodCycleNs = perPacket,
+                LongShareAfterLate = NetLabHops.FloodLongShareAfterLate,
+                OneCycleShare = NetLabHops.FloodOneCycleShare,
+                TwoCycleShare = NetLabHops.FloodTwoCycleShare,
+                WaitScale = waitScale,
+            };
         }
         else if (saturates)
         {
@@ -310,17 +319,6 @@ public static class NetWhatIf
         return s;
     }
 
-    private static MeasuredFloodContention MeasuredFlood(NetCalibration cal, long perPacket, double waitScale) =>
-        new(NetLabHops.FloodAfterReturn, NetLabHops.FloodAfterWait, NetLabHops.FloodSpinning, NetLabHops.FloodWaitVentilesNs, cal.Cpus)
-        {
-            // one flood cycle: the flooder's packet through the path in its own softirq, then its receiver's read
-            FloodCycleNs = perPacket,
-            LongShareAfterLate = NetLabHops.FloodLongShareAfterLate,
-            OneCycleShare = NetLabHops.FloodOneCycleShare,
-            TwoCycleShare = NetLabHops.FloodTwoCycleShare,
-            WaitScale = waitScale,
-        };
-
     /// <summary>
     /// How long the client waits for the flood per unit of time it ran since its last wait: in the sched captures and the
     /// untraced full logs a wait is proportional to the client's run since it last came back (W ≈ c·R for runs of
@@ -332,11 +330,7 @@ public static class NetWhatIf
     /// side (the bridge) gives a smaller c: shorter, more frequent waits. The sched captures' median W/R for R of
     /// 0.2-1.2 ms: loopback 1.98, veth 1.87, veth+bridge 1.71; this gives 1.97 / 1.80 / 1.66 (NetCalibrationTests).
     /// </summary>
-    internal static double FloodPayback(NetRoundTrip meanTrip, long entryNs, long serverWakeNs, long clientUserNs)
-    {
-        double s = meanTrip.Request.SendPathNs + RequestPathNs(meanTrip) + entryNs + meanTrip.RequestReturnNs + clientUserNs;
-        return 1 + (2.0 * serverWakeNs / s);
-    }
+    internal static double FloodPayback(long senderNs, long receiverWakeNs) => 1 + (2.0 * receiverWakeNs / senderNs);
 
     private static long RequestPathNs(NetRoundTrip t)
     {
