@@ -87,13 +87,15 @@ internal static class WhatIfMemoryCommand
 
         WritePrediction baseline = WriteWhatIf.Predict(replay.Workload, replay.Costs, capture, new WriteProposal());
         WritePrediction predicted = WriteWhatIf.Predict(replay.Workload, replay.Costs, capture, proposal);
+        WriteTrust trust = TrustOutput.Assess(replay, capture, file.FullName);
         if (json)
         {
-            WriteJson(stdout, file.FullName, capture, predicted, baseline, replay);
+            WriteJson(stdout, file.FullName, capture, predicted, baseline, replay, trust);
         }
         else
         {
             WriteTable(file.Name, capture, predicted, baseline, replay);
+            TrustOutput.Print(trust);
         }
 
         return ExitCodes.Ok;
@@ -157,7 +159,7 @@ internal static class WhatIfMemoryCommand
         : Bytes.TryParse(text, out Bytes b) ? b.Value
         : throw new FormatException($"{option} '{text}': expected a size such as 128M, 1G, or 'max'");
 
-    private static void WriteJson(Stream stdout, string trace, CaptureConfig capture, WritePrediction p, WritePrediction baseline, WriteReplay replay)
+    private static void WriteJson(Stream stdout, string trace, CaptureConfig capture, WritePrediction p, WritePrediction baseline, WriteReplay replay, WriteTrust trust)
     {
         using var w = new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = true });
         w.WriteStartObject();
@@ -177,6 +179,7 @@ internal static class WhatIfMemoryCommand
         w.WriteNumber("count", replay.Observed.Count);
         w.WriteEndObject();
         JsonOut.Costs(w, p.Costs);
+        TrustOutput.Json(w, trust);
         w.WriteEndObject();
         w.Flush();
         stdout.Write("\n"u8);

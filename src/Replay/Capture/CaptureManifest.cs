@@ -54,6 +54,12 @@ public sealed class CaptureManifest : IDisposable
     /// </summary>
     public long? LostEvents => GetInt64("trace.lost_events");
 
+    /// <summary>
+    /// The pid of the captured command (the root of the workload's process tree), if recorded and in the
+    /// kernel's pid range (1 to 4,194,304, PID_MAX_LIMIT).
+    /// </summary>
+    public int? WorkloadPid => GetInt64("workload_pid") is long pid and > 0 and <= 4_194_304 ? (int)pid : null;
+
     /// <summary>Kernel release (uname -r), if recorded.</summary>
     public string? KernelRelease => GetString("kernel.release");
 

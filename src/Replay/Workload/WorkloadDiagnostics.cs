@@ -65,6 +65,46 @@ public sealed class WorkloadDiagnostics
     /// </summary>
     public long? ManifestLostEvents { get; internal set; }
 
+    /// <summary>
+    /// File calls (write, pwrite64, fsync, fdatasync) of threads outside the capture's process tree (the manifest's
+    /// <c>workload_pid</c> and what it forked): other programs that ran during the capture; not part of the workload.
+    /// </summary>
+    public long ForeignCalls { get; internal set; }
+
+    /// <summary>The program outside the workload that made the most file calls, with its count, or null when none did.</summary>
+    public string? TopForeignProgram
+    {
+        get
+        {
+            string? top = null;
+            long most = 0;
+            foreach ((string comm, long n) in _foreignByComm)
+            {
+                if (n > most || (n == most && top is not null && string.CompareOrdinal(comm, top) < 0))
+                {
+                    most = n;
+                    top = comm;
+                }
+            }
+
+            return top is null ? null : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{top} ({most:N0} calls)");
+        }
+    }
+
+    private readonly Dictionary<int, string> _foreignComm = [];
+    private readonly Dictionary<string, long> _foreignByComm = new(StringComparer.Ordinal);
+
+    internal void NoteForeign(int pid, ReadOnlySpan<byte> comm)
+    {
+        if (!_foreignComm.TryGetValue(pid, out string? name))
+        {
+            name = System.Text.Encoding.UTF8.GetString(comm);
+            _foreignComm.Add(pid, name);
+        }
+
+        _foreignByComm[name] = _foreignByComm.GetValueOrDefault(name) + 1;
+    }
+
     /// <summary>Remarks about the extraction, e.g. why the workload is empty.</summary>
     public IReadOnlyList<string> Notes => _notes;
 

@@ -16,6 +16,8 @@ internal sealed class WorkloadExtraction
 {
     private readonly TraceReader _reader;
     private readonly long? _manifestLostEvents;
+    // The capture's process tree (the manifest's workload_pid and what it forked); null: every thread counts.
+    private readonly HashSet<int>? _tree;
     private readonly Dictionary<int, ThreadState> _threads = [];
     private readonly Dictionary<(int Process, int Fd), FdState> _fds = [];
     private readonly Dictionary<(uint Dev, ulong Ino), long> _keyByInode = [];
@@ -49,10 +51,11 @@ internal sealed class WorkloadExtraction
     private long _throttles;
     private long _throttleUs;
 
-    public WorkloadExtraction(TraceReader reader, long? manifestLostEvents)
+    public WorkloadExtraction(TraceReader reader, long? manifestLostEvents, int? workloadPid = null)
     {
         _reader = reader;
         _manifestLostEvents = manifestLostEvents;
+        _tree = workloadPid is int root && root > 0 ? [root] : null;
     }
 
     private enum Kind : byte
@@ -80,6 +83,7 @@ internal sealed class WorkloadExtraction
         BlockIssue,
         BlockComplete,
         SchedSwitch,
+        ProcessFork,
     }
 
     public WriteWorkload Run()
@@ -109,6 +113,9 @@ internal sealed class WorkloadExtraction
             {
                 case Kind.SchedSwitch:
                     OnSwitchOut(e);
+                    break;
+                case Kind.ProcessFork:
+                    OnFork(e);
                     break;
                 case Kind.EnterWrite:
                     OnEnter(e, FileOpKind.Write, positional: false);
@@ -217,6 +224,7 @@ internal sealed class WorkloadExtraction
         "block_rq_issue" => Kind.BlockIssue,
         "block_rq_complete" => Kind.BlockComplete,
         "sched_switch" => Kind.SchedSwitch,
+        "sched_process_fork" => Kind.ProcessFork,
         _ => Kind.Ignore,
     };
 
@@ -255,9 +263,26 @@ internal sealed class WorkloadExtraction
         return slot;
     }
 
+    // sched_process_fork (every clone, threads too): a child of the workload's tree joins it.
+    private void OnFork(in RawEvent e)
+    {
+        if (_tree is not null && SchedProcessFork.TryDecode(e, out SchedProcessFork f) && _tree.Contains(f.ParentPid))
+        {
+            _tree.Add(f.ChildPid);
+        }
+    }
+
     private void OnEnter(in RawEvent e, FileOpKind kind, bool positional)
     {
         _syscallEvents++;
+        if (_tree is not null && !_tree.Contains(e.Pid) && !_tree.Contains(e.Tgid))
+        {
+            // Another program's call (the capture traces syscalls system-wide): not the workload's.
+            _diag.ForeignCalls++;
+            _diag.NoteForeign(e.Pid, e.Comm);
+            return;
+        }
+
         NoteComm(e);
         var p = new PayloadReader(e.Payload);
         if (!p.TryGetInt64("fd"u8, out long fdValue))

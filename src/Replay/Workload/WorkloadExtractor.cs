@@ -65,7 +65,7 @@ public static class WorkloadExtractor
         }
 
         using TraceReader reader = TraceReader.Open(tracePath, o);
-        return new WorkloadExtraction(reader, manifest?.LostEvents).Run();
+        return new WorkloadExtraction(reader, manifest?.LostEvents, manifest?.WorkloadPid).Run();
     }
 
     /// <summary>Extracts the workload from the events a reader has not returned yet (the reader is left at its end).</summary>
