@@ -47,7 +47,8 @@ internal sealed class PageCache
     private int _folioCount;
     private readonly Stack<int> _freeFolios = new();
     private readonly Dictionary<long, int> _mapping = new();
-    private readonly Dictionary<long, int> _fileOrder = new();
+    // Per file: the order all its folios have, or -1 once orders are mixed.
+    private readonly Dictionary<long, int> _fileShape = new();
 
     // LRU lists: head = most recently added, tail = next to scan.
     private readonly LruList _inactive = new();
@@ -93,14 +94,72 @@ internal sealed class PageCache
     /// <summary>Looks a folio up by key (filemap_get_entry).</summary>
     public bool TryGet(long key, out int f) => _mapping.TryGetValue(key, out f);
 
-    /// <summary>The folio order chosen for a file's new folios, if one was chosen.</summary>
-    public bool TryGetFileOrder(long fileKey, out int order) => _fileOrder.TryGetValue(fileKey, out order);
+    /// <summary>The mapping key of a file's page: the file in the high bits, the page index in the low 40.</summary>
+    public static long KeyOf(long fileKey, long page) => (fileKey << 40) ^ page;
 
-    /// <summary>Records the folio order for a file's new folios.</summary>
-    public void SetFileOrder(long fileKey, int order) => _fileOrder.Add(fileKey, order);
+    /// <summary>
+    /// The folio holding page <paramref name="page"/> of a file, if cached (filemap_get_entry on a multi-index
+    /// entry), and the index it starts at. A file whose folios all have one order takes one lookup; one with mixed
+    /// orders takes one per order up to <paramref name="maxOrder"/> (a folio starts at a multiple of its size).
+    /// </summary>
+    public bool TryFind(long fileKey, long page, int maxOrder, out int f, out long start)
+    {
+        f = -1;
+        start = page;
+        if (!_fileShape.TryGetValue(fileKey, out int shape))
+        {
+            return false;
+        }
 
-    /// <summary>Forgets a file's folio order (the file was truncated).</summary>
-    public void ForgetFile(long fileKey) => _fileOrder.Remove(fileKey);
+        if (shape >= 0)
+        {
+            start = page & ~((1L << shape) - 1);
+            return _mapping.TryGetValue(KeyOf(fileKey, start), out f);
+        }
+
+        for (int k = 0; k <= maxOrder; k++)
+        {
+            long s = page & ~((1L << k) - 1);
+            if (_mapping.TryGetValue(KeyOf(fileKey, s), out int g) && s + _pages[g] > page)
+            {
+                f = g;
+                start = s;
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Whether pages [<paramref name="page"/>, +<paramref name="pages"/>) of a file hold no folio, so a folio of that
+    /// size can be added there (filemap_add_folio fails with -EEXIST otherwise and the caller tries a smaller order).
+    /// </summary>
+    public bool RangeFree(long fileKey, long page, int pages, int maxOrder)
+    {
+        if (!_fileShape.TryGetValue(fileKey, out int shape))
+        {
+            return true;
+        }
+
+        if (shape >= 0 && (1 << shape) == pages && (page & (pages - 1)) == 0)
+        {
+            return !_mapping.ContainsKey(KeyOf(fileKey, page));
+        }
+
+        for (long q = page; q < page + pages; q++)
+        {
+            if (TryFind(fileKey, q, maxOrder, out _, out _))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Forgets a file's folio shape (the file was truncated: its folios are gone).</summary>
+    public void ForgetFile(long fileKey) => _fileShape.Remove(fileKey);
 
     /// <summary>
     /// A new folio of <paramref name="pages"/> pages under <paramref name="key"/>, added to the mapping and
@@ -108,6 +167,10 @@ internal sealed class PageCache
     /// </summary>
     public int Add(long key, int pages)
     {
+        // Track whether all of the file's folios share one order (then a page's folio is one lookup away).
+        int order = System.Numerics.BitOperations.Log2((uint)pages);
+        ref int shape = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_fileShape, key >> 40, out bool known);
+        shape = !known ? order : shape == order ? shape : -1;
         int f = NewFolio(key, pages);
         _mapping.Add(key, f);
         _inactive.PushHead(this, f);

@@ -11,17 +11,19 @@ public sealed partial class WritePathSimulation
     {
         BeginOp(begin);
         bool writebackActive = _writebackPages > 0;
-        int order = dirty ? FolioOrderFor(r) : 0;
-        long folioPages = 1L << order;
         long firstPage = r.Offset / _pageBytes;
         long lastPage = (r.Offset + Math.Max(r.Bytes, 1) - 1) / _pageBytes;
         int newPages = 0;
         bool throttleFirst = _config.Kernel.ThrottlesBeforeCopy;
-        for (long p = firstPage - (firstPage % folioPages); p <= lastPage; p += folioPages)
+        int maxOrder = _config.MaxFolioOrder;
+        long p = firstPage;
+        while (p <= lastPage)
         {
-            long key = (r.FileKey << 40) ^ p;
-            if (_cache.TryGet(key, out int f))
+            if (_cache.TryFind(r.FileKey, p, maxOrder, out int f, out long start))
             {
+                int have = _cache.Pages(f);
+                p = start + have;
+
                 // A buffered write does not mark the folio accessed: write_begin looks it up with FGP_WRITEBEGIN,
                 // which has no FGP_ACCESSED (include/linux/pagemap.h, mm/filemap.c __filemap_get_folio).
                 if (!dirty)
@@ -33,19 +35,29 @@ public sealed partial class WritePathSimulation
                 {
                     if (throttleFirst)
                     {
-                        BalanceDirtyPages(r.ThreadId, (int)folioPages);
+                        BalanceDirtyPages(r.ThreadId, have);
                     }
 
                     MarkDirty(f);
                     if (!throttleFirst)
                     {
-                        BalanceDirtyPages(r.ThreadId, (int)folioPages);
+                        BalanceDirtyPages(r.ThreadId, have);
                     }
                 }
 
                 continue;
             }
 
+            int order = dirty ? FolioOrderAt(r, p) : 0;
+            while (order > 0 && !_cache.RangeFree(r.FileKey, p, 1 << order, maxOrder))
+            {
+                // filemap_add_folio found part of the range cached (-EEXIST): __filemap_get_folio retries one order lower.
+                order--;
+            }
+
+            long folioPages = 1L << order;
+            long key = PageCache.KeyOf(r.FileKey, p);
+            p += folioPages;
             int n = (int)folioPages;
             if (dirty && throttleFirst)
             {
@@ -142,22 +154,28 @@ public sealed partial class WritePathSimulation
         return EndOp(begin, r.BaseCost.TotalNanoseconds, 0);
     }
 
-    // Large folios: ext4 on 6.18 sizes a new folio from the write length (filemap fgf_set_order), aligned.
-    private int FolioOrderFor(in WriteRequest r)
+    // Large folios, per write as ext4 on 6.18 does: generic_perform_write (mm/filemap.c) passes write_begin the bytes
+    // left of this write within the current max-folio-size chunk, fgf_set_order turns them into an order
+    // (ilog2(len) - PAGE_SHIFT), and __filemap_get_folio caps it at the mapping's max order and at the index's alignment.
+    private int FolioOrderAt(in WriteRequest r, long page)
     {
-        if (_cache.TryGetFileOrder(r.FileKey, out int order))
+        int maxOrder = _config.MaxFolioOrder;
+        if (maxOrder <= 0)
         {
-            return order;
+            return 0;
         }
 
-        long pages = Math.Max(1, r.Bytes / _pageBytes);
-        order = 0;
-        while ((2L << order) <= pages && order < _config.MaxFolioOrder)
+        long chunk = _pageBytes << maxOrder;
+        long pos = Math.Max(r.Offset, page * _pageBytes);
+        long end = r.Offset + Math.Max(r.Bytes, 1);
+        long len = Math.Min(chunk - (pos & (chunk - 1)), end - pos);
+        int order = System.Numerics.BitOperations.Log2((ulong)Math.Max(len, 1)) - System.Numerics.BitOperations.Log2((ulong)_pageBytes);
+        order = Math.Clamp(order, 0, maxOrder);
+        if (page != 0 && order > 0)
         {
-            order++;
+            order = Math.Min(order, System.Numerics.BitOperations.TrailingZeroCount(page));
         }
 
-        _cache.SetFileOrder(r.FileKey, order);
         return order;
     }
 

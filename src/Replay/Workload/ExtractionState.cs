@@ -12,6 +12,10 @@ internal sealed class FdState(long key)
     public uint Dev { get; set; }
 
     public ulong Ino { get; set; }
+
+    // Writes that added no page while the fd's inode was unknown (a pipe, cgroupfs, a tty, or cached pages):
+    // its running offset may belong to another file the fd pointed at before a dup2 the trace did not show.
+    public long WritesWithoutPages { get; set; }
 }
 
 /// <summary>What the extractor tracks per thread: the open call and its counters, the reclaim episode, off-CPU state.</summary>
@@ -42,6 +46,11 @@ internal sealed class ThreadState
     public long PagesAdded { get; set; }
 
     public bool HasCandidate { get; set; }
+
+    // dup2/dup3/dup in flight: the fd duplicated (-1: none) and the fd asked for (-1: the lowest free, dup).
+    public int PendingDupOld { get; set; } = -1;
+
+    public int PendingDupNew { get; set; } = -1;
 
     public uint CandidateDev { get; set; }
 

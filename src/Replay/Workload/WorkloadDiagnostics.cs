@@ -105,6 +105,12 @@ public sealed class WorkloadDiagnostics
         _foreignByComm[name] = _foreignByComm.GetValueOrDefault(name) + 1;
     }
 
+    /// <summary>
+    /// Writes whose offset was taken from where the file's page cache grew, because their fd had written before
+    /// without adding pages (it pointed at another file until a dup2 the trace did not show).
+    /// </summary>
+    public long RebasedOffsets { get; internal set; }
+
     /// <summary>Remarks about the extraction, e.g. why the workload is empty.</summary>
     public IReadOnlyList<string> Notes => _notes;
 

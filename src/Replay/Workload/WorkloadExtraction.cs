@@ -71,6 +71,8 @@ internal sealed class WorkloadExtraction
         EnterFdatasync,
         ExitFdatasync,
         ExitOpenat,
+        EnterDup,
+        ExitDup,
         MemcgReclaimBegin,
         MemcgReclaimEnd,
         DirectReclaimBegin,
@@ -144,6 +146,12 @@ internal sealed class WorkloadExtraction
                 case Kind.ExitOpenat:
                     OnOpenatExit(e);
                     break;
+                case Kind.EnterDup:
+                    OnDupEnter(e);
+                    break;
+                case Kind.ExitDup:
+                    OnDupExit(e);
+                    break;
                 case Kind.MemcgReclaimBegin:
                 case Kind.DirectReclaimBegin:
                     OnReclaimBegin(e);
@@ -212,6 +220,8 @@ internal sealed class WorkloadExtraction
         "sys_enter_fdatasync" => Kind.EnterFdatasync,
         "sys_exit_fdatasync" => Kind.ExitFdatasync,
         "sys_exit_openat" => Kind.ExitOpenat,
+        "sys_enter_dup" or "sys_enter_dup2" or "sys_enter_dup3" => Kind.EnterDup,
+        "sys_exit_dup" or "sys_exit_dup2" or "sys_exit_dup3" => Kind.ExitDup,
         "mm_vmscan_memcg_reclaim_begin" => Kind.MemcgReclaimBegin,
         "mm_vmscan_memcg_reclaim_end" => Kind.MemcgReclaimEnd,
         "mm_vmscan_direct_reclaim_begin" => Kind.DirectReclaimBegin,
@@ -368,6 +378,10 @@ internal sealed class WorkloadExtraction
             {
                 LearnInode(fd, t.CandidateDev, t.CandidateIno);
             }
+            else if (!fd.HasInode && t.PagesAdded == 0)
+            {
+                fd.WritesWithoutPages++;
+            }
         }
 
         if (t.ReclaimBeginNs >= 0)
@@ -452,6 +466,38 @@ internal sealed class WorkloadExtraction
         // A new open file behind this fd number: new key, offset 0 (O_APPEND is not visible in the trace).
         ThreadState t = Thread(e.Pid, e.Tgid);
         _fds[(t.Process, (int)ret)] = new FdState(_nextFileKey++);
+    }
+
+    // dup(2), dup2(2), dup3(2): the new fd shares the old one's open file description (and so its offset).
+    private void OnDupEnter(in RawEvent e)
+    {
+        var p = new PayloadReader(e.Payload);
+        if (!(p.TryGetInt64("oldfd"u8, out long oldFd) || p.TryGetInt64("fildes"u8, out oldFd)) || oldFd < 0 || oldFd > int.MaxValue)
+        {
+            _undecoded++;
+            return;
+        }
+
+        ThreadState t = Thread(e.Pid, e.Tgid);
+        t.PendingDupOld = (int)oldFd;
+        t.PendingDupNew = p.TryGetInt64("newfd"u8, out long newFd) && newFd >= 0 && newFd <= int.MaxValue ? (int)newFd : -1;
+    }
+
+    private void OnDupExit(in RawEvent e)
+    {
+        if (!_threads.TryGetValue(e.Pid, out ThreadState? t) || t.PendingDupOld < 0)
+        {
+            return;
+        }
+
+        int oldFd = t.PendingDupOld;
+        t.PendingDupOld = -1;
+        if (!SyscallText.TryGetRet(e.Payload, out long ret) || ret < 0 || ret > int.MaxValue)
+        {
+            return;
+        }
+
+        _fds[(t.Process, (int)ret)] = Fd(t.Process, oldFd);
     }
 
     private void OnReclaimBegin(in RawEvent e)
@@ -656,7 +702,18 @@ internal sealed class WorkloadExtraction
             long first = t.Offset >> MmFilemapAddToPageCache.PageShift;
             long last = (t.Offset + t.Bytes - 1) >> MmFilemapAddToPageCache.PageShift;
             long folioFirst = (long)Math.Min(index, long.MaxValue / 2);
-            if (folioFirst <= last && folioFirst + pages - 1 >= first)
+            if (!t.Positional && fd.WritesWithoutPages > 0 && t.PagesAdded == pages)
+            {
+                // The fd wrote before without growing any page cache, so its running offset is another file's
+                // (a dup2 onto it was not traced: a shell's redirection, dd's of=). Where this file's cache grows
+                // is where the write is.
+                t.Offset = folioFirst << MmFilemapAddToPageCache.PageShift;
+                t.HasCandidate = true;
+                t.CandidateDev = devKey;
+                t.CandidateIno = ino;
+                _diag.RebasedOffsets++;
+            }
+            else if (folioFirst <= last && folioFirst + pages - 1 >= first)
             {
                 t.HasCandidate = true;
                 t.CandidateDev = devKey;
