@@ -35,6 +35,13 @@ public sealed record MemcgConfig
     /// <summary>Largest folio order the filesystem uses for buffered writes (ext4 large folios on 6.18: writes of 64 KiB make order-4 folios).</summary>
     public int MaxFolioOrder { get; init; } = 9;
 
+    /// <summary>
+    /// CPUs the workload's threads can run on at once. With one, every operation runs on one timeline (the
+    /// default, and exact for a single-threaded workload); with more, operations of different threads overlap
+    /// in time while they share the page cache, the memcg counter, reclaim and the flusher.
+    /// </summary>
+    public int Cpus { get; init; } = 1;
+
     /// <summary>The limit in pages (long.MaxValue when unlimited), rounded down as the kernel rounds a written limit.</summary>
     public long LimitPages => LimitBytes is long b ? b / Kernel.PageSize.Value : long.MaxValue;
 

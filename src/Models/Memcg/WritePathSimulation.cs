@@ -174,6 +174,20 @@ public sealed partial class WritePathSimulation
             _anonPages = fixedPages;
         }
 
+        // Real threads run on the capture's CPUs: an operation starts when its thread is ready and a CPU is free;
+        // pseudo-threads (negative ids: page-cache fills and truncations at their captured times) stay on the
+        // shared timeline as before.
+        // With one real thread nothing can overlap it, and the fills keep their place on its timeline.
+        long[] cpuFree = new long[Math.Max(1, _config.Cpus)];
+        int realThreads = 0;
+        foreach (int tid in threadOrder)
+        {
+            realThreads += tid >= 0 ? 1 : 0;
+        }
+
+        bool parallel = cpuFree.Length > 1 && realThreads > 1;
+        long serialUntil = long.MinValue;
+        long lastEnd = long.MinValue;
         var ready = new EventQueue<int>();
         foreach (int tid in threadOrder)
         {
@@ -186,6 +200,25 @@ public sealed partial class WritePathSimulation
             int i = q.Dequeue();
             WriteRequest r = requests[i];
             long begin = key.Time.TotalNanoseconds;
+            int cpu = -1;
+            if (parallel && tid >= 0)
+            {
+                cpu = 0;
+                for (int k = 1; k < cpuFree.Length; k++)
+                {
+                    if (cpuFree[k] < cpuFree[cpu])
+                    {
+                        cpu = k;
+                    }
+                }
+
+                // A thread waits for a CPU only when every CPU is busy with another thread's operation.
+                // Fills and truncations still hold the timeline as they did (they stand for the threads' own faults).
+                begin = Math.Max(begin, Math.Max(cpuFree[cpu], serialUntil));
+                AdvanceTo(begin);
+                _now = begin;
+            }
+
             while (nextSample <= begin)
             {
                 AdvanceTo(nextSample);
@@ -200,12 +233,32 @@ public sealed partial class WritePathSimulation
                 WriteRequestKind.Truncate => Truncate(r, begin),
                 _ => Fsync(r, begin),
             };
+            if (parallel && tid < 0)
+            {
+                serialUntil = _now;
+            }
+
+            lastEnd = Math.Max(lastEnd, _now);
+
+            if (cpu >= 0)
+            {
+                long readyAt = key.Time.TotalNanoseconds;
+                cpuFree[cpu] = begin + outcomes[i].Latency.TotalNanoseconds;
+                if (begin > readyAt)
+                {
+                    // The wait for a CPU is part of the call's latency as the application sees it.
+                    outcomes[i] = outcomes[i] with { Start = SimTime.FromNanoseconds(readyAt), Latency = outcomes[i].Latency + SimDuration.FromNanoseconds(begin - readyAt) };
+                }
+            }
+
             if (q.Count > 0)
             {
-                ready.Enqueue(SimTime.FromNanoseconds(begin + outcomes[i].Latency.TotalNanoseconds + requests[q.Peek()].ThinkBefore.TotalNanoseconds), tid);
+                ready.Enqueue(SimTime.FromNanoseconds(outcomes[i].Start.TotalNanoseconds + outcomes[i].Latency.TotalNanoseconds + requests[q.Peek()].ThinkBefore.TotalNanoseconds), tid);
             }
         }
 
+        // The run ends when its last operation does (with overlapping threads that need not be the last one run).
+        _now = Math.Max(_now, lastEnd);
         AdvanceTo(_now);
         samples.Add(Sample(_now));
         return new WritePathResult(outcomes, Counters(), samples);

@@ -120,6 +120,7 @@ public sealed record CaptureConfig
             Version = p.Version ?? Version,
             Kernel = p.Kernel ?? Kernel,
             MaxFolioOrder = (p.Kernel ?? Kernel).Ext4LargeFolios ? 9 : 0,
+            Cpus = Math.Clamp(Cpus, 1, 4096),
         };
     }
 
