@@ -16,14 +16,42 @@ public static class TraceInspector
     /// <param name="options">Reader options; the manifest fills in clock and HZ not set here.</param>
     /// <param name="progress">Called now and then with (bytes done, bytes total) of the source file.</param>
     /// <param name="cancellationToken">Cancels between events.</param>
+    /// <remarks>
+    /// The file is opened once and its kind sniffed from a buffered head, so a pipe or
+    /// <c>/dev/stdin</c> works for every format; Parquet, which needs seeking, is first copied from a
+    /// pipe to an owner-only temp file that is deleted when done.
+    /// </remarks>
     /// <exception cref="TraceFormatException">Malformed input in strict mode, or not a trace at all.</exception>
     public static async Task<TraceSummary> SummarizeFileAsync(string path, TraceReaderOptions? options = null, Action<long, long>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(path);
-        if (IsParquet(path))
+        if (Directory.Exists(path))
         {
-            await using FileStream fs = File.OpenRead(path);
-            StoredTraceSummary s = await ParquetTraceStore.SummarizeAsync(fs, path, cancellationToken).ConfigureAwait(false);
+            throw new TraceFormatException(path, 0, "(a directory)", "a trace file, not a directory", null);
+        }
+
+        var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        var source = new SourceStream(fs);
+        if (TraceInput.IsParquetHead(source.Head))
+        {
+            StoredTraceSummary s;
+            await using (source.ConfigureAwait(false))
+            {
+                if (fs.CanSeek)
+                {
+                    fs.Position = 0;
+                    s = await ParquetTraceStore.SummarizeAsync(fs, path, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    FileStream spool = TraceInput.SpoolToTemp(source, ".parquet");
+                    await using (spool.ConfigureAwait(false))
+                    {
+                        s = await ParquetTraceStore.SummarizeAsync(spool, path, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+            }
+
             return new TraceSummary(path, "parquet", null, Sorted(s.EventCounts), s.TotalEvents, s.Cpus, s.First, s.Last, s.LostEvents, s.MalformedLines, s.Truncated, null);
         }
 
@@ -38,7 +66,7 @@ public static class TraceInspector
             }
         }
 
-        using TraceReader reader = TraceReader.Open(path, options);
+        using TraceReader reader = TraceReader.Open(source, path, options);
         TraceSummary summary = Summarize(reader, progress, cancellationToken);
         return summary with
         {
@@ -91,14 +119,23 @@ public static class TraceInspector
             reader.LastTimestamp,
             d.LostEvents,
             d.MalformedLines,
-            d.TruncatedLastLine,
+            d.Truncated,
             d);
     }
 
-    /// <summary>True if the file starts with the Parquet magic "PAR1".</summary>
+    /// <summary>
+    /// True if the file starts with the Parquet magic "PAR1". False for a pipe or character device,
+    /// whose first bytes cannot be looked at without consuming them (<see cref="SummarizeFileAsync"/>
+    /// sniffs those itself).
+    /// </summary>
     public static bool IsParquet(string path)
     {
         using FileStream fs = File.OpenRead(path);
+        if (!fs.CanSeek)
+        {
+            return false;
+        }
+
         Span<byte> head = stackalloc byte[4];
         return fs.ReadAtLeast(head, 4, throwOnEndOfStream: false) == 4 && head.SequenceEqual("PAR1"u8);
     }

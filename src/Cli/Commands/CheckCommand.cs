@@ -31,7 +31,9 @@ internal static class CheckCommand
         cmd.Options.Add(json);
         cmd.SetAction(async (r, ct) =>
         {
-            FileInfo file = r.GetValue(trace) ?? DefaultTrace.Extract();
+            // A pipe or "-" is copied to a temp file first: the trace is read more than once, by path.
+            using TraceArgument input = TraceArgument.Resolve(r.GetValue(trace), DefaultTrace.Extract, spoolPipes: true);
+            FileInfo file = input.File;
             using Stream stdout = Console.OpenStandardOutput();
             return await RunAsync(file, r.GetValue(json), stdout, ct).ConfigureAwait(false);
         });
@@ -40,9 +42,9 @@ internal static class CheckCommand
 
     internal static async Task<int> RunAsync(FileInfo file, bool json, Stream stdout, CancellationToken ct)
     {
-        if (!file.Exists)
+        if (TraceArgument.Problem(file) is string missing)
         {
-            await Console.Error.WriteLineAsync($"ksim: {file.FullName}: no such file").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync("ksim: " + missing).ConfigureAwait(false);
             return ExitCodes.NoInput;
         }
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using KernelSim.Replay.Formats;
 
 namespace KernelSim.Cli.Commands;
@@ -25,6 +26,23 @@ internal sealed class CommonOptions
         c.Options.Add(TscHz);
     }
 
+    /// <summary>An option value outside its valid range, named with the range (exit code 2), or null.</summary>
+    public string? Problem(ParseResult r)
+    {
+        if (r.GetValue(UserHz) is int hz && hz is < TraceReaderOptions.MinUserHz or > TraceReaderOptions.MaxUserHz)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"--user-hz {hz}: expected USER_HZ between {TraceReaderOptions.MinUserHz} and {TraceReaderOptions.MaxUserHz} (100 on x86)");
+        }
+
+        if (r.GetValue(TscHz) is long tsc && tsc <= 0)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"--tsc-hz {tsc}: expected the TSC frequency in Hz, greater than 0");
+        }
+
+        return null;
+    }
+
+    /// <summary>The reader options; call <see cref="Problem"/> first (out-of-range values throw here).</summary>
     public TraceReaderOptions Build(ParseResult r)
     {
         var o = new TraceReaderOptions

@@ -12,22 +12,31 @@ internal static class ConvertCommand
 {
     public static Command Create()
     {
-        var trace = new Argument<FileInfo>("trace") { Description = "Text trace to convert (any format `ksim info` reads)." };
+        var trace = new Argument<FileInfo>("trace") { Description = "Text trace to convert (any format `ksim info` reads; - for standard input)." };
         var output = new Option<FileInfo>("--output", "-o") { Description = "Parquet file to write.", Required = true };
         var common = new CommonOptions();
         var cmd = new Command("convert", "Store a trace as Parquet (one row per event; readable by DuckDB, pandas, Spark).\n\nExample:\n  ksim convert traces/fio-seq64k-memcg128M.trace.gz -o fio128.parquet");
         cmd.Arguments.Add(trace);
         cmd.Options.Add(output);
         common.AddTo(cmd);
-        cmd.SetAction(async (r, ct) => await RunAsync(r.GetValue(trace)!, r.GetValue(output)!, common.Build(r), ct).ConfigureAwait(false));
+        cmd.SetAction(async (r, ct) =>
+        {
+            if (common.Problem(r) is string problem)
+            {
+                await Console.Error.WriteLineAsync("ksim: " + problem).ConfigureAwait(false);
+                return ExitCodes.Usage;
+            }
+
+            return await RunAsync(TraceArgument.StandardInputIfDash(r.GetValue(trace)!), r.GetValue(output)!, common.Build(r), ct).ConfigureAwait(false);
+        });
         return cmd;
     }
 
     internal static async Task<int> RunAsync(FileInfo input, FileInfo output, TraceReaderOptions options, CancellationToken ct)
     {
-        if (!input.Exists)
+        if (TraceArgument.Problem(input) is string missing)
         {
-            await Console.Error.WriteLineAsync($"ksim: {input.FullName}: no such file").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync("ksim: " + missing).ConfigureAwait(false);
             return ExitCodes.NoInput;
         }
 
@@ -39,14 +48,17 @@ internal static class ConvertCommand
             }
         }
 
+        // Written beside the output and moved over it only when complete; removed on every other path
+        // (bad input, no events, a write error, cancellation).
         string temp = output.FullName + ".tmp";
+        bool moved = false;
         long written;
         try
         {
             using TraceReader reader = TraceReader.Open(input.FullName, options);
             await using (FileStream fs = File.Create(temp))
             {
-                if (!Console.IsOutputRedirected && input.Length > (64L << 20))
+                if (!Console.IsOutputRedirected && (input.Attributes & FileAttributes.Device) == 0 && input.Length > (64L << 20))
                 {
                     long result = 0;
                     await AnsiConsole.Progress().StartAsync(async ctx =>
@@ -63,14 +75,37 @@ internal static class ConvertCommand
                 }
             }
 
+            if (written == 0)
+            {
+                await Console.Error.WriteLineAsync($"ksim: {input.FullName}: not a trace: no events (expected ftrace text, trace-cmd report or perf script lines; malformed lines {reader.Diagnostics.MalformedLines})").ConfigureAwait(false);
+                return ExitCodes.BadInput;
+            }
+
             File.Move(temp, output.FullName, overwrite: true);
+            moved = true;
+            foreach (string w in reader.Diagnostics.Warnings())
+            {
+                await Console.Error.WriteLineAsync("ksim: warning: " + w).ConfigureAwait(false);
+            }
+
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{written} events -> {output.FullName} (lost {reader.Diagnostics.LostEvents}, malformed lines {reader.Diagnostics.MalformedLines})"));
         }
         catch (TraceFormatException ex)
         {
-            File.Delete(temp);
             await Console.Error.WriteLineAsync("ksim: " + ex.Message).ConfigureAwait(false);
             return ExitCodes.BadInput;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            await Console.Error.WriteLineAsync("ksim: " + ex.Message).ConfigureAwait(false);
+            return ExitCodes.NoInput;
+        }
+        finally
+        {
+            if (!moved && File.Exists(temp))
+            {
+                File.Delete(temp);
+            }
         }
 
         return ExitCodes.Ok;

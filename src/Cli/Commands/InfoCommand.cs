@@ -12,7 +12,7 @@ internal static class InfoCommand
 {
     public static Command Create()
     {
-        var trace = new Argument<FileInfo?>("trace") { Description = "Trace file: ftrace text, trace-cmd report, perf script (plain/.gz/.zst/.xz), trace.dat, perf.data, or a Parquet file from `ksim convert`. Default: the capture embedded in ksim (fio 64k writes under a 128M memcg).", Arity = ArgumentArity.ZeroOrOne };
+        var trace = new Argument<FileInfo?>("trace") { Description = "Trace file (or - for standard input): ftrace text, trace-cmd report, perf script (plain/.gz/.zst/.xz), trace.dat, perf.data, or a Parquet file from `ksim convert`. Default: the capture embedded in ksim (fio 64k writes under a 128M memcg).", Arity = ArgumentArity.ZeroOrOne };
         var json = new Option<bool>("--json") { Description = "Print one JSON object (format, events, lost_events, malformed_lines, cpus, first_ns, last_ns, ...)." };
         var common = new CommonOptions();
         var cmd = new Command("info", "Show what is in a trace.\n\nExamples:\n  ksim info                      (the embedded default capture)\n  ksim info traces/fio-seq64k-memcg128M.trace.gz\n  ksim info --json trace.parquet");
@@ -21,25 +21,32 @@ internal static class InfoCommand
         common.AddTo(cmd);
         cmd.SetAction(async (r, ct) =>
         {
-            FileInfo file = r.GetValue(trace) ?? DefaultTrace.Extract();
+            if (common.Problem(r) is string problem)
+            {
+                await Console.Error.WriteLineAsync("ksim: " + problem).ConfigureAwait(false);
+                return ExitCodes.Usage;
+            }
+
+            // Read once, streaming: a pipe needs no copy (Parquet from a pipe is spooled by the reader).
+            using TraceArgument input = TraceArgument.Resolve(r.GetValue(trace), DefaultTrace.Extract, spoolPipes: false);
             using Stream stdout = Console.OpenStandardOutput();
-            return await RunAsync(file, r.GetValue(json), common.Build(r), stdout, ct).ConfigureAwait(false);
+            return await RunAsync(input.File, r.GetValue(json), common.Build(r), stdout, ct).ConfigureAwait(false);
         });
         return cmd;
     }
 
     internal static async Task<int> RunAsync(FileInfo file, bool json, TraceReaderOptions options, Stream stdout, CancellationToken ct)
     {
-        if (!file.Exists)
+        if (TraceArgument.Problem(file) is string missing)
         {
-            await Console.Error.WriteLineAsync($"ksim: {file.FullName}: no such file").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync("ksim: " + missing).ConfigureAwait(false);
             return ExitCodes.NoInput;
         }
 
         TraceSummary s;
         try
         {
-            bool showProgress = !json && !Console.IsOutputRedirected && file.Length > (64L << 20);
+            bool showProgress = !json && !Console.IsOutputRedirected && IsLargeRegularFile(file);
             if (showProgress)
             {
                 TraceSummary? result = null;
@@ -62,6 +69,17 @@ internal static class InfoCommand
             return ExitCodes.BadInput;
         }
 
+        if (s.TotalEvents == 0)
+        {
+            await Console.Error.WriteLineAsync("ksim: " + NotATrace(s)).ConfigureAwait(false);
+            return ExitCodes.BadInput;
+        }
+
+        foreach (string w in Warnings(s))
+        {
+            await Console.Error.WriteLineAsync("ksim: warning: " + w).ConfigureAwait(false);
+        }
+
         if (json)
         {
             WriteJson(stdout, s);
@@ -70,6 +88,51 @@ internal static class InfoCommand
 
         WriteTable(s);
         return ExitCodes.Ok;
+    }
+
+    /// <summary>The reader's warnings plus what the manifest or Parquet metadata add (lost events, truncation).</summary>
+    internal static List<string> Warnings(TraceSummary s)
+    {
+        var list = new List<string>();
+        if (s.Diagnostics is TraceDiagnostics d)
+        {
+            list.AddRange(d.Warnings());
+            if (s.ManifestLostEvents is long m && m > d.LostEvents)
+            {
+                list.Add(string.Create(CultureInfo.InvariantCulture, $"the capture manifest records {m} lost events (ring-buffer overrun and drops): counts and latencies from this trace are lower bounds"));
+            }
+        }
+        else
+        {
+            if (s.LostEvents > 0)
+            {
+                list.Add(string.Create(CultureInfo.InvariantCulture, $"the tracer lost {s.LostEvents} events: counts and latencies from this trace are lower bounds"));
+            }
+
+            if (s.Truncated)
+            {
+                list.Add("the input was truncated when it was converted");
+            }
+        }
+
+        return list;
+    }
+
+    /// <summary>Why a summary with no events is not a trace, naming what was expected.</summary>
+    internal static string NotATrace(TraceSummary s)
+    {
+        const string Expected = "ftrace text, trace-cmd report or perf script lines (plain, .gz, .zst or .xz), a trace.dat or perf.data, or a Parquet file from `ksim convert`";
+        if (s.Diagnostics is not TraceDiagnostics d)
+        {
+            return $"{s.Source}: not a trace: no events (expected {Expected})";
+        }
+
+        string seen = d.MalformedLines > 0
+            ? string.Create(CultureInfo.InvariantCulture, $"{d.MalformedLines} lines, none an event; first: line {d.Issues[0].Line}, expected {d.Issues[0].Expected}: \"{d.Issues[0].OffendingText}\"")
+            : d.NonEventLines > 0 ? string.Create(CultureInfo.InvariantCulture, $"only {d.NonEventLines} header or comment lines")
+            : d.Truncated ? "input cut short before the first event: " + d.Truncation
+            : "no lines";
+        return $"{s.Source}: not a trace: no events ({seen}); expected {Expected}";
     }
 
     internal static void WriteJson(Stream output, TraceSummary s)
@@ -99,6 +162,11 @@ internal static class InfoCommand
         WriteNullableLong(w, "manifest_lost_events", s.ManifestLostEvents);
         w.WriteNumber("malformed_lines", s.MalformedLines);
         w.WriteBoolean("truncated", s.Truncated);
+        if (s.Diagnostics?.Truncation is string cut)
+        {
+            w.WriteString("truncation", cut);
+        }
+
         w.WriteNumber("cpus", s.Cpus);
         WriteNullableLong(w, "first_ns", s.First?.TotalNanoseconds);
         WriteNullableLong(w, "last_ns", s.Last?.TotalNanoseconds);
@@ -131,9 +199,28 @@ internal static class InfoCommand
             w.WriteEndArray();
         }
 
+        w.WriteStartArray("warnings");
+        foreach (string warning in Warnings(s))
+        {
+            w.WriteStringValue(warning);
+        }
+
+        w.WriteEndArray();
         w.WriteEndObject();
         w.Flush();
         output.Write("\n"u8);
+    }
+
+    private static bool IsLargeRegularFile(FileInfo file)
+    {
+        try
+        {
+            return (file.Attributes & FileAttributes.Device) == 0 && file.Length > (64L << 20);
+        }
+        catch (IOException)
+        {
+            return false;
+        }
     }
 
     private static void WriteNullableLong(Utf8JsonWriter w, string name, long? value)
@@ -164,7 +251,7 @@ internal static class InfoCommand
         grid.AddRow("malformed lines", s.MalformedLines.ToString(CultureInfo.InvariantCulture));
         if (s.Truncated)
         {
-            grid.AddRow("truncated", "yes (input ends inside a line)");
+            grid.AddRow("truncated", "yes: " + Markup.Escape(s.Diagnostics?.Truncation ?? "the input ends early"));
         }
 
         if (s.Diagnostics is TraceDiagnostics d)

@@ -28,7 +28,9 @@ internal static class SweepMemoryCommand
         cmd.Options.Add(workload);
         cmd.SetAction(async (r, ct) =>
         {
-            FileInfo file = r.GetValue(trace) ?? DefaultTrace.Extract();
+            // A pipe or "-" is copied to a temp file first: the trace is read more than once, by path.
+            using TraceArgument input = TraceArgument.Resolve(r.GetValue(trace), DefaultTrace.Extract, spoolPipes: true);
+            FileInfo file = input.File;
             using Stream stdout = Console.OpenStandardOutput();
             return await RunAsync(file, r.GetValue(limits)!, r.GetValue(plot), r.GetValue(json), stdout, ct, r.GetValue(groundTruth), r.GetValue(workload)).ConfigureAwait(false);
         });
@@ -74,9 +76,9 @@ internal static class SweepMemoryCommand
 
     internal static async Task<int> RunAsync(FileInfo file, string limits, FileInfo? plot, bool json, Stream stdout, CancellationToken ct, FileInfo? groundTruth = null, string? workload = null)
     {
-        if (!file.Exists)
+        if (TraceArgument.Problem(file) is string missing)
         {
-            await Console.Error.WriteLineAsync($"ksim: {file.FullName}: no such file").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync("ksim: " + missing).ConfigureAwait(false);
             return ExitCodes.NoInput;
         }
 

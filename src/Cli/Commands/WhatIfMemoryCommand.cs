@@ -43,7 +43,9 @@ internal static class WhatIfMemoryCommand
         cmd.Options.Add(json);
         cmd.SetAction(async (r, ct) =>
         {
-            FileInfo file = r.GetValue(trace) ?? DefaultTrace.Extract();
+            // A pipe or "-" is copied to a temp file first: the trace is read more than once, by path.
+            using TraceArgument input = TraceArgument.Resolve(r.GetValue(trace), DefaultTrace.Extract, spoolPipes: true);
+            FileInfo file = input.File;
             using Stream stdout = Console.OpenStandardOutput();
             var extra = new MemoryExtras(r.GetValue(parentLimit), r.GetValue(memoryMin), r.GetValue(memoryLow), r.GetValue(anon), r.GetValue(kernel));
             return await RunAsync(file, r.GetValue(limit), r.GetValue(high), r.GetValue(cgroup), r.GetValue(dirtyBytes), r.GetValue(captureLimit), r.GetValue(json), stdout, ct, extra).ConfigureAwait(false);
@@ -56,9 +58,9 @@ internal static class WhatIfMemoryCommand
 
     internal static async Task<int> RunAsync(FileInfo file, string? limit, string? high, string? cgroup, string? dirtyBytes, string? captureLimit, bool json, Stream stdout, CancellationToken ct, MemoryExtras? extra = null)
     {
-        if (!file.Exists)
+        if (TraceArgument.Problem(file) is string missing)
         {
-            await Console.Error.WriteLineAsync($"ksim: {file.FullName}: no such file").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync("ksim: " + missing).ConfigureAwait(false);
             return ExitCodes.NoInput;
         }
 

@@ -36,7 +36,9 @@ internal static class WhatIfNetCommand
         cmd.Options.Add(json);
         cmd.SetAction(async (r, ct) =>
         {
-            FileInfo? file = r.GetValue(trace) ?? DefaultTrace.ExtractNet();
+            // A pipe or "-" is copied to a temp file first: the trace is read more than once, by path.
+            using TraceArgument input = TraceArgument.Resolve(r.GetValue(trace), DefaultTrace.ExtractNet, spoolPipes: true);
+            FileInfo file = input.File;
             using Stream stdout = Console.OpenStandardOutput();
             return await RunAsync(file, r.GetValue(topology), r.GetValue(budget), r.GetValue(weight), r.GetValue(backlog), r.GetValue(load), r.GetValue(size), r.GetValue(json), stdout, ct, r.GetValue(gro), r.GetValue(rps)).ConfigureAwait(false);
         });
@@ -51,9 +53,9 @@ internal static class WhatIfNetCommand
             return ExitCodes.NoInput;
         }
 
-        if (!file.Exists)
+        if (TraceArgument.Problem(file) is string missing)
         {
-            await Console.Error.WriteLineAsync($"ksim: {file.FullName}: no such file").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync("ksim: " + missing).ConfigureAwait(false);
             return ExitCodes.NoInput;
         }
 

@@ -30,6 +30,12 @@ internal ref struct ParsedLine
     public SyscallForm Syscall;
     public long LostCount;
     public string? Expected;
+
+    /// <summary>
+    /// Bytes the task/CPU search looked at (forward and backward), a measure of parse work: it stays
+    /// within a small multiple of the line length whatever the line holds (tests assert this).
+    /// </summary>
+    public long Examined;
 }
 
 /// <summary>ftrace prints syscall events in their own shapes: "sys_write(fd: 1, ...)" and "sys_write -> 0x2".</summary>
@@ -49,6 +55,14 @@ internal enum SyscallForm
 /// </summary>
 internal static class LineParser
 {
+    /// <summary>
+    /// How far before ")[CPU]" the "(" of a tgid column may be. ftrace prints the tgid as "(%7d)" or
+    /// "(-------)" (kernel/trace/trace_output.c, trace_print_context), and a tgid has at most 7 digits
+    /// (PID_MAX_LIMIT is 4194304), so the column is 9 bytes; 24 leaves room for wider padding. The bound
+    /// keeps each candidate's backward look constant so a line of many ")[N] " parses in linear time.
+    /// </summary>
+    private const int MaxTgidColumn = 24;
+
     public static void Parse(ReadOnlySpan<byte> line, TraceFormat format, ref ParsedLine p)
     {
         p = default;
@@ -184,39 +198,54 @@ internal static class LineParser
             }
         }
 
+        // Candidates "[N]" are tried left to right; from each, the search looks back over spaces, an
+        // optional bounded "(tgid)" column and the pid digits. Those backward runs stop at the previous
+        // candidate's ']' (not a space, digit, ')' or '-'), so over the whole line they add up to its
+        // length: parse time is linear (see LineParserTests.Parse_WorstCaseLine_WorkLinearInLength).
         int searchFrom = commStart;
+        int floor = commStart;
+        long examined = 0;
         while (true)
         {
             int rel = line[searchFrom..].IndexOf((byte)'[');
             if (rel < 0)
             {
+                examined += line.Length - searchFrom;
+                p.Examined = examined;
                 Malformed(ref p, "'COMM-PID [CPU]' (a task and a bracketed CPU number)");
                 return;
             }
 
             int b = searchFrom + rel;
+            examined += rel + 1;
             searchFrom = b + 1;
             if (!TryParseCpu(line, b, out int cpu, out int afterCpu))
             {
                 continue;
             }
 
+            // Nothing this candidate needs lies before the previous candidate's ']'.
+            int previousEnd = floor;
+            floor = afterCpu;
             int k = b - 1;
             while (k >= commStart && line[k] == (byte)' ')
             {
                 k--;
             }
 
+            examined += b - 1 - k;
             int tgid = -1;
             if (k >= commStart && line[k] == (byte)')')
             {
-                int open = line[commStart..k].LastIndexOf((byte)'(');
+                int windowStart = Math.Max(previousEnd, k - MaxTgidColumn);
+                int open = line[windowStart..k].LastIndexOf((byte)'(');
+                examined += k - windowStart;
                 if (open < 0)
                 {
                     continue;
                 }
 
-                open += commStart;
+                open += windowStart;
                 ReadOnlySpan<byte> inner = Trim(line[(open + 1)..k]);
                 if (inner.Length > 0 && IsAllDigits(inner))
                 {
@@ -233,10 +262,13 @@ internal static class LineParser
                 }
 
                 k = open - 1;
+                int beforeSpaces = k;
                 while (k >= commStart && line[k] == (byte)' ')
                 {
                     k--;
                 }
+
+                examined += beforeSpaces - k;
             }
 
             int pidEnd = k + 1;
@@ -245,6 +277,7 @@ internal static class LineParser
                 k--;
             }
 
+            examined += pidEnd - 1 - k;
             int pidStart = k + 1;
             if (pidStart == pidEnd || k < commStart || line[k] != (byte)'-')
             {
@@ -260,6 +293,7 @@ internal static class LineParser
             p.Tgid = tgid;
             p.Cpu = cpu;
             p.Comm = line[commStart..k];
+            p.Examined = examined;
             ParseAfterCpu(line, afterCpu, perf: false, traceCmd, ref p);
             return;
         }
@@ -269,16 +303,20 @@ internal static class LineParser
     {
         int commStart = IndexOfNonSpace(line);
         int searchFrom = commStart;
+        long examined = 0;
         while (true)
         {
             int rel = line[searchFrom..].IndexOf((byte)'[');
             if (rel < 0)
             {
+                examined += line.Length - searchFrom;
+                p.Examined = examined;
                 Malformed(ref p, "'COMM TID [CPU]' (perf script default fields)");
                 return;
             }
 
             int b = searchFrom + rel;
+            examined += rel + 1;
             searchFrom = b + 1;
             if (!TryParseCpu(line, b, out int cpu, out int afterCpu))
             {
@@ -299,6 +337,7 @@ internal static class LineParser
             }
 
             int idStart = k + 1;
+            examined += b - idStart;
             if (idStart == idEnd || (k >= commStart && line[k] != (byte)' '))
             {
                 continue;
@@ -328,6 +367,7 @@ internal static class LineParser
             }
 
             p.Cpu = cpu;
+            p.Examined = examined;
             p.Comm = k >= commStart ? TrimEnd(line[commStart..k]) : [];
             ParseAfterCpu(line, afterCpu, perf: true, traceCmd: false, ref p);
             return;

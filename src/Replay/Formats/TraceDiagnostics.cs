@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace KernelSim.Replay.Formats;
 
 /// <summary>
@@ -49,6 +51,15 @@ public sealed class TraceDiagnostics
     /// <summary>True when the input ended inside a line that could not be read (a cut-off file).</summary>
     public bool TruncatedLastLine { get; internal set; }
 
+    /// <summary>
+    /// True when the input ended early: a compressed stream without its end marker or trailer, a
+    /// last line cut mid-line, or a trace tool that failed part way (lenient mode; strict refuses).
+    /// </summary>
+    public bool Truncated => Truncation is not null;
+
+    /// <summary>How the input was cut short (the first finding), or null.</summary>
+    public string? Truncation { get; private set; }
+
     /// <summary>Events whose timestamp is earlier than the previous event on the same CPU.</summary>
     public long OutOfOrderEvents { get; internal set; }
 
@@ -57,6 +68,39 @@ public sealed class TraceDiagnostics
 
     /// <summary>Remarks about interpretation (e.g. "integer timestamps read as counter ticks").</summary>
     public IReadOnlyList<string> Notes => _notes;
+
+    /// <summary>
+    /// One line per thing a user of the result should know: events lost, input cut short, lines
+    /// skipped, ring-buffer restarts. Empty for a clean trace. Commands print these as warnings.
+    /// </summary>
+    public IReadOnlyList<string> Warnings()
+    {
+        var w = new List<string>();
+        if (LostEvents > 0 || LostEventMarkers > 0)
+        {
+            string atLeast = LostMarkersWithoutCount > 0 ? "at least " : string.Empty;
+            w.Add(string.Create(CultureInfo.InvariantCulture, $"the tracer lost {atLeast}{LostEvents} events ({LostEventMarkers} lost-event markers): counts and latencies from this trace are lower bounds"));
+        }
+
+        if (Truncation is string t)
+        {
+            w.Add("the input is truncated: " + t);
+        }
+
+        if (MalformedLines > 0)
+        {
+            w.Add(string.Create(CultureInfo.InvariantCulture, $"{MalformedLines} malformed lines skipped"));
+        }
+
+        if (BufferStartedMarkers > 0)
+        {
+            w.Add(string.Create(CultureInfo.InvariantCulture, $"{BufferStartedMarkers} ring-buffer restarts: events before them were overwritten"));
+        }
+
+        return w;
+    }
+
+    internal void MarkTruncated(string how) => Truncation ??= how;
 
     internal void AddIssue(TraceIssue issue)
     {

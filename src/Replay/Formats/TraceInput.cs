@@ -20,71 +20,124 @@ internal static class TraceInput
 
     private static ReadOnlySpan<byte> PerfDataMagic => "PERFILE2"u8;
 
-    /// <summary>The decompressed stream and, when an external tool produced the text, its format.</summary>
-    internal readonly record struct Opened(Stream Stream, TraceFormat ImpliedFormat, string? Compression, Process? Tool);
+    /// <summary>
+    /// The decompressed stream and, when an external tool produced the text, its format, the tool and
+    /// the spooled copy of piped binary input it reads (deleted with the reader).
+    /// </summary>
+    internal readonly record struct Opened(Stream Stream, TraceFormat ImpliedFormat, string? Compression, ToolRun? Tool, SourceStream? Source);
 
+    /// <summary>True if the first bytes are the Parquet magic "PAR1".</summary>
+    public static bool IsParquetHead(ReadOnlySpan<byte> head) => head.StartsWith("PAR1"u8);
+
+    /// <summary>Opens a file, a FIFO or a character device such as <c>/dev/stdin</c>; never seeks.</summary>
+    /// <exception cref="FileNotFoundException">No such file.</exception>
+    /// <exception cref="TraceFormatException">The path is a directory, Parquet, or a binary trace that cannot be read.</exception>
     public static Opened OpenFile(string path, TraceReaderOptions options)
     {
+        if (Directory.Exists(path))
+        {
+            throw new TraceFormatException(path, 0, "(a directory)", "a trace file, not a directory", null);
+        }
+
         var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
-        Span<byte> head = stackalloc byte[16];
-        int n = fs.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
-        fs.Position = 0;
-        head = head[..n];
+        return Open(new SourceStream(fs), path, options);
+    }
+
+    /// <summary>Sniffs <paramref name="source"/> from its buffered head (no seeking) and opens it.</summary>
+    public static Opened Open(SourceStream source, string sourceName, TraceReaderOptions options)
+    {
+        ReadOnlySpan<byte> head = source.Head;
         if (head.StartsWith(TraceDatMagic) || head.StartsWith(PerfDataMagic))
         {
             bool isDat = head.StartsWith(TraceDatMagic);
-            fs.Dispose();
             string tool = isDat ? "trace-cmd" : "perf";
             if (!options.AllowExternalTools)
             {
-                throw new TraceFormatException(path, 0, 0, isDat ? "trace.dat magic" : "PERFILE2", $"a text trace (binary {(isDat ? "trace.dat" : "perf.data")} needs {tool}; external tools are disabled)");
+                source.Dispose();
+                throw new TraceFormatException(sourceName, 0, 0, isDat ? "trace.dat magic" : "PERFILE2", $"a text trace (binary {(isDat ? "trace.dat" : "perf.data")} needs {tool}; external tools are disabled)");
             }
 
-            return RunTool(path, isDat);
+            return OpenBinary(source, sourceName, isDat);
         }
 
-        return Wrap(fs, path);
-    }
-
-    public static Opened Wrap(Stream raw, string sourceName)
-    {
-        Stream s = raw.CanSeek ? raw : new BufferedStream(raw, 1 << 16);
-        Span<byte> head = stackalloc byte[8];
-        long start = s.CanSeek ? s.Position : 0;
-        int n;
-        if (s.CanSeek)
+        if (IsParquetHead(head))
         {
-            n = s.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
-            s.Position = start;
-        }
-        else
-        {
-            var peek = new PeekStream(s, 8);
-            n = peek.Peek(head);
-            s = peek;
+            source.Dispose();
+            throw new TraceFormatException(sourceName, 0, "PAR1", "a text trace (this is a Parquet file: read it with `ksim info` or ParquetTraceStore)", null);
         }
 
-        head = head[..n];
         if (head.StartsWith(GzipMagic))
         {
-            return new Opened(new GZipStream(s, CompressionMode.Decompress), TraceFormat.Auto, "gzip", null);
+            return Decompressed(new GZipStream(source, CompressionMode.Decompress), "gzip", source, sourceName);
         }
 
         if (head.StartsWith(ZstdMagic))
         {
-            return new Opened(new ZstdSharp.DecompressionStream(s), TraceFormat.Auto, "zstd", null);
+            return Decompressed(new ZstdSharp.DecompressionStream(source), "zstd", source, sourceName);
         }
 
         if (head.StartsWith(XzMagic))
         {
-            return new Opened(new SharpCompress.Compressors.Xz.XZStream(s), TraceFormat.Auto, "xz", null);
+            // XZStream reads its stream header in the constructor: a damaged header fails here.
+            Stream xz;
+            try
+            {
+                xz = new SharpCompress.Compressors.Xz.XZStream(source);
+            }
+            catch (SharpCompress.Common.SharpCompressException ex)
+            {
+                source.Dispose();
+                throw new TraceFormatException(sourceName, source.Consumed, ex.Message, "a valid xz stream header", ex);
+            }
+
+            return Decompressed(xz, "xz", source, sourceName);
         }
 
-        _ = sourceName;
-        return new Opened(s, TraceFormat.Auto, null, null);
+        return new Opened(source, TraceFormat.Auto, null, null, source);
     }
 
-    private static Opened RunTool(string path, bool isDat)
+    /// <summary>Copies a non-seekable input to a new owner-only file in the per-user temp folder.</summary>
+    /// <returns>The open copy, positioned at 0; it deletes itself when closed.</returns>
+    public static FileStream SpoolToTemp(Stream input, string suffix)
+    {
+        string path = Path.Combine(UserDirectories.Temp(), "spool-" + Path.GetRandomFileName() + suffix);
+        FileStream copy = UserDirectories.CreateNew(path, FileAccess.ReadWrite, FileOptions.DeleteOnClose);
+        try
+        {
+            input.CopyTo(copy);
+            copy.Position = 0;
+            return copy;
+        }
+        catch
+        {
+            copy.Dispose();
+            throw;
+        }
+    }
+
+    private static Opened Decompressed(Stream decoder, string compression, SourceStream source, string sourceName) =>
+        new(new DecompressedStream(decoder, source, compression, sourceName), TraceFormat.Auto, compression, null, source);
+
+    private static Opened OpenBinary(SourceStream source, string sourceName, bool isDat)
+    {
+        if (source.Inner is FileStream { CanSeek: true } fs)
+        {
+            string path = fs.Name;
+            source.Dispose();
+            return RunTool(path, sourceName, isDat, spool: null);
+        }
+
+        // trace-cmd and perf seek in their input: give them a file.
+        FileStream spool;
+        using (source)
+        {
+            spool = SpoolToTemp(source, isDat ? ".dat" : ".data");
+        }
+
+        return RunTool(spool.Name, sourceName, isDat, spool);
+    }
+
+    private static Opened RunTool(string path, string sourceName, bool isDat, FileStream? spool)
     {
         var psi = new ProcessStartInfo(isDat ? "trace-cmd" : "perf")
         {
@@ -113,75 +166,13 @@ internal static class TraceInput
         }
         catch (System.ComponentModel.Win32Exception ex)
         {
+            spool?.Dispose();
             throw new TraceFormatException(
-                path, 0, 0, isDat ? "trace.dat magic" : "PERFILE2",
+                sourceName, 0, 0, isDat ? "trace.dat magic" : "PERFILE2",
                 $"a text trace: this is a binary {(isDat ? "trace.dat" : "perf.data")}; install {psi.FileName} or convert it with `{(isDat ? "trace-cmd report -i FILE" : "perf script -i FILE")}` ({ex.Message})");
         }
 
-        // Drain stderr so the tool never blocks on a full pipe.
-        p.ErrorDataReceived += static (_, _) => { };
-        p.BeginErrorReadLine();
-        return new Opened(p.StandardOutput.BaseStream, isDat ? TraceFormat.TraceCmdReport : TraceFormat.PerfScript, null, p);
-    }
-
-    /// <summary>A forward-only stream that lets the first bytes be looked at before reading.</summary>
-    private sealed class PeekStream(Stream inner, int capacity) : Stream
-    {
-        private readonly byte[] _peeked = new byte[capacity];
-        private int _peekedCount;
-        private int _peekedPos;
-
-        public int Peek(Span<byte> destination)
-        {
-            _peekedCount = inner.ReadAtLeast(_peeked, _peeked.Length, throwOnEndOfStream: false);
-            int n = Math.Min(_peekedCount, destination.Length);
-            _peeked.AsSpan(0, n).CopyTo(destination);
-            return n;
-        }
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override int Read(Span<byte> buffer)
-        {
-            if (_peekedPos < _peekedCount)
-            {
-                int n = Math.Min(buffer.Length, _peekedCount - _peekedPos);
-                _peeked.AsSpan(_peekedPos, n).CopyTo(buffer);
-                _peekedPos += n;
-                return n;
-            }
-
-            return inner.Read(buffer);
-        }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                inner.Dispose();
-            }
-
-            base.Dispose(disposing);
-        }
+        var run = new ToolRun(p, isDat ? "trace-cmd report" : "perf script", isDat ? "trace.dat" : "perf.data", spool);
+        return new Opened(p.StandardOutput.BaseStream, isDat ? TraceFormat.TraceCmdReport : TraceFormat.PerfScript, null, run, null);
     }
 }

@@ -27,12 +27,17 @@ public sealed class TraceReader : IDisposable
 
     private readonly Stream _stream;
     private readonly Stream? _sourceForProgress;
-    private readonly Process? _tool;
+    private readonly ToolRun? _tool;
+    private readonly DecompressedStream? _decoder;
     private readonly TraceReaderOptions _options;
     private readonly byte[] _scratch = new byte[256];
     private byte[] _buffer;
     private int _start;
     private int _end;
+
+    // Where the newline search resumes: bytes before it (from _start) hold no newline. Without it a
+    // long line arriving in small chunks (a pipe) would be rescanned on every refill.
+    private int _scanFrom;
     private bool _eof;
     private long _lineNumber;
     private long _offsetOfStart;
@@ -47,30 +52,53 @@ public sealed class TraceReader : IDisposable
     {
         _stream = opened.Stream;
         _tool = opened.Tool;
+        _decoder = opened.Stream as DecompressedStream;
         _sourceForProgress = sourceForProgress;
         _options = options;
         SourceName = sourceName;
         Compression = opened.Compression;
         Diagnostics = new TraceDiagnostics(options.MaxIssues);
         _buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
-        Format = options.Format != TraceFormat.Auto ? options.Format
-            : opened.ImpliedFormat != TraceFormat.Auto ? opened.ImpliedFormat
-            : Detect();
+        try
+        {
+            Format = options.Format != TraceFormat.Auto ? options.Format
+                : opened.ImpliedFormat != TraceFormat.Auto ? opened.ImpliedFormat
+                : Detect();
+        }
+        catch
+        {
+            // Detection reads the input, which may turn out to be damaged: release it before rethrowing.
+            Dispose();
+            throw;
+        }
+
         if (Format == TraceFormat.PerfScript && options.Clock == TraceClock.Auto)
         {
             Diagnostics.AddNote("perf script timestamps are read as seconds.microseconds of the perf clock");
         }
     }
 
-    /// <summary>Opens a trace file (plain, .gz, .zst, .xz; binary trace.dat/perf.data through trace-cmd/perf when installed).</summary>
+    /// <summary>
+    /// Opens a trace file (plain, .gz, .zst, .xz; binary trace.dat/perf.data through trace-cmd/perf
+    /// when installed). Pipes and character devices such as <c>/dev/stdin</c> work too: the format is
+    /// sniffed from a buffered head, never by seeking.
+    /// </summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="TraceFormatException">The file is not a readable trace.</exception>
+    /// <exception cref="TraceFormatException">The file is not a readable trace (a directory, damaged compression, a binary trace its tool cannot read).</exception>
     public static TraceReader Open(string path, TraceReaderOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         options ??= TraceReaderOptions.Default;
         TraceInput.Opened opened = TraceInput.OpenFile(path, options);
-        Stream? progress = opened.Tool is null ? FindFileStream(opened.Stream) : null;
+        Stream? progress = opened.Source?.Inner is FileStream { CanSeek: true } fs ? fs : null;
+        return new TraceReader(opened, path, progress, options);
+    }
+
+    /// <summary>Opens an input whose head has already been buffered (see <see cref="TraceInspector"/>).</summary>
+    internal static TraceReader Open(SourceStream source, string path, TraceReaderOptions options)
+    {
+        TraceInput.Opened opened = TraceInput.Open(source, path, options);
+        Stream? progress = opened.Source?.Inner is FileStream { CanSeek: true } fs ? fs : null;
         return new TraceReader(opened, path, progress, options);
     }
 
@@ -83,14 +111,14 @@ public sealed class TraceReader : IDisposable
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(sourceName);
         options ??= TraceReaderOptions.Default;
-        return new TraceReader(TraceInput.Wrap(stream, sourceName), sourceName, stream.CanSeek ? stream : null, options);
+        return new TraceReader(TraceInput.Open(new SourceStream(stream), sourceName, options), sourceName, stream.CanSeek ? stream : null, options);
     }
 
     /// <summary>Name of the source (the path for files).</summary>
     public string SourceName { get; }
 
     /// <summary>The layout being read.</summary>
-    public TraceFormat Format { get; }
+    public TraceFormat Format { get; private set; }
 
     /// <summary>"gzip", "zstd", "xz" or null for plain text.</summary>
     public string? Compression { get; }
@@ -161,7 +189,9 @@ public sealed class TraceReader : IDisposable
         var parsed = default(ParsedLine);
         while (true)
         {
-            int nl = _buffer.AsSpan(_start, _end - _start).IndexOf((byte)'\n');
+            int searchStart = Math.Max(_start, _scanFrom);
+            int rel = _buffer.AsSpan(searchStart, _end - searchStart).IndexOf((byte)'\n');
+            int nl = rel < 0 ? -1 : searchStart - _start + rel;
             int lineStart = _start;
             int lineLength;
             bool complete;
@@ -172,6 +202,7 @@ public sealed class TraceReader : IDisposable
             }
             else if (!_eof)
             {
+                _scanFrom = _end;
                 Fill();
                 continue;
             }
@@ -257,15 +288,7 @@ public sealed class TraceReader : IDisposable
 
         _disposed = true;
         _stream.Dispose();
-        if (_tool is not null)
-        {
-            if (!_tool.HasExited)
-            {
-                _tool.Kill();
-            }
-
-            _tool.Dispose();
-        }
+        _tool?.Dispose();
 
         ArrayPool<byte>.Shared.Return(_buffer);
         _buffer = [];
@@ -282,7 +305,7 @@ public sealed class TraceReader : IDisposable
         if (!complete && p.Payload.Length == 0 && p.Syscall == SyscallForm.None && line.IndexOf((byte)':') == line.Length - 1)
         {
             // Cut off right after the event name: treat as truncation.
-            Diagnostics.TruncatedLastLine = true;
+            TruncatedLine(line, lineOffset);
             return false;
         }
 
@@ -423,8 +446,7 @@ public sealed class TraceReader : IDisposable
     {
         if (!complete)
         {
-            // The input ended inside this line: a truncated capture, which is normal.
-            Diagnostics.TruncatedLastLine = true;
+            TruncatedLine(line, offset);
             return;
         }
 
@@ -436,6 +458,46 @@ public sealed class TraceReader : IDisposable
 
         Diagnostics.MalformedLines++;
         Diagnostics.AddIssue(new TraceIssue(_lineNumber, offset, text, expected));
+    }
+
+    /// <summary>
+    /// The input ended inside a line that does not parse: a capture cut short (a killed trace_pipe
+    /// reader, a partial copy). Lenient: reported in the diagnostics; strict: refused.
+    /// </summary>
+    private void TruncatedLine(ReadOnlySpan<byte> line, long offset)
+    {
+        Diagnostics.TruncatedLastLine = true;
+        string why = string.Create(CultureInfo.InvariantCulture, $"the input ends inside line {_lineNumber} (byte {offset}), which is cut short");
+        if (!_options.Lenient)
+        {
+            throw new TraceFormatException(SourceName, _lineNumber, offset, Shorten(line), "a complete last line (the input is truncated)");
+        }
+
+        Diagnostics.MarkTruncated(why);
+    }
+
+    /// <summary>The raw input ended: check that it ended where its format says it ends.</summary>
+    private void CheckEndOfInput()
+    {
+        if (_decoder?.Truncation is string cut)
+        {
+            if (!_options.Lenient)
+            {
+                throw new TraceFormatException(SourceName, _decoder.Source.Consumed, "end of input", $"a complete {_decoder.Compression} stream: {cut}", null);
+            }
+
+            Diagnostics.MarkTruncated(cut);
+        }
+
+        if (_tool?.Failure() is string failed)
+        {
+            if (!_options.Lenient || EventsRead == 0)
+            {
+                throw new TraceFormatException(SourceName, 0, failed, $"a {_tool.Kind} that `{_tool.Command}` can read", null);
+            }
+
+            Diagnostics.MarkTruncated(failed);
+        }
     }
 
     private void ReadHeaderComment(ReadOnlySpan<byte> line)
@@ -543,6 +605,7 @@ public sealed class TraceReader : IDisposable
         {
             int remaining = _end - _start;
             Buffer.BlockCopy(_buffer, _start, _buffer, 0, remaining);
+            _scanFrom = Math.Max(0, _scanFrom - _start);
             _start = 0;
             _end = remaining;
         }
@@ -555,6 +618,7 @@ public sealed class TraceReader : IDisposable
                 // Hand the oversized prefix to the parser as a line of its own: it will be reported.
                 Array.Resize(ref _buffer, _buffer.Length);
                 _buffer[_end - 1] = (byte)'\n';
+                _scanFrom = _end - 1;
                 return;
             }
 
@@ -568,6 +632,7 @@ public sealed class TraceReader : IDisposable
         if (n == 0)
         {
             _eof = true;
+            CheckEndOfInput();
         }
         else
         {
@@ -591,13 +656,6 @@ public sealed class TraceReader : IDisposable
         string text = Encoding.UTF8.GetString(s);
         return line.Length > 200 ? text + "..." : text;
     }
-
-    private static FileStream? FindFileStream(Stream s) => s switch
-    {
-        FileStream fs => fs,
-        System.IO.Compression.GZipStream g => g.BaseStream as FileStream,
-        _ => null,
-    };
 
     private struct RawEventParts
     {

@@ -91,7 +91,7 @@ public static class ParquetTraceStore
                 ["ksim.format"] = reader.Format.ToString(),
                 ["ksim.lost_events"] = d.LostEvents.ToString(CultureInfo.InvariantCulture),
                 ["ksim.malformed_lines"] = d.MalformedLines.ToString(CultureInfo.InvariantCulture),
-                ["ksim.truncated"] = d.TruncatedLastLine ? "true" : "false",
+                ["ksim.truncated"] = d.Truncated ? "true" : "false",
                 ["ksim.header_cpus"] = d.HeaderCpuCount?.ToString(CultureInfo.InvariantCulture) ?? string.Empty,
                 ["ksim.buffer_started_markers"] = d.BufferStartedMarkers.ToString(CultureInfo.InvariantCulture),
                 ["ksim.out_of_order_events"] = d.OutOfOrderEvents.ToString(CultureInfo.InvariantCulture),

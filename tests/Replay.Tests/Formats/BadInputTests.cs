@@ -37,12 +37,20 @@ public class BadInputTests
     }
 
     [Fact]
-    public void Read_TruncatedLastLine_NotAnErrorEvenWhenStrict()
+    public void Read_TruncatedLastLine_LenientReportedStrictRefused()
     {
         string text = Good + Good[..40];
-        using TraceReader r = TraceReader.FromStream(new MemoryStream(Encoding.UTF8.GetBytes(text)), "cut.txt");
-        Assert.Single(Fixtures.ReadAll(r));
-        Assert.True(r.Diagnostics.TruncatedLastLine);
+        using (TraceReader r = TraceReader.FromStream(new MemoryStream(Encoding.UTF8.GetBytes(text)), "cut.txt", new TraceReaderOptions { Lenient = true }))
+        {
+            Assert.Single(Fixtures.ReadAll(r));
+            Assert.True(r.Diagnostics.TruncatedLastLine);
+            Assert.True(r.Diagnostics.Truncated);
+        }
+
+        using TraceReader strict = TraceReader.FromStream(new MemoryStream(Encoding.UTF8.GetBytes(text)), "cut.txt");
+        Assert.True(strict.Read());
+        TraceFormatException ex = Assert.Throws<TraceFormatException>(() => strict.Read());
+        Assert.Equal(2, ex.Line);
     }
 
     [Fact]
