@@ -88,11 +88,27 @@ internal static class SweepMemoryCommand
                 long? l = WhatIfMemoryCommand.ParseLimit(part, "--memory-limit");
                 proposals.Add(l is null ? new WriteProposal { Unlimited = true } : new WriteProposal { LimitBytes = l });
             }
+
+            if (proposals.Count == 0)
+            {
+                throw new FormatException($"--memory-limit '{limits}': expected a comma-separated list of sizes such as 64M,128M,max");
+            }
         }
         catch (FormatException ex)
         {
             await Console.Error.WriteLineAsync("ksim: " + ex.Message).ConfigureAwait(false);
             return ExitCodes.Usage;
+        }
+
+        CaptureConfig capture;
+        try
+        {
+            capture = CaptureConfig.ForTrace(file.FullName);
+        }
+        catch (TraceFormatException ex)
+        {
+            await Console.Error.WriteLineAsync("ksim: " + ex.Message).ConfigureAwait(false);
+            return ExitCodes.BadInput;
         }
 
         (WriteReplay? loaded, int rc) = await ReplayLoader.LoadAsync(file, ct, showStatus: !json).ConfigureAwait(false);
@@ -101,7 +117,6 @@ internal static class SweepMemoryCommand
             return rc;
         }
 
-        CaptureConfig capture = CaptureConfig.ForTrace(file.FullName);
         IReadOnlyList<WritePrediction> results = WriteWhatIf.Sweep(replay.Workload, replay.Costs, capture, proposals);
         if (plot is not null)
         {

@@ -73,6 +73,11 @@ internal static class WhatIfMemoryCommand
                 capture = capture with { LimitBytes = ParseLimit(captureLimit, "--capture-limit") };
             }
         }
+        catch (TraceFormatException ex)
+        {
+            await Console.Error.WriteLineAsync("ksim: " + ex.Message).ConfigureAwait(false);
+            return ExitCodes.BadInput;
+        }
         catch (FormatException ex)
         {
             await Console.Error.WriteLineAsync("ksim: " + ex.Message).ConfigureAwait(false);
