@@ -16,6 +16,7 @@ internal static class SweepMemoryCommand
         var trace = new Argument<FileInfo?>("trace") { Description = "A capture with write syscalls. Default: the capture embedded in ksim.", Arity = ArgumentArity.ZeroOrOne };
         var limits = new Option<string>("--memory-limit") { Description = "Comma-separated limits to try, e.g. 64M,128M,256M,512M,1G,max.", DefaultValueFactory = _ => "64M,128M,256M,512M,1G,2G,max" };
         var plot = new Option<FileInfo?>("--plot") { Description = "Write a PNG of p50 and p99 against the limit." };
+        var strict = new Option<bool>("--strict") { Description = "Fail on the first malformed trace line instead of skipping and counting it." };
         var json = new Option<bool>("--json") { Description = "Print a JSON array, one object per limit (same members as `whatif memory --json`)." };
         var groundTruth = new Option<FileInfo?>("--groundtruth") { Description = "Measured latencies (CSV from traces/capture/measure-writes) to draw on the plot: the median of the repetitions at each limit." };
         var workload = new Option<string?>("--workload") { Description = "The ground truth's workload for this capture (default: from a fio-WORKLOAD-... file name)." };
@@ -24,13 +25,14 @@ internal static class SweepMemoryCommand
         cmd.Options.Add(limits);
         cmd.Options.Add(plot);
         cmd.Options.Add(json);
+        cmd.Options.Add(strict);
         cmd.Options.Add(groundTruth);
         cmd.Options.Add(workload);
         cmd.SetAction(async (r, ct) =>
         {
             FileInfo file = r.GetValue(trace) ?? DefaultTrace.Extract();
             using Stream stdout = Console.OpenStandardOutput();
-            return await RunAsync(file, r.GetValue(limits)!, r.GetValue(plot), r.GetValue(json), stdout, ct, r.GetValue(groundTruth), r.GetValue(workload)).ConfigureAwait(false);
+            return await RunAsync(file, r.GetValue(limits)!, r.GetValue(plot), r.GetValue(json), stdout, ct, r.GetValue(groundTruth), r.GetValue(workload), r.GetValue(strict)).ConfigureAwait(false);
         });
         return cmd;
     }
@@ -72,7 +74,7 @@ internal static class SweepMemoryCommand
         return points.Count == 0 ? (null, $"{csv.Name}: no rows for workload '{workload}'") : (points.OrderBy(p => p.Item1).ToList(), null);
     }
 
-    internal static async Task<int> RunAsync(FileInfo file, string limits, FileInfo? plot, bool json, Stream stdout, CancellationToken ct, FileInfo? groundTruth = null, string? workload = null)
+    internal static async Task<int> RunAsync(FileInfo file, string limits, FileInfo? plot, bool json, Stream stdout, CancellationToken ct, FileInfo? groundTruth = null, string? workload = null, bool strict = false)
     {
         if (!file.Exists)
         {
@@ -111,7 +113,16 @@ internal static class SweepMemoryCommand
             return ExitCodes.BadInput;
         }
 
-        (WriteReplay? loaded, int rc) = await ReplayLoader.LoadAsync(file, ct, showStatus: !json).ConfigureAwait(false);
+        foreach (WriteProposal p in proposals)
+        {
+            if (WriteWhatIf.ProposalProblem(capture, p) is string problem)
+            {
+                await Console.Error.WriteLineAsync("ksim: " + problem).ConfigureAwait(false);
+                return ExitCodes.Usage;
+            }
+        }
+
+        (WriteReplay? loaded, int rc) = await ReplayLoader.LoadAsync(file, ct, showStatus: !json, strict).ConfigureAwait(false);
         if (loaded is not WriteReplay replay)
         {
             return rc;

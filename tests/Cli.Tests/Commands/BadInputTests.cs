@@ -108,4 +108,66 @@ public class BadInputTests
         Assert.Equal(string.Empty, stdout);
         AssertOneLineError(err, "--memory-limit ''");
     }
+
+    [Fact]
+    public async Task WhatIfMemory_WriteAtTwoToThe63Ns_Exit3NamingSpan()
+    {
+        (int rc, _, string err) = await KsimAsync("whatif", "memory", Bad("hugets/dd.trace.gz"), "--memory-limit", "256M");
+        Assert.Equal(3, rc);
+        AssertOneLineError(err, "dd.trace.gz", "9223372036.854775000", "at most 2592000 s");
+    }
+
+    [Theory]
+    [InlineData("--memory-limit", "0", "expected a positive size")]
+    [InlineData("--memory-limit", "4M", "not above the workload's non-reclaimable memory")]
+    [InlineData("--anon", "1E", "at most 8 TiB")]
+    [InlineData("--anon", "300M", "not above the workload's non-reclaimable memory")]
+    public async Task WhatIfMemory_LimitTheWorkloadCannotFit_Exit2(string option, string value, string problem)
+    {
+        string[] args = option == "--anon"
+            ? ["whatif", "memory", Path.Combine(RepoRoot, "traces", "fio-seq64k-memcg1G.trace.gz"), "--memory-limit", "256M", option, value]
+            : ["whatif", "memory", Path.Combine(RepoRoot, "traces", "fio-seq64k-memcg1G.trace.gz"), option, value];
+        (int rc, string stdout, string err) = await KsimAsync(args);
+        Assert.Equal(2, rc);
+        Assert.Equal(string.Empty, stdout);
+        AssertOneLineError(err, problem);
+    }
+
+    [Fact]
+    public async Task WhatIfMemory_NoProposal_CapturedRowOnceLabelled()
+    {
+        (int rc, string stdout, _) = await KsimAsync("whatif", "memory", Path.Combine(RepoRoot, "traces", "fio-seq64k-memcg1G.trace.gz"));
+        Assert.Equal(0, rc);
+        Assert.Contains("model as captured (1G)", stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("model proposed", stdout, StringComparison.Ordinal);
+        Assert.Contains("no change proposed", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WhatIfMemory_MalformedLine_LenientByDefaultStrictOnRequest()
+    {
+        DirectoryInfo d = Directory.CreateTempSubdirectory("ksim-malformed");
+        try
+        {
+            string trace = Path.Combine(d.FullName, "w.trace");
+            string text;
+            using (var gz = new System.IO.Compression.GZipStream(File.OpenRead(Bad("cpus0/w.trace.gz")), System.IO.Compression.CompressionMode.Decompress))
+            using (var r = new StreamReader(gz))
+            {
+                text = r.ReadToEnd();
+            }
+
+            int at = text.IndexOf('\n', text.IndexOf("sys_write", StringComparison.Ordinal)) + 1;
+            File.WriteAllText(trace, text[..at] + "this is not a trace line\n" + text[at..]);
+            (int lenient, _, _) = await KsimAsync("whatif", "memory", trace, "--memory-limit", "256M", "--json");
+            Assert.Equal(0, lenient);
+            (int strict, _, string err) = await KsimAsync("whatif", "memory", trace, "--memory-limit", "256M", "--strict");
+            Assert.Equal(3, strict);
+            AssertOneLineError(err, trace, "this is not a trace line");
+        }
+        finally
+        {
+            d.Delete(recursive: true);
+        }
+    }
 }
