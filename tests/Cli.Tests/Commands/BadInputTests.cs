@@ -170,4 +170,37 @@ public class BadInputTests
             d.Delete(recursive: true);
         }
     }
+
+    [Theory]
+    [InlineData("hugegrace.json", "'policy.grace_ms'")]
+    [InlineData("exitafter_double.json", "'processes[0].exit_after_ms'")]
+    [InlineData("negexit.json", "'processes[0].exit_after_ms'")]
+    [InlineData("billion-laughs.yaml", "aliases expanded")]
+    public async Task WhatIfStop_ScenarioOutOfBounds_Exit3NamingFileAndField(string name, string problem)
+    {
+        (int rc, string stdout, string err) = await KsimAsync("whatif", "stop", Bad("stop/" + name), "--json");
+        Assert.Equal(3, rc);
+        Assert.Equal(string.Empty, stdout);
+        AssertOneLineError(err, Bad("stop/" + name), problem);
+    }
+
+    [Theory]
+    [InlineData("--grace", "9223372036854775807s")]
+    [InlineData("--pid1-handles-term", "-5")]
+    public async Task WhatIfStop_OptionOutOfRange_Exit2(string option, string value)
+    {
+        (int rc, _, string err) = await KsimAsync("whatif", "stop", Path.Combine(RepoRoot, "traces", "stop", "shell-pid1.json"), option, value);
+        Assert.Equal(2, rc);
+        AssertOneLineError(err, option);
+    }
+
+    [Fact]
+    public async Task WhatIfStop_Text_SignalNamesAndPerProcessEnd()
+    {
+        (int rc, string stdout, _) = await KsimAsync("whatif", "stop", Path.Combine(RepoRoot, "traces", "stop", "shell-pid1.json"));
+        Assert.Equal(0, rc);
+        Assert.Contains("SIGTERM", stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("SIGKILL needed", stdout, StringComparison.Ordinal);
+        Assert.Contains("namespace teardown", stdout, StringComparison.Ordinal);
+    }
 }
