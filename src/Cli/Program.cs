@@ -9,7 +9,21 @@ internal static class Program
     private static int Main(string[] args)
     {
         RootCommand root = BuildRoot();
-        return root.Parse(args).Invoke();
+        try
+        {
+            return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (KernelSim.Replay.Formats.TraceFormatException ex)
+        {
+            // Malformed input that a command did not handle itself: one line and the documented exit code.
+            Console.Error.WriteLine("ksim: " + ex.Message);
+            return ExitCodes.BadInput;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            Console.Error.WriteLine($"ksim: internal error (a bug; please report it with the input): {ex}");
+            return ExitCodes.Internal;
+        }
     }
 
     internal static RootCommand BuildRoot()

@@ -11,13 +11,13 @@ namespace KernelSim.Cli.Commands;
 /// <summary><c>ksim check TRACE</c>: replay every applicable model under the captured configuration and report agreement.</summary>
 internal static class CheckCommand
 {
-    /// <summary>A model check and the events that make it applicable.</summary>
-    private sealed record Applicable(string Model, string[] NeedsAnyOf, Func<string, ModelCheckResult> Run);
+    /// <summary>A model check, the events that make it applicable, and what it needs from the capture manifest (null: nothing).</summary>
+    private sealed record Applicable(string Model, string[] NeedsAnyOf, Func<string, ModelCheckResult> Run, string? NeedsManifestFor = null);
 
     private static readonly Applicable[] Checks =
     [
         new("memcg", ["vmscan:mm_vmscan_memcg_reclaim_begin", "filemap:mm_filemap_add_to_page_cache"], MemcgCheck.Run),
-        new("writeback", ["writeback:balance_dirty_pages"], WritebackCheck.Run),
+        new("writeback", ["writeback:balance_dirty_pages"], WritebackCheck.Run, "the captured vm.dirty_* sysctls, kernel.hz and host.cpus"),
         new("signals", ["signal:signal_generate"], SignalsCheck.Run),
         new("net", ["napi:napi_poll", "net:netif_receive_skb"], NetCheck.Run),
     ];
@@ -25,7 +25,7 @@ internal static class CheckCommand
     public static Command Create()
     {
         var trace = new Argument<FileInfo?>("trace") { Description = "A capture (with its manifest beside it). Default: the capture embedded in ksim.", Arity = ArgumentArity.ZeroOrOne };
-        var json = new Option<bool>("--json") { Description = "Print {\"models\": {\"memcg\": {compared, agreed, figures, mismatches}, ...}}." };
+        var json = new Option<bool>("--json") { Description = "Print {\"models\": {\"memcg\": {compared, agreed, figures, mismatches}, ...}, \"skipped\": {\"writeback\": \"why\"}}. A check that needs the capture manifest is skipped without it (exit 4 if nothing else could be checked)." };
         var cmd = new Command("check", "Replay the models that apply to a trace under its captured configuration and report how well they reproduce what the kernel recorded.\n\nExample:\n  ksim check traces/fio-seq64k-memcg128M.trace.gz --json");
         cmd.Arguments.Add(trace);
         cmd.Options.Add(json);
@@ -49,12 +49,23 @@ internal static class CheckCommand
         }
 
         var results = new List<ModelCheckResult>();
+        var skipped = new List<(string Model, string Reason)>();
         try
         {
             TraceSummary summary = await TraceInspector.SummarizeFileAsync(file.FullName, TraceReaderOptions.Default with { Lenient = true }, null, ct).ConfigureAwait(false);
             foreach (Applicable c in Checks)
             {
-                if (c.NeedsAnyOf.Any(summary.EventCounts.ContainsKey))
+                if (!c.NeedsAnyOf.Any(summary.EventCounts.ContainsKey))
+                {
+                    continue;
+                }
+
+                string manifest = KernelSim.Replay.Capture.CaptureManifest.PathFor(file.FullName);
+                if (c.NeedsManifestFor is string needs && !File.Exists(manifest))
+                {
+                    skipped.Add((c.Model, $"no capture manifest beside the trace (expected {manifest}); this check needs {needs}"));
+                }
+                else
                 {
                     results.Add(await Task.Run(() => c.Run(file.FullName), ct).ConfigureAwait(false));
                 }
@@ -71,6 +82,13 @@ internal static class CheckCommand
             return ExitCodes.BadInput;
         }
 
+        foreach ((string model, string reason) in skipped)
+        {
+            await Console.Error.WriteLineAsync($"ksim: {file.Name}: {model} check skipped: {reason}").ConfigureAwait(false);
+        }
+
+        // Every applicable check needed a manifest that is not there: nothing was checked.
+        int rc = results.Count == 0 && skipped.Count > 0 ? ExitCodes.NoInput : ExitCodes.Ok;
         if (json)
         {
             using var w = new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = true });
@@ -98,13 +116,20 @@ internal static class CheckCommand
             }
 
             w.WriteEndObject();
+            w.WriteStartObject("skipped");
+            foreach ((string model, string reason) in skipped)
+            {
+                w.WriteString(model, reason);
+            }
+
+            w.WriteEndObject();
             w.WriteEndObject();
             w.Flush();
             stdout.Write("\n"u8);
-            return ExitCodes.Ok;
+            return rc;
         }
 
-        if (results.Count == 0)
+        if (results.Count == 0 && skipped.Count == 0)
         {
             AnsiConsole.MarkupLine("no model applies to this trace (no memcg, writeback, net or signal events)");
         }
@@ -125,6 +150,6 @@ internal static class CheckCommand
             }
         }
 
-        return ExitCodes.Ok;
+        return rc;
     }
 }

@@ -10,8 +10,10 @@ internal static class ReplayLoader
     /// <param name="file">The capture.</param>
     /// <param name="ct">Cancellation.</param>
     /// <param name="showStatus">Show a spinner while the capture is read and calibrated (on a terminal, not for --json).</param>
-    public static async Task<(WriteReplay? Replay, int ExitCode)> LoadAsync(FileInfo file, CancellationToken ct, bool showStatus = false)
+    /// <param name="strict">Stop at the first malformed line (default: count and skip them).</param>
+    public static async Task<(WriteReplay? Replay, int ExitCode)> LoadAsync(FileInfo file, CancellationToken ct, bool showStatus = false, bool strict = false)
     {
+        TraceReaderOptions options = TraceReaderOptions.Default with { Lenient = !strict };
         WriteReplay replay;
         try
         {
@@ -19,11 +21,11 @@ internal static class ReplayLoader
             {
                 replay = await AnsiConsole.Status().StartAsync(
                     $"reading {Markup.Escape(file.Name)}: workload, reclaim, device activity, calibration",
-                    _ => Task.Run(() => WriteReplay.Load(file.FullName), ct)).ConfigureAwait(false);
+                    _ => Task.Run(() => WriteReplay.Load(file.FullName, options), ct)).ConfigureAwait(false);
             }
             else
             {
-                replay = await Task.Run(() => WriteReplay.Load(file.FullName), ct).ConfigureAwait(false);
+                replay = await Task.Run(() => WriteReplay.Load(file.FullName, options), ct).ConfigureAwait(false);
             }
         }
         catch (TraceFormatException ex)

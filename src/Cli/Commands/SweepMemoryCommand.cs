@@ -16,6 +16,7 @@ internal static class SweepMemoryCommand
         var trace = new Argument<FileInfo?>("trace") { Description = "A capture with write syscalls. Default: the capture embedded in ksim.", Arity = ArgumentArity.ZeroOrOne };
         var limits = new Option<string>("--memory-limit") { Description = "Comma-separated limits to try, e.g. 64M,128M,256M,512M,1G,max.", DefaultValueFactory = _ => "64M,128M,256M,512M,1G,2G,max" };
         var plot = new Option<FileInfo?>("--plot") { Description = "Write a PNG of p50 and p99 against the limit." };
+        var strict = new Option<bool>("--strict") { Description = "Fail on the first malformed trace line instead of skipping and counting it." };
         var json = new Option<bool>("--json") { Description = "Print a JSON array, one object per limit (same members as `whatif memory --json`)." };
         var groundTruth = new Option<FileInfo?>("--groundtruth") { Description = "Measured latencies (CSV from traces/capture/measure-writes) to draw on the plot: the median of the repetitions at each limit." };
         var workload = new Option<string?>("--workload") { Description = "The ground truth's workload for this capture (default: from a fio-WORKLOAD-... file name)." };
@@ -24,6 +25,7 @@ internal static class SweepMemoryCommand
         cmd.Options.Add(limits);
         cmd.Options.Add(plot);
         cmd.Options.Add(json);
+        cmd.Options.Add(strict);
         cmd.Options.Add(groundTruth);
         cmd.Options.Add(workload);
         cmd.SetAction(async (r, ct) =>
@@ -32,7 +34,7 @@ internal static class SweepMemoryCommand
             using TraceArgument input = TraceArgument.Resolve(r.GetValue(trace), DefaultTrace.Extract, spoolPipes: true);
             FileInfo file = input.File;
             using Stream stdout = Console.OpenStandardOutput();
-            return await RunAsync(file, r.GetValue(limits)!, r.GetValue(plot), r.GetValue(json), stdout, ct, r.GetValue(groundTruth), r.GetValue(workload)).ConfigureAwait(false);
+            return await RunAsync(file, r.GetValue(limits)!, r.GetValue(plot), r.GetValue(json), stdout, ct, r.GetValue(groundTruth), r.GetValue(workload), r.GetValue(strict)).ConfigureAwait(false);
         });
         return cmd;
     }
@@ -74,7 +76,7 @@ internal static class SweepMemoryCommand
         return points.Count == 0 ? (null, $"{csv.Name}: no rows for workload '{workload}'") : (points.OrderBy(p => p.Item1).ToList(), null);
     }
 
-    internal static async Task<int> RunAsync(FileInfo file, string limits, FileInfo? plot, bool json, Stream stdout, CancellationToken ct, FileInfo? groundTruth = null, string? workload = null)
+    internal static async Task<int> RunAsync(FileInfo file, string limits, FileInfo? plot, bool json, Stream stdout, CancellationToken ct, FileInfo? groundTruth = null, string? workload = null, bool strict = false)
     {
         if (TraceArgument.Problem(file) is string missing)
         {
@@ -90,6 +92,11 @@ internal static class SweepMemoryCommand
                 long? l = WhatIfMemoryCommand.ParseLimit(part, "--memory-limit");
                 proposals.Add(l is null ? new WriteProposal { Unlimited = true } : new WriteProposal { LimitBytes = l });
             }
+
+            if (proposals.Count == 0)
+            {
+                throw new FormatException($"--memory-limit '{limits}': expected a comma-separated list of sizes such as 64M,128M,max");
+            }
         }
         catch (FormatException ex)
         {
@@ -97,13 +104,32 @@ internal static class SweepMemoryCommand
             return ExitCodes.Usage;
         }
 
-        (WriteReplay? loaded, int rc) = await ReplayLoader.LoadAsync(file, ct, showStatus: !json).ConfigureAwait(false);
+        CaptureConfig capture;
+        try
+        {
+            capture = CaptureConfig.ForTrace(file.FullName);
+        }
+        catch (TraceFormatException ex)
+        {
+            await Console.Error.WriteLineAsync("ksim: " + ex.Message).ConfigureAwait(false);
+            return ExitCodes.BadInput;
+        }
+
+        foreach (WriteProposal p in proposals)
+        {
+            if (WriteWhatIf.ProposalProblem(capture, p) is string problem)
+            {
+                await Console.Error.WriteLineAsync("ksim: " + problem).ConfigureAwait(false);
+                return ExitCodes.Usage;
+            }
+        }
+
+        (WriteReplay? loaded, int rc) = await ReplayLoader.LoadAsync(file, ct, showStatus: !json, strict).ConfigureAwait(false);
         if (loaded is not WriteReplay replay)
         {
             return rc;
         }
 
-        CaptureConfig capture = CaptureConfig.ForTrace(file.FullName);
         IReadOnlyList<WritePrediction> results = WriteWhatIf.Sweep(replay.Workload, replay.Costs, capture, proposals);
         if (plot is not null)
         {

@@ -27,6 +27,7 @@ internal static class WhatIfMemoryCommand
         var kernel = new Option<string?>("--kernel") { Description = "Kernel to model: 6.1 or 6.18 (default: as captured). 6.1 has no ext4 large folios and throttles dirtying after each chunk." };
         var anon = new Option<string?>("--anon") { Description = "The workload's anonymous memory (what if its heap grows), e.g. 64M; default: the capture's measured footprint." };
         var captureLimit = new Option<string?>("--capture-limit") { Description = "The limit the trace was captured under, when it has no manifest (e.g. 1G or max)." };
+        var strict = new Option<bool>("--strict") { Description = "Fail on the first malformed trace line instead of skipping and counting it." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object (latency_ns with p50/p90/p99/p999/max/mean in integer ns, count, breakdown_ns, proposal, ...)." };
         var cmd = new Command("memory", "Predict write() latency under a proposed memory limit.\n\nExamples:\n  ksim whatif memory traces/fio-seq64k-memcg1G.trace.gz --memory-limit 128M\n  ksim whatif memory --memory-limit 256M --json");
         cmd.Arguments.Add(trace);
@@ -41,6 +42,7 @@ internal static class WhatIfMemoryCommand
         cmd.Options.Add(kernel);
         cmd.Options.Add(captureLimit);
         cmd.Options.Add(json);
+        cmd.Options.Add(strict);
         cmd.SetAction(async (r, ct) =>
         {
             // A pipe or "-" is copied to a temp file first: the trace is read more than once, by path.
@@ -48,7 +50,7 @@ internal static class WhatIfMemoryCommand
             FileInfo file = input.File;
             using Stream stdout = Console.OpenStandardOutput();
             var extra = new MemoryExtras(r.GetValue(parentLimit), r.GetValue(memoryMin), r.GetValue(memoryLow), r.GetValue(anon), r.GetValue(kernel));
-            return await RunAsync(file, r.GetValue(limit), r.GetValue(high), r.GetValue(cgroup), r.GetValue(dirtyBytes), r.GetValue(captureLimit), r.GetValue(json), stdout, ct, extra).ConfigureAwait(false);
+            return await RunAsync(file, r.GetValue(limit), r.GetValue(high), r.GetValue(cgroup), r.GetValue(dirtyBytes), r.GetValue(captureLimit), r.GetValue(json), stdout, ct, extra, r.GetValue(strict)).ConfigureAwait(false);
         });
         return cmd;
     }
@@ -56,7 +58,7 @@ internal static class WhatIfMemoryCommand
     /// <summary>The hierarchy and footprint options (all optional).</summary>
     internal sealed record MemoryExtras(string? ParentLimit, string? Min, string? Low, string? Anon, string? Kernel = null);
 
-    internal static async Task<int> RunAsync(FileInfo file, string? limit, string? high, string? cgroup, string? dirtyBytes, string? captureLimit, bool json, Stream stdout, CancellationToken ct, MemoryExtras? extra = null)
+    internal static async Task<int> RunAsync(FileInfo file, string? limit, string? high, string? cgroup, string? dirtyBytes, string? captureLimit, bool json, Stream stdout, CancellationToken ct, MemoryExtras? extra = null, bool strict = false)
     {
         if (TraceArgument.Problem(file) is string missing)
         {
@@ -74,6 +76,16 @@ internal static class WhatIfMemoryCommand
             {
                 capture = capture with { LimitBytes = ParseLimit(captureLimit, "--capture-limit") };
             }
+
+            if (WriteWhatIf.ProposalProblem(capture, proposal) is string problem)
+            {
+                throw new FormatException(problem);
+            }
+        }
+        catch (TraceFormatException ex)
+        {
+            await Console.Error.WriteLineAsync("ksim: " + ex.Message).ConfigureAwait(false);
+            return ExitCodes.BadInput;
         }
         catch (FormatException ex)
         {
@@ -81,7 +93,7 @@ internal static class WhatIfMemoryCommand
             return ExitCodes.Usage;
         }
 
-        (WriteReplay? loaded, int rc) = await ReplayLoader.LoadAsync(file, ct, showStatus: !json).ConfigureAwait(false);
+        (WriteReplay? loaded, int rc) = await ReplayLoader.LoadAsync(file, ct, showStatus: !json, strict).ConfigureAwait(false);
         if (loaded is not WriteReplay replay)
         {
             return rc;
@@ -192,9 +204,19 @@ internal static class WhatIfMemoryCommand
         AnsiConsole.MarkupLine($"[bold]{Markup.Escape(name)}[/]: {replay.Workload.Ops.Count:N0} file operations, captured under {Markup.Escape(new MemcgConfig { LimitBytes = capture.LimitBytes, Version = capture.Version }.ToString())} ({Markup.Escape(capture.Source)})");
         var t = new Table().AddColumn("write()").AddColumn("n").AddColumn("p50").AddColumn("p90").AddColumn("p99").AddColumn("p99.9").AddColumn("max").AddColumn("mean");
         AddRow(t, "traced", replay.Observed);
-        AddRow(t, "model " + Limit(baseline.Config), baseline.Latency);
-        AddRow(t, "[bold]model " + Limit(p.Config) + "[/]", p.Latency);
+        bool changesNothing = p.Proposal == new WriteProposal();
+        AddRow(t, "model as captured (" + Limit(baseline.Config) + ")", baseline.Latency);
+        if (!changesNothing)
+        {
+            AddRow(t, "[bold]model proposed (" + Limit(p.Config) + ")[/]", p.Latency);
+        }
+
         AnsiConsole.Write(t);
+        if (changesNothing)
+        {
+            AnsiConsole.MarkupLine("[grey]no change proposed (give --memory-limit, --memory-high, --dirty-bytes, --anon, ...): the model row replays the captured configuration[/]");
+        }
+
         AnsiConsole.MarkupLine("[grey]latencies in µs; 'traced' is what the trace recorded (with tracing overhead), the model rows predict the untraced application[/]");
         var b = new Table().AddColumn("where the time goes (proposed)").AddColumn(new TableColumn("total").RightAligned()).AddColumn(new TableColumn("share").RightAligned());
         TimeBreakdown bd = p.Breakdown;

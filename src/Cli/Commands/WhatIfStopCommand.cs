@@ -14,13 +14,13 @@ internal static class WhatIfStopCommand
 {
     public static Command Create()
     {
-        var scenario = new Argument<FileInfo>("scenario") { Description = "JSON or YAML process tree with dispositions and handler behaviour (see traces/stop/), or a trace with sched and signal events (then give --root)." };
+        var scenario = new Argument<FileInfo>("scenario") { Description = "JSON or YAML process tree with dispositions and handler behaviour (see traces/stop/), or a trace with sched and signal events (then give --root). Bounds: at most 1 MiB, 1000 processes, nesting 64 deep, 100,000 YAML nodes with aliases expanded; grace_ms and exit_after_ms whole milliseconds in [0, 86400000]." };
         var rootPid = new Option<int?>("--root") { Description = "With a trace: host pid of the container's PID 1; its descendants make the tree." };
-        var grace = new Option<string?>("--grace") { Description = "Proposed grace period before SIGKILL, e.g. 10s, 30s, 500ms." };
+        var grace = new Option<string?>("--grace") { Description = "Proposed grace period before SIGKILL, e.g. 10s, 30s, 500ms (at most one day)." };
         var signal = new Option<string?>("--signal") { Description = "Proposed stop signal (TERM, INT, QUIT, ...)." };
         var init = new Option<string?>("--init") { Description = "Proposed init: 'tini' runs a tini-like PID 1 (forwards signals, reaps, exits with its child) above the current root." };
         var handle = new Option<int?>("--pid1-handles-term") { Description = "Proposal: PID 1 handles the stop signal and exits this many ms later." };
-        var json = new Option<bool>("--json") { Description = "Print {\"baseline\": {...}, \"proposed\": {...}} with time_to_stop_ns, needed_kill, exit_signals, zombies, timeline." };
+        var json = new Option<bool>("--json") { Description = "Print {\"baseline\": {...}, \"proposed\": {...}} with signal (a name), time_to_stop_ns, needed_kill (the grace period ran out), exit_signals (name, null for an own exit), processes (stop_signal: handled/ignored/default action/not sent; ended_by: own_exit/stop_signal/grace_sigkill/teardown_sigkill), zombies, timeline." };
         var cmd = new Command("stop", "Predict what docker stop / Kubernetes termination does to a container (signals, exits, time to stop, zombies).\n\nExamples:\n  ksim whatif stop traces/stop/shell-pid1.json\n  ksim whatif stop traces/pidns-signals.trace.gz --root 12992\n  ksim whatif stop traces/stop/shell-pid1.json --init tini\n  ksim whatif stop traces/stop/shell-pid1.json --grace 30s --json");
         cmd.Arguments.Add(scenario);
         cmd.Options.Add(grace);
@@ -87,6 +87,11 @@ internal static class WhatIfStopCommand
 
             if (pid1HandlesTermMs is int ms)
             {
+                if (ms < 0 || ms > StopScenarioFile.MaxDurationMs)
+                {
+                    throw new FormatException($"--pid1-handles-term {ms}: expected milliseconds in [0, {StopScenarioFile.MaxDurationMs}]");
+                }
+
                 proposedTree = proposedTree.Select(p => p.Parent is null
                     ? p with { Handled = p.Handled.Append(proposedPolicy.Signal).Distinct().ToArray(), ExitAfterHandling = SimDuration.FromMilliseconds(ms) }
                     : p).ToList();
@@ -118,10 +123,21 @@ internal static class WhatIfStopCommand
             }
             else
             {
-                var t = new Table().AddColumn("").AddColumn("stop signal").AddColumn("grace").AddColumn("time to stop").AddColumn("SIGKILL needed").AddColumn("zombies before teardown");
-                t.AddRow("as described", policy.Signal.ToString(CultureInfo.InvariantCulture), policy.Grace.ToString(), baseline.TimeToStop.ToString(), baseline.NeededKill ? "yes" : "no", string.Join(", ", baseline.ZombiesBeforeTeardown));
-                t.AddRow("[bold]proposed[/]", proposedPolicy.Signal.ToString(CultureInfo.InvariantCulture), proposedPolicy.Grace.ToString(), proposed.TimeToStop.ToString(), proposed.NeededKill ? "yes" : "no", string.Join(", ", proposed.ZombiesBeforeTeardown));
+                var t = new Table().AddColumn("").AddColumn("stop signal").AddColumn("grace").AddColumn("time to stop").AddColumn("grace ran out (SIGKILL to PID 1)").AddColumn("zombies before teardown");
+                t.AddRow("as described", SignalNumbers.Name(policy.Signal), policy.Grace.ToString(), baseline.TimeToStop.ToString(), baseline.NeededKill ? "yes" : "no", Markup.Escape(string.Join(", ", baseline.ZombiesBeforeTeardown)));
+                t.AddRow("[bold]proposed[/]", SignalNumbers.Name(proposedPolicy.Signal), proposedPolicy.Grace.ToString(), proposed.TimeToStop.ToString(), proposed.NeededKill ? "yes" : "no", Markup.Escape(string.Join(", ", proposed.ZombiesBeforeTeardown)));
                 AnsiConsole.Write(t);
+                foreach ((string label, StopOutcome o, StopPolicy pol) in new[] { ("as described", baseline, policy), ("proposed", proposed, proposedPolicy) })
+                {
+                    var pt = new Table().AddColumn("process (" + label + ")").AddColumn(SignalNumbers.Name(pol.Signal) + " from the stop").AddColumn("ended by").AddColumn("at");
+                    foreach (StopProcessOutcome po in o.Processes)
+                    {
+                        pt.AddRow(Markup.Escape(po.Name), po.StopSignal, Markup.Escape(EndedBy(po, pol)), po.At?.ToString() ?? "-");
+                    }
+
+                    AnsiConsole.Write(pt);
+                }
+
                 var tl = new Table().AddColumn("t (proposed)").AddColumn("process").AddColumn("what");
                 foreach (StopEvent e in proposed.Timeline)
                 {
@@ -146,25 +162,78 @@ internal static class WhatIfStopCommand
         (string num, long scale) = t.EndsWith("ms", StringComparison.Ordinal) ? (t[..^2], 1_000_000L)
             : t.EndsWith('s') ? (t[..^1], 1_000_000_000L)
             : (t, 1_000_000_000L);
-        return long.TryParse(num, NumberStyles.None, CultureInfo.InvariantCulture, out long v)
-            ? SimDuration.FromNanoseconds(checked(v * scale))
-            : throw new FormatException($"--grace '{text}': expected a duration such as 10s or 500ms");
+        return long.TryParse(num, NumberStyles.None, CultureInfo.InvariantCulture, out long v) && v <= StopScenarioFile.MaxDurationMs * 1_000_000L / scale
+            ? SimDuration.FromNanoseconds(v * scale)
+            : throw new FormatException($"--grace '{text}': expected a duration such as 10s or 500ms, at most one day");
     }
+
+    // "its own exit (code 0)", "SIGKILL in the namespace teardown", ...
+    private static string EndedBy(StopProcessOutcome p, StopPolicy policy) => p.EndedBy switch
+    {
+        StopEnd.OwnExit => $"its own exit (code {p.ExitCode})",
+        StopEnd.StopSignal => $"the stop signal ({SignalNumbers.Name(policy.Signal)})",
+        StopEnd.GraceKill => "SIGKILL when the grace period ran out",
+        StopEnd.TeardownKill => "SIGKILL in the namespace teardown (PID 1 exited)",
+        StopEnd.OtherSignal => SignalNumbers.Name(p.Signal),
+        _ => "still running",
+    };
+
+    private static string EndedByKey(StopEnd e) => e switch
+    {
+        StopEnd.OwnExit => "own_exit",
+        StopEnd.StopSignal => "stop_signal",
+        StopEnd.GraceKill => "grace_sigkill",
+        StopEnd.TeardownKill => "teardown_sigkill",
+        StopEnd.OtherSignal => "other_signal",
+        _ => "running",
+    };
 
     private static void Write(Utf8JsonWriter w, string name, StopOutcome o, StopPolicy p)
     {
         w.WriteStartObject(name);
-        w.WriteNumber("signal", p.Signal);
+        w.WriteString("signal", SignalNumbers.Name(p.Signal));
         w.WriteNumber("grace_ns", p.Grace.TotalNanoseconds);
         w.WriteNumber("time_to_stop_ns", o.TimeToStop.TotalNanoseconds);
         w.WriteBoolean("needed_kill", o.NeededKill);
         w.WriteStartObject("exit_signals");
         foreach (KeyValuePair<string, int> kv in o.ExitSignals)
         {
-            w.WriteNumber(kv.Key, kv.Value);
+            if (kv.Value == 0)
+            {
+                w.WriteNull(kv.Key);
+            }
+            else
+            {
+                w.WriteString(kv.Key, SignalNumbers.Name(kv.Value));
+            }
         }
 
         w.WriteEndObject();
+        w.WriteStartArray("processes");
+        foreach (StopProcessOutcome po in o.Processes)
+        {
+            w.WriteStartObject();
+            w.WriteString("name", po.Name);
+            w.WriteString("stop_signal", po.StopSignal);
+            w.WriteString("ended_by", EndedByKey(po.EndedBy));
+            if (po.EndedBy == StopEnd.OwnExit)
+            {
+                w.WriteNumber("exit_code", po.ExitCode);
+            }
+            else if (po.Signal != 0)
+            {
+                w.WriteString("exit_signal", SignalNumbers.Name(po.Signal));
+            }
+
+            if (po.At is SimDuration at)
+            {
+                w.WriteNumber("t_ns", at.TotalNanoseconds);
+            }
+
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
         w.WriteStartArray("zombies_before_teardown");
         foreach (string z in o.ZombiesBeforeTeardown)
         {

@@ -58,6 +58,8 @@ public static class ContainerStop
         int logIndex = 0;
         bool neededKill = false;
         long? stoppedAt = null;
+        var stopSignalFate = new Dictionary<int, string>();
+        var ended = new Dictionary<int, (StopEnd By, int Code, int Sig, long At)>();
 
         sys.Kill(shim, init, policy.Signal);
         Settle();
@@ -81,7 +83,16 @@ public static class ContainerStop
             Settle();
         }
 
-        return new StopOutcome(SimDuration.FromNanoseconds(stoppedAt ?? now), neededKill, timeline, exitSignals, zombies);
+        var perProcess = new List<StopProcessOutcome>();
+        foreach ((int pid, StopProcessSpec spec) in specOf.OrderBy(kv => kv.Key))
+        {
+            string fate = stopSignalFate.GetValueOrDefault(pid, "not sent");
+            perProcess.Add(ended.TryGetValue(pid, out var e)
+                ? new StopProcessOutcome(spec.Name, fate, e.By, e.Code, e.Sig, SimDuration.FromNanoseconds(e.At))
+                : new StopProcessOutcome(spec.Name, fate, StopEnd.Running, 0, 0, null));
+        }
+
+        return new StopOutcome(SimDuration.FromNanoseconds(stoppedAt ?? now), neededKill, timeline, exitSignals, zombies) { Processes = perProcess };
 
         void Spawn(StopProcessSpec spec, int pid)
         {
@@ -128,10 +139,23 @@ public static class ContainerStop
                     switch (e.Kind)
                     {
                         case SignalLogKind.Generate when e.Result == SignalGenerateResult.Ignored && specOf.ContainsKey(e.TargetPid):
-                            timeline.Add(new StopEvent(t, NameOf(e.TargetPid), $"signal {e.Sig} ignored"));
+                            timeline.Add(new StopEvent(t, NameOf(e.TargetPid), $"{SignalNumbers.Name(e.Sig)} ignored"));
+                            if (e.Sig == policy.Signal)
+                            {
+                                stopSignalFate.TryAdd(e.TargetPid, "ignored");
+                            }
+
+                            break;
+                        case SignalLogKind.Generate when e.Sig == policy.Signal && specOf.ContainsKey(e.TargetPid):
+                            stopSignalFate.TryAdd(e.TargetPid, "default action");
                             break;
                         case SignalLogKind.Deliver when specOf.TryGetValue(e.TargetPid, out StopProcessSpec? spec) && spec.Handled.Contains(e.Sig):
-                            timeline.Add(new StopEvent(t, spec.Name, $"signal {e.Sig} handled"));
+                            timeline.Add(new StopEvent(t, spec.Name, $"{SignalNumbers.Name(e.Sig)} handled"));
+                            if (e.Sig == policy.Signal)
+                            {
+                                stopSignalFate[e.TargetPid] = "handled";
+                            }
+
                             if (spec.ForwardsSignals)
                             {
                                 foreach (int child in ChildrenOf(e.TargetPid))
@@ -149,7 +173,16 @@ public static class ContainerStop
                             break;
                         case SignalLogKind.Exit when specOf.ContainsKey(e.TargetPid):
                             exitSignals[NameOf(e.TargetPid)] = e.Sig;
-                            timeline.Add(new StopEvent(t, NameOf(e.TargetPid), e.Sig != 0 ? $"exited (signal {e.Sig})" : $"exited (code {e.Code})"));
+                            timeline.Add(new StopEvent(t, NameOf(e.TargetPid), e.Sig != 0 ? $"exited ({SignalNumbers.Name(e.Sig)})" : $"exited (code {e.Code})"));
+                            StopEnd by = e.Sig switch
+                            {
+                                0 => StopEnd.OwnExit,
+                                _ when e.Sig == policy.Signal && stopSignalFate.ContainsKey(e.TargetPid) => StopEnd.StopSignal,
+                                SignalNumbers.SIGKILL when e.TargetPid == init => StopEnd.GraceKill,
+                                SignalNumbers.SIGKILL => StopEnd.TeardownKill,
+                                _ => StopEnd.OtherSignal,
+                            };
+                            ended.TryAdd(e.TargetPid, (by, e.Sig == 0 ? e.Code : 0, e.Sig, now));
                             int parent = sys.GetProcess(e.TargetPid).ParentPid;
                             if (e.TargetPid == init)
                             {

@@ -84,6 +84,20 @@ public static class SignalNumbers
     /// <summary><c>CLD_CONTINUED</c>: the stopped child continued.</summary>
     public const int CLD_CONTINUED = 6;
 
+    private static readonly string[] Names =
+    [
+        "0", "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT", "SIGBUS", "SIGFPE", "SIGKILL", "SIGUSR1", "SIGSEGV", "SIGUSR2",
+        "SIGPIPE", "SIGALRM", "SIGTERM", "SIGSTKFLT", "SIGCHLD", "SIGCONT", "SIGSTOP", "SIGTSTP", "SIGTTIN", "SIGTTOU", "SIGURG",
+        "SIGXCPU", "SIGXFSZ", "SIGVTALRM", "SIGPROF", "SIGWINCH", "SIGIO", "SIGPWR", "SIGSYS",
+    ];
+
+    /// <summary>The name of <paramref name="sig"/> as in the kernel's include/uapi/asm-generic/signal.h ("SIGTERM"); real-time signals read "SIGRTMIN+n" (kernel numbering, SIGRTMIN = 32); anything else its number.</summary>
+    public static string Name(int sig) =>
+        sig is > 0 and < SIGRTMIN ? Names[sig]
+        : sig == SIGRTMIN ? "SIGRTMIN"
+        : sig is > SIGRTMIN and <= SIGRTMAX ? "SIGRTMIN+" + (sig - SIGRTMIN).ToString(System.Globalization.CultureInfo.InvariantCulture)
+        : sig.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>The bit of <paramref name="sig"/> in a 64-bit signal mask (bit <c>sig - 1</c>, as <c>sigmask()</c>).</summary>
     /// <param name="sig">A signal number, 1..64.</param>
     /// <returns>The mask with only that signal set.</returns>

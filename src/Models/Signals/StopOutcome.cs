@@ -13,4 +13,8 @@ public sealed record StopOutcome(
     bool NeededKill,
     IReadOnlyList<StopEvent> Timeline,
     IReadOnlyDictionary<string, int> ExitSignals,
-    IReadOnlyList<string> ZombiesBeforeTeardown);
+    IReadOnlyList<string> ZombiesBeforeTeardown)
+{
+    /// <summary>Per process, in tree order: whether it got the stop signal and what ended it.</summary>
+    public IReadOnlyList<StopProcessOutcome> Processes { get; init; } = [];
+}

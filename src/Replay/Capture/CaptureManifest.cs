@@ -149,20 +149,133 @@ public sealed class CaptureManifest : IDisposable
         return File.Exists(path) ? Load(path) : null;
     }
 
-    /// <summary>Loads a manifest file.</summary>
-    /// <exception cref="TraceFormatException">The file is not valid JSON.</exception>
+    /// <summary>Largest manifest read, in bytes (the fixtures' are under 20 KiB).</summary>
+    public const long MaxBytes = 16 << 20;
+
+    /// <summary>Loads a manifest file and checks the fields KernelSim uses (type and range; see traces/README.md).</summary>
+    /// <exception cref="TraceFormatException">The file is not valid JSON, is larger than <see cref="MaxBytes"/>, or a field KernelSim uses has the wrong type or is out of range (the message names the field).</exception>
     public static CaptureManifest Load(string path)
     {
+        JsonDocument doc;
         try
         {
             using FileStream fs = File.OpenRead(path);
-            return new CaptureManifest(path, JsonDocument.Parse(fs));
+            if (fs.Length > MaxBytes)
+            {
+                throw new TraceFormatException(path, 0, 0, fs.Length.ToString(CultureInfo.InvariantCulture) + " bytes", $"a capture manifest of at most {MaxBytes} bytes");
+            }
+
+            doc = JsonDocument.Parse(fs);
         }
         catch (JsonException ex)
         {
             throw new TraceFormatException(path, (ex.LineNumber ?? 0) + 1, ex.BytePositionInLine ?? 0, ex.Message, "a JSON capture manifest (see traces/README.md)");
         }
+
+        var manifest = new CaptureManifest(path, doc);
+        try
+        {
+            manifest.Validate();
+        }
+        catch
+        {
+            manifest.Dispose();
+            throw;
+        }
+
+        return manifest;
     }
+
+    // The fields models read, with the range they accept (null or absent: unknown, the model's default).
+    private static readonly (string Key, long Min, long Max)[] IntegerFields =
+    [
+        ("host.cpus", 1, 8192),
+        ("host.mem_total_bytes", 1, 1L << 50),
+        ("kernel.hz", 1, 99_999),
+        ("kernel.user_hz", 1, 99_999),
+        ("kernel.page_size", 4096, 1 << 20),
+        ("kernel.tsc_hz", 1, 100_000_000_000),
+        ("cgroup.version", 1, 2),
+        ("cgroup.limit_bytes", 1, long.MaxValue),
+        ("trace.lost_events", 0, long.MaxValue),
+        ("sysctl.vm.dirty_ratio", 0, 100),
+        ("sysctl.vm.dirty_background_ratio", 0, 100),
+        ("sysctl.vm.dirty_bytes", 0, long.MaxValue),
+        ("sysctl.vm.dirty_background_bytes", 0, long.MaxValue),
+        ("sysctl.vm.dirty_expire_centisecs", 0, int.MaxValue),
+        ("sysctl.vm.dirty_writeback_centisecs", 0, int.MaxValue),
+        ("sysctl.net.core.netdev_budget", 1, int.MaxValue),
+        ("sysctl.net.core.netdev_budget_usecs", 1, int.MaxValue),
+        ("sysctl.net.core.dev_weight", 1, int.MaxValue),
+        ("sysctl.net.core.netdev_max_backlog", 1, int.MaxValue),
+    ];
+
+    // footprint.*: bytes up to 1 PiB; kmem_per_cache_byte a small factor.
+    private static readonly (string Key, double Max)[] FootprintFields =
+    [
+        ("anon_bytes", 1L << 50),
+        ("hot_mapped_bytes", 1L << 50),
+        ("activated_fill_bytes", 1L << 50),
+        ("mapped_file_bytes", 1L << 50),
+        ("kmem_base_bytes", 1L << 50),
+        ("kmem_per_cache_byte", 16),
+    ];
+
+    private void Validate()
+    {
+        if (Document.RootElement.ValueKind != JsonValueKind.Object)
+        {
+            throw Invalid("(document)", Document.RootElement.ValueKind.ToString(), "a JSON object");
+        }
+
+        foreach ((string key, long min, long max) in IntegerFields)
+        {
+            if (Find(key) is not JsonElement e || e.ValueKind == JsonValueKind.Null)
+            {
+                continue;
+            }
+
+            string range = string.Create(CultureInfo.InvariantCulture, $"an integer in [{min}, {max}]");
+            long? v = e.ValueKind switch
+            {
+                JsonValueKind.Number when e.TryGetInt64(out long n) => n,
+                JsonValueKind.String when long.TryParse(e.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out long n) => n,
+                _ => null,
+            };
+            if (v is not long value || value < min || value > max)
+            {
+                throw Invalid(key, e.GetRawText(), range);
+            }
+        }
+
+        if (Document.RootElement.TryGetProperty("command", out JsonElement cmd) && cmd.ValueKind != JsonValueKind.Null)
+        {
+            if (cmd.ValueKind != JsonValueKind.Array || cmd.EnumerateArray().Any(a => a.ValueKind != JsonValueKind.String))
+            {
+                throw Invalid("command", cmd.GetRawText(), "an array of strings (the argv that was run)");
+            }
+        }
+
+        if (Document.RootElement.TryGetProperty("footprint", out JsonElement f) && f.ValueKind != JsonValueKind.Null)
+        {
+            if (f.ValueKind != JsonValueKind.Object)
+            {
+                throw Invalid("footprint", f.GetRawText(), "an object (written by traces/capture/measure-footprint)");
+            }
+
+            foreach ((string key, double max) in FootprintFields)
+            {
+                if (f.TryGetProperty(key, out JsonElement v) && v.ValueKind != JsonValueKind.Null
+                    && !(v.ValueKind == JsonValueKind.Number && v.TryGetDouble(out double d) && d >= 0 && d <= max))
+                {
+                    throw Invalid("footprint." + key, v.GetRawText(), string.Create(CultureInfo.InvariantCulture, $"a number in [0, {max}]"));
+                }
+            }
+        }
+    }
+
+    private TraceFormatException Invalid(string field, string found, string expected) =>
+        new(Path, 0, 0, field + " = " + (found.Length > 80 ? found[..80] + "..." : found), $"'{field}' {expected} in the capture manifest (traces/README.md)");
 
     /// <summary>A top-level (or dotted, "a.b") string property, or null. Keys may contain dots ("sysctl.vm.dirty_ratio").</summary>
     public string? GetString(string name) =>

@@ -26,9 +26,21 @@ public sealed record WriteReplay(string Source, WriteWorkload Workload, WriteCal
     public static readonly SimDuration TracingCostPerEvent = SimDuration.FromNanoseconds(280);
 
     /// <summary>Extracts, calibrates and prepares a capture for replay.</summary>
-    public static WriteReplay Load(string tracePath)
+    /// <exception cref="KernelSim.Replay.Formats.TraceFormatException">The trace is malformed, or its writes span more than <see cref="WriteWhatIf.MaxSpan"/>.</exception>
+    public static WriteReplay Load(string tracePath) => Load(tracePath, null);
+
+    /// <summary>Extracts, calibrates and prepares a capture for replay, reading it with <paramref name="options"/> (null: strict defaults; the manifest's clock and HZ apply on top).</summary>
+    /// <exception cref="KernelSim.Replay.Formats.TraceFormatException">The trace is malformed (strict), or its writes span more than <see cref="WriteWhatIf.MaxSpan"/>.</exception>
+    public static WriteReplay Load(string tracePath, KernelSim.Replay.Formats.TraceReaderOptions? options)
     {
-        WriteWorkload workload = WorkloadExtractor.Extract(tracePath);
+        WriteWorkload workload = WorkloadExtractor.Extract(tracePath, options);
+        long span = WriteWhatIf.SpanOf(workload, out SimTime first, out SimTime last);
+        if (span > WriteWhatIf.MaxSpan.TotalNanoseconds)
+        {
+            throw new KernelSim.Replay.Formats.TraceFormatException(
+                tracePath, 0, 0, $"write syscalls from {first} to {last} ({span / 1e9:F0} s)", $"a capture spanning at most {WriteWhatIf.MaxSpan.TotalNanoseconds / 1_000_000_000} s (30 days) for the write replay; a timestamp is probably corrupt");
+        }
+
         WriteCalibration calibration = WriteCalibrator.Fit(workload);
         WritePathCosts costs = CostsFrom(calibration, workload);
         WriteWhatIf.ToRequests(workload, out bool[] measured);

@@ -16,19 +16,139 @@ public static class WriteWhatIf
     /// <param name="costs">Calibrated costs (from the same trace).</param>
     /// <param name="capture">The capture configuration (the baseline).</param>
     /// <param name="proposal">What to change.</param>
+    /// <exception cref="ArgumentException">The proposal cannot be replayed (see <see cref="ProposalProblem"/>), or the workload spans more than <see cref="MaxSpan"/>.</exception>
     public static WritePrediction Predict(WriteWorkload workload, WritePathCosts costs, CaptureConfig capture, WriteProposal proposal)
     {
         ArgumentNullException.ThrowIfNull(workload);
         ArgumentNullException.ThrowIfNull(costs);
         ArgumentNullException.ThrowIfNull(capture);
         ArgumentNullException.ThrowIfNull(proposal);
+        if (ProposalProblem(capture, proposal) is string problem)
+        {
+            throw new ArgumentException(problem, nameof(proposal));
+        }
+
+        long span = SpanOf(workload, out _, out _);
+        if (span > MaxSpan.TotalNanoseconds)
+        {
+            throw new ArgumentException($"the workload spans {span / 1e9:F0} s; the write replay takes at most {MaxSpan.TotalNanoseconds / 1_000_000_000} s", nameof(workload));
+        }
+
         MemcgConfig config = capture.ToMemcgConfig(proposal);
         WriteRequest[] requests = ToRequests(workload, out bool[] measured);
         SimTime start = workload.Ops.Count > 0 ? workload.Ops[0].Start : SimTime.Zero;
         WorkloadFootprint footprint = proposal.AnonBytes is long anon ? capture.Footprint with { AnonBytes = anon } : capture.Footprint;
+
+        // Samples every 10 ms, fewer over a long capture: the simulation samples through idle gaps, so the
+        // interval bounds their number (about MaxSamples per captured span) whatever the gaps.
+        var sampleEvery = SimDuration.FromNanoseconds(Math.Max(10_000_000L, span / MaxSamples));
         WritePathResult result = new WritePathSimulation(config, costs, capture.ToWritebackConfig(proposal), capture.DirtyablePages, footprint)
-            .Run(requests, start, SimDuration.FromMilliseconds(10));
+            .Run(requests, start, sampleEvery);
         return Summarize(proposal, config, costs, requests, measured, result);
+    }
+
+    /// <summary>
+    /// Longest workload the write replay takes, first to last operation (30 days). Simulated time is absolute
+    /// nanoseconds in a long: a longer span is a corrupt timestamp in practice (one write at 2^63 ns overflowed
+    /// the simulation clock; sampling every 10 ms through 292 years allocated gigabytes).
+    /// </summary>
+    public static readonly SimDuration MaxSpan = SimDuration.FromSeconds(30L * 24 * 3600);
+
+    /// <summary>
+    /// Most anonymous memory a proposal may give the workload: int.MaxValue 4 KiB pages (8 TiB), what the
+    /// simulation charges at start.
+    /// </summary>
+    public const long MaxAnonBytes = (long)int.MaxValue * 4096;
+
+    /// <summary>
+    /// Why <paramref name="proposal"/> cannot be replayed on this capture, or null. A limit must be positive, and
+    /// above the workload's non-reclaimable memory (its anonymous memory and base kmem, from the manifest's
+    /// footprint or <see cref="WriteProposal.AnonBytes"/>): below it the kernel could only OOM-kill the workload at
+    /// start, which the write replay does not model, so such proposals are refused rather than answered.
+    /// </summary>
+    public static string? ProposalProblem(CaptureConfig capture, WriteProposal proposal)
+    {
+        ArgumentNullException.ThrowIfNull(capture);
+        ArgumentNullException.ThrowIfNull(proposal);
+        foreach ((string name, long? v) in new[] { ("--memory-limit", proposal.LimitBytes), ("--parent-limit", proposal.ParentLimitBytes), ("--memory-high", proposal.HighBytes) })
+        {
+            if (v is <= 0)
+            {
+                return $"{name} {v}: expected a positive size";
+            }
+        }
+
+        foreach ((string name, long? v) in new[] { ("--memory-min", proposal.MinBytes), ("--memory-low", proposal.LowBytes), ("--anon", proposal.AnonBytes), ("--dirty-bytes", proposal.DirtyBytes) })
+        {
+            if (v is < 0)
+            {
+                return $"{name} {v}: expected a size of 0 or more";
+            }
+        }
+
+        if (proposal.AnonBytes > MaxAnonBytes)
+        {
+            return $"--anon {KernelSim.Units.Bytes.FromBytes(proposal.AnonBytes.Value)}: the write replay models at most 8 TiB (2^31 - 1 pages) of anonymous memory";
+        }
+
+        long anon = proposal.AnonBytes ?? capture.Footprint.AnonBytes;
+        long kmem = capture.Footprint.KmemBaseBytes;
+        long fixedBytes = anon + kmem;
+        string source = proposal.AnonBytes is null ? "the capture's measured footprint" : "--anon";
+        long? limit = proposal.Unlimited ? null : proposal.LimitBytes ?? capture.LimitBytes;
+        foreach ((string name, long? l) in new[] { ("memory limit", limit), ("parent limit", proposal.ParentLimitBytes) })
+        {
+            if (l is long bytes && fixedBytes >= bytes)
+            {
+                return $"the {name} {KernelSim.Units.Bytes.FromBytes(bytes)} is not above the workload's non-reclaimable memory "
+                    + $"{KernelSim.Units.Bytes.FromBytes(fixedBytes)} (anonymous {KernelSim.Units.Bytes.FromBytes(anon)} from {source} + base kmem {KernelSim.Units.Bytes.FromBytes(kmem)}): "
+                    + "the kernel would OOM-kill it at start, which the write replay does not model";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>About how many usage samples a prediction keeps over the captured span (the interval grows past 10 ms for spans over 1000 s).</summary>
+    public const long MaxSamples = 100_000;
+
+    /// <summary>
+    /// First and last time of the workload (operation starts and ends, cache fills, truncations), and the span
+    /// between them in nanoseconds (0 for an empty workload).
+    /// </summary>
+    public static long SpanOf(WriteWorkload workload, out SimTime first, out SimTime last)
+    {
+        ArgumentNullException.ThrowIfNull(workload);
+        long lo = long.MaxValue, hi = long.MinValue;
+        foreach (FileOp op in workload.Ops)
+        {
+            lo = Math.Min(lo, op.Start.TotalNanoseconds);
+            hi = Math.Max(hi, op.Start.TotalNanoseconds + Math.Min(op.Observed.TotalNanoseconds, long.MaxValue - op.Start.TotalNanoseconds));
+        }
+
+        foreach (CacheFill f in workload.CacheFills)
+        {
+            lo = Math.Min(lo, f.Time.TotalNanoseconds);
+            hi = Math.Max(hi, f.Time.TotalNanoseconds);
+        }
+
+        foreach (FileTruncation t in workload.Truncations)
+        {
+            lo = Math.Min(lo, t.Time.TotalNanoseconds);
+            hi = Math.Max(hi, t.Time.TotalNanoseconds);
+        }
+
+        if (lo > hi)
+        {
+            first = last = SimTime.Zero;
+            return 0;
+        }
+
+        first = SimTime.FromNanoseconds(lo);
+        last = SimTime.FromNanoseconds(hi);
+
+        // Both are trace timestamps (non-negative), so the difference fits.
+        return hi - lo;
     }
 
     /// <summary>

@@ -37,6 +37,21 @@ public class WhatIfStopCommandTests
         Assert.Equal(ns, WhatIfStopCommand.ParseDuration(text).TotalNanoseconds);
 
     [Fact]
+    public async Task WhatIfStop_Json_SignalNamesAndPerProcessEnd()
+    {
+        var ms = new MemoryStream();
+        Assert.Equal(ExitCodes.Ok, await WhatIfStopCommand.RunAsync(Scenario(), null, null, null, null, true, ms));
+        JsonElement baseline = JsonDocument.Parse(Encoding.UTF8.GetString(ms.ToArray())).RootElement.GetProperty("baseline");
+        Assert.Equal("SIGTERM", baseline.GetProperty("signal").GetString());
+        Dictionary<string, JsonElement> procs = baseline.GetProperty("processes").EnumerateArray().ToDictionary(p => p.GetProperty("name").GetString()!);
+        Assert.Equal("grace_sigkill", procs["sh"].GetProperty("ended_by").GetString());
+        Assert.Equal("ignored", procs["sh"].GetProperty("stop_signal").GetString());
+        Assert.Equal("teardown_sigkill", procs["app"].GetProperty("ended_by").GetString());
+        Assert.Equal("SIGKILL", procs["app"].GetProperty("exit_signal").GetString());
+        Assert.DoesNotContain(baseline.GetProperty("timeline").EnumerateArray(), e => e.GetProperty("what").GetString()!.Contains("signal ", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task WhatIfStop_UnknownInit_UsageError() =>
         Assert.Equal(ExitCodes.Usage, await WhatIfStopCommand.RunAsync(Scenario(), null, null, "systemd", null, true, new MemoryStream()));
 }
@@ -58,7 +73,7 @@ public class WhatIfStopYamlTests
         Assert.Equal(2_000_000_000L, root.GetProperty("baseline").GetProperty("time_to_stop_ns").GetInt64());
         Assert.False(root.GetProperty("baseline").GetProperty("needed_kill").GetBoolean());
         Assert.True(root.GetProperty("proposed").GetProperty("needed_kill").GetBoolean());
-        Assert.Equal(9, root.GetProperty("proposed").GetProperty("exit_signals").GetProperty("app").GetInt32());
+        Assert.Equal("SIGKILL", root.GetProperty("proposed").GetProperty("exit_signals").GetProperty("app").GetString());
     }
 
     [Fact]

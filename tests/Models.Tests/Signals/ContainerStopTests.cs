@@ -23,8 +23,8 @@ public class ContainerStopTests
         Assert.Equal(SimDuration.FromSeconds(10), o.TimeToStop);
         Assert.Equal(SIGKILL, o.ExitSignals["sh"]);
         Assert.Equal(SIGKILL, o.ExitSignals["app"]);
-        Assert.Contains(o.Timeline, e => e.Process == "sh" && e.What == "signal 15 ignored");
-        Assert.DoesNotContain(o.Timeline, e => e.Process == "app" && e.What.StartsWith("signal 15", StringComparison.Ordinal));
+        Assert.Contains(o.Timeline, e => e.Process == "sh" && e.What == "SIGTERM ignored");
+        Assert.DoesNotContain(o.Timeline, e => e.Process == "app" && e.What.StartsWith("SIGTERM", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -34,7 +34,7 @@ public class ContainerStopTests
         Assert.False(o.NeededKill);
         Assert.Equal(SimDuration.FromMilliseconds(250), o.TimeToStop);
         Assert.Equal(0, o.ExitSignals["app"]);
-        Assert.Contains(o.Timeline, e => e.Process == "app" && e.What == "signal 15 handled");
+        Assert.Contains(o.Timeline, e => e.Process == "app" && e.What == "SIGTERM handled");
         Assert.Contains(o.Timeline, e => e.Process == "app" && e.What == "reaped");
         Assert.Empty(o.ZombiesBeforeTeardown);
     }
@@ -85,6 +85,35 @@ public class ContainerStopTests
         Assert.Equal(x.Timeline, y.Timeline);
         Assert.Equal(x.TimeToStop, y.TimeToStop);
     }
+
+    [Fact]
+    public void Processes_ShellAsPid1_SaysWhoGotTheSignalAndWhatEndedEach()
+    {
+        StopOutcome o = ContainerStop.Predict([App("sh", null, handlesTerm: false), App("app", "sh", handlesTerm: true)], StopPolicy.DockerDefault);
+        StopProcessOutcome sh = o.Processes.Single(p => p.Name == "sh");
+        StopProcessOutcome app = o.Processes.Single(p => p.Name == "app");
+        Assert.Equal(("ignored", StopEnd.GraceKill, SIGKILL), (sh.StopSignal, sh.EndedBy, sh.Signal));
+        Assert.Equal(("not sent", StopEnd.TeardownKill, SIGKILL), (app.StopSignal, app.EndedBy, app.Signal));
+        Assert.Equal(SimDuration.FromSeconds(10), app.At);
+    }
+
+    [Fact]
+    public void Processes_TiniForwards_AppHandledAndExitedByItself()
+    {
+        StopOutcome o = ContainerStop.Predict([Tini(), App("app", "tini", handlesTerm: true, exitAfterMs: 250)], StopPolicy.DockerDefault);
+        StopProcessOutcome app = o.Processes.Single(p => p.Name == "app");
+        Assert.Equal(("handled", StopEnd.OwnExit, 0), (app.StopSignal, app.EndedBy, app.ExitCode));
+        Assert.Equal(StopEnd.OwnExit, o.Processes.Single(p => p.Name == "tini").EndedBy);
+    }
+
+    [Theory]
+    [InlineData(SIGTERM, "SIGTERM")]
+    [InlineData(SIGKILL, "SIGKILL")]
+    [InlineData(16, "SIGSTKFLT")]
+    [InlineData(SIGRTMIN, "SIGRTMIN")]
+    [InlineData(SIGRTMIN + 2, "SIGRTMIN+2")]
+    [InlineData(65, "65")]
+    public void Name_KernelNames(int sig, string name) => Assert.Equal(name, Name(sig));
 }
 
 public class ContainerStopTiniTests

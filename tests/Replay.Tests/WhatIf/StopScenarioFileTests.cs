@@ -1,0 +1,139 @@
+using System.Text;
+using KernelSim.Models.Signals;
+using KernelSim.Replay.Formats;
+using KernelSim.Replay.Tests.Formats;
+using KernelSim.Replay.WhatIf;
+
+namespace KernelSim.Replay.Tests.WhatIf;
+
+/// <summary>Issue 17: stop scenarios out of bounds end in a TraceFormatException naming the file and the field.</summary>
+public class StopScenarioFileTests
+{
+    private static string Bad(string name) => Path.Combine(Fixtures.RepoRoot, "tests", "bad-inputs", "stop", name);
+
+    private static TraceFormatException LoadFails(string path) =>
+        Assert.Throws<TraceFormatException>(() => StopScenarioFile.Load(path));
+
+    private static string Temp(string name, string text)
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"ksim-stop-{Environment.ProcessId}-{name}");
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    [Theory]
+    [InlineData("hugegrace.json", "policy.grace_ms")]
+    [InlineData("exitafter_double.json", "processes[0].exit_after_ms")]
+    [InlineData("negexit.json", "processes[0].exit_after_ms")]
+    public void Load_DurationOutOfRange_NamesFileAndField(string name, string field)
+    {
+        TraceFormatException ex = LoadFails(Bad(name));
+        Assert.Equal(Bad(name), ex.SourceName);
+        Assert.Contains("'" + field + "'", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_BillionLaughs_RefusedBeforeExpanding()
+    {
+        long before = GC.GetTotalAllocatedBytes(precise: true);
+        TraceFormatException ex = LoadFails(Bad("billion-laughs.yaml"));
+        Assert.Contains("aliases expanded", ex.Message, StringComparison.Ordinal);
+        Assert.True(GC.GetTotalAllocatedBytes(precise: true) - before < 100L << 20, "refused without expanding the aliases");
+    }
+
+    [Fact]
+    public void Load_YamlNested200000Deep_RefusedWithoutStackOverflow()
+    {
+        var sb = new StringBuilder("processes: ");
+        sb.Append('[', 200_000).Append(']', 200_000);
+        string path = Temp("deep.yaml", sb.ToString());
+        try
+        {
+            Assert.Contains("nested at most 64 deep", LoadFails(path).Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Load_JsonNestedDeep_TraceFormatException()
+    {
+        string path = Temp("deep.json", "{\"processes\": " + new string('[', 10_000) + new string(']', 10_000) + "}");
+        try
+        {
+            LoadFails(path);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Theory]
+    [InlineData(StopScenarioFile.MaxProcesses, true)]
+    [InlineData(StopScenarioFile.MaxProcesses + 1, false)]
+    public void Load_ProcessCount_BoundedByMaxProcesses(int processes, bool accepted)
+    {
+        var sb = new StringBuilder("{\"processes\": [{\"name\": \"root\", \"parent\": null}");
+        for (int i = 1; i < processes; i++)
+        {
+            sb.Append(",{\"name\":\"p").Append(i).Append("\",\"parent\":\"root\",\"handles\":[\"TERM\"],\"exit_after_ms\":5}");
+        }
+
+        string path = Temp($"flat{processes}.json", sb.Append("]}").ToString());
+        try
+        {
+            if (accepted)
+            {
+                (IReadOnlyList<StopProcessSpec> tree, StopPolicy policy) = StopScenarioFile.Load(path);
+                Assert.Equal(processes, tree.Count);
+                StopOutcome o = ContainerStop.Predict(tree, policy);
+                Assert.Equal(processes, o.Processes.Count);
+            }
+            else
+            {
+                Assert.Contains("at most 1000 processes", LoadFails(path).Message, StringComparison.Ordinal);
+            }
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Load_FileOverMaxBytes_RefusedBeforeParsing()
+    {
+        string path = Temp("big.json", "{\"processes\": [" + new string(' ', (int)StopScenarioFile.MaxBytes) + "]}");
+        try
+        {
+            Assert.Contains("at most 1048576 bytes", LoadFails(path).Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Theory]
+    [InlineData("{\"processes\": [{\"name\": \"a\"}, {\"name\": \"b\"}]}", "exactly one process with parent null")]
+    [InlineData("{\"processes\": [{\"name\": \"a\"}, {\"name\": \"a\", \"parent\": \"a\"}]}", "unique process names")]
+    [InlineData("{\"processes\": [{\"name\": \"a\"}, {\"name\": \"b\", \"parent\": \"c\"}]}", "'b' has parent 'c'")]
+    [InlineData("{\"processes\": [{\"name\": \"a\"}, {\"name\": \"b\", \"parent\": \"c\"}, {\"name\": \"c\", \"parent\": \"b\"}]}", "own ancestor")]
+    [InlineData("{\"processes\": [{\"name\": \"a\", \"parent\": 7}]}", "processes[0].parent")]
+    [InlineData("{\"processes\": [7]}", "processes[0]")]
+    public void Load_NotATree_NamesTheProblem(string json, string problem)
+    {
+        string path = Temp("tree.json", json);
+        try
+        {
+            Assert.Contains(problem, LoadFails(path).Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}
