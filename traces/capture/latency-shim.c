@@ -20,6 +20,9 @@
  * of all processes of a run). Percentiles: the smallest bucket whose cumulative count reaches
  * ceil(p * count), reported as the bucket midpoint (capped at max_ns).
  *
+ * With KSIM_LAT_PREFIX=/some/dir/ only regular files whose path (readlink /proc/self/fd/N, once per fd)
+ * starts with it are counted: the workload's data, not the interpreter's modules or the libraries.
+ *
  * Regular-file check: one fstat per fd number, cached per fd (0 unknown, 1 regular, 2 other) for
  * fds below 65536; the entry is reset by the interposed close/dup/dup2/dup3/fcntl(F_DUPFD),
  * the open/openat/creat family, socket, accept(4), pipe(2) and close_range. Fds closed and reused by paths that do not go through
@@ -61,6 +64,10 @@ struct hist {
     uint64_t b[NBUCKETS];
 };
 static struct hist H[K_N];
+
+static const char *path_prefix;
+static size_t path_prefix_len;
+static char path_prefix_buf[4096], out_path_buf[4096];
 
 #define FD_CACHE 65536
 static unsigned char fdkind[FD_CACHE]; /* 0 unknown, 1 regular, 2 not regular */
@@ -112,6 +119,15 @@ __attribute__((constructor)) static void shim_init(void)
     RESOLVE(pipe); RESOLVE(pipe2); RESOLVE(close_range);
     RESOLVE(execve); RESOLVE(execv); RESOLVE(execvp); RESOLVE(execvpe); RESOLVE(fexecve);
     RESOLVE(_exit); RESOLVE(_Exit);
+    /* copied: programs that rewrite their argv/environ area for a process title (redis) overwrite the strings */
+    const char *e = getenv("KSIM_LAT_PREFIX");
+    if (e && *e && strlen(e) < sizeof path_prefix_buf) {
+        strcpy(path_prefix_buf, e);
+        path_prefix = path_prefix_buf;
+        path_prefix_len = strlen(path_prefix);
+    }
+    e = getenv("KSIM_LAT_OUT");
+    if (e && strlen(e) < sizeof out_path_buf) strcpy(out_path_buf, e);
 }
 
 /* Lazy resolution for calls made before our constructor ran (other libraries' constructors). */
@@ -134,6 +150,12 @@ static inline int fd_is_reg(int fd)
     struct stat st;
     int saved = errno;
     int reg = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+    if (reg && path_prefix) { /* only files under KSIM_LAT_PREFIX (the workload's data, not its libraries) */
+        char link[32], target[4096];
+        snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+        ssize_t n = readlink(link, target, sizeof target - 1);
+        reg = n >= (ssize_t)path_prefix_len && memcmp(target, path_prefix, path_prefix_len) == 0;
+    }
     errno = saved;
     if (fd < FD_CACHE) __atomic_store_n(&fdkind[fd], reg ? 1 : 2, __ATOMIC_RELAXED);
     return reg;
@@ -194,7 +216,7 @@ static uint64_t pct(const uint64_t *b, uint64_t count, uint64_t max, double p)
 
 static void flush(void)
 {
-    const char *path = getenv("KSIM_LAT_OUT");
+    const char *path = out_path_buf[0] ? out_path_buf : getenv("KSIM_LAT_OUT");
     if (!path || !*path) return;
     ENSURE(write); ENSURE(open); ENSURE(close);
     int any = 0;
