@@ -43,7 +43,10 @@ public sealed record CpuActivity(int Cpus, SimDuration Span, SimDuration Foreign
         var foreignByComm = new Dictionary<string, long>(StringComparer.Ordinal);
         long first = long.MaxValue, last = long.MinValue, switches = 0;
         int maxCpu = -1;
-        using (TraceReader reader = TraceReader.Open(tracePath))
+        // An auxiliary pass: what the main read already reported (malformed lines, losses) is not refused again here.
+        using KernelSim.Replay.Capture.CaptureManifest? manifest = KernelSim.Replay.Capture.CaptureManifest.TryLoadFor(tracePath);
+        TraceReaderOptions options = new() { Lenient = true };
+        using (TraceReader reader = TraceReader.Open(tracePath, manifest?.ApplyTo(options) ?? options))
         {
             while (reader.Read())
             {
