@@ -131,6 +131,7 @@ internal static class SweepMemoryCommand
         }
 
         IReadOnlyList<WritePrediction> results = WriteWhatIf.Sweep(replay.Workload, replay.Costs, capture, proposals);
+        WriteTrust trust = TrustOutput.Assess(replay, capture, file.FullName);
         if (plot is not null)
         {
             IReadOnlyList<(double, double, double)>? measured = null;
@@ -156,6 +157,7 @@ internal static class SweepMemoryCommand
                 w.WriteStartObject();
                 JsonOut.Proposal(w, "proposal", p);
                 JsonOut.Prediction(w, p);
+                TrustOutput.Json(w, trust);
                 w.WriteEndObject();
             }
 
@@ -178,6 +180,7 @@ internal static class SweepMemoryCommand
         }
 
         AnsiConsole.Write(t);
+        TrustOutput.Print(trust);
         if (plot is not null)
         {
             AnsiConsole.MarkupLine("plot: " + Markup.Escape(plot.FullName));

@@ -34,6 +34,40 @@ internal static class TrustOutput
         }
     }
 
+    /// <summary>The prediction's intervals: one line of text.</summary>
+    public static void PrintIntervals(IReadOnlyList<PercentileInterval> intervals)
+    {
+        if (intervals.Count == 0)
+        {
+            return;
+        }
+
+        var parts = new List<string>();
+        foreach (PercentileInterval i in intervals)
+        {
+            parts.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"p{i.Percentile:G} {i.Low.TotalNanoseconds / 1000.0:F1}-{i.High.TotalNanoseconds / 1000.0:F1}"));
+        }
+
+        AnsiConsole.MarkupLine(Markup.Escape("intervals (µs; 95% of the percentile's sampling spread, widened by the model's own error on the capture at that percentile): " + string.Join(", ", parts)));
+    }
+
+    /// <summary>The prediction's intervals as <c>intervals_ns</c>.</summary>
+    public static void JsonIntervals(Utf8JsonWriter w, IReadOnlyList<PercentileInterval> intervals)
+    {
+        w.WriteStartObject("intervals_ns");
+        foreach (PercentileInterval i in intervals)
+        {
+            w.WriteStartObject(i.Percentile == 99.9 ? "p999" : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"p{i.Percentile:G}"));
+            w.WriteNumber("estimate", i.Estimate.TotalNanoseconds);
+            w.WriteNumber("low", i.Low.TotalNanoseconds);
+            w.WriteNumber("high", i.High.TotalNanoseconds);
+            w.WriteNumber("model_error", i.ModelError);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndObject();
+    }
+
     public static void Json(Utf8JsonWriter w, WriteTrust trust)
     {
         w.WriteStartObject("trust");

@@ -15,21 +15,25 @@ internal static class ValidateCommand
         var traces = new Option<DirectoryInfo>("--traces") { Description = "Folder with the captures fio-WORKLOAD-memcgLIMIT.trace.gz.", DefaultValueFactory = _ => new DirectoryInfo("traces") };
         var truth = new Option<FileInfo>("--groundtruth") { Description = "Measured fio latencies (CSV from traces/capture/measure-writes).", DefaultValueFactory = _ => new FileInfo(Path.Combine("traces", "groundtruth", "write-latency.csv")) };
         var netTruth = new Option<FileInfo>("--net-groundtruth") { Description = "Measured UDP round trips (CSV from traces/capture/measure-net).", DefaultValueFactory = _ => new FileInfo(Path.Combine("traces", "groundtruth", "net-latency.csv")) };
-        var json = new Option<bool>("--json") { Description = "Print the points as JSON (write points under results, round trips under net)." };
+        var corpus = new Option<DirectoryInfo>("--corpus") { Description = "Folder of the corpus captures NAME-memcgLIMIT.trace.gz (traces/capture/measure-corpus).", DefaultValueFactory = _ => new DirectoryInfo(Path.Combine("traces", "corpus")) };
+        var corpusTruth = new Option<FileInfo>("--corpus-groundtruth") { Description = "Measured latencies of the corpus workloads (CSV from traces/capture/measure-corpus).", DefaultValueFactory = _ => new FileInfo(Path.Combine("traces", "groundtruth", "corpus-latency.csv")) };
+        var json = new Option<bool>("--json") { Description = "Print the points as JSON (write points under results, round trips under net, the corpus under corpus)." };
         var cmd = new Command("validate", "Compare predictions with the measured ground truth: write latency (p50, p90, p99 at every measured limit, from every capture) and UDP round trips (p50, p99 per topology and size, idle and flooded, from every pinned net capture).\n\nExample:\n  ksim validate --traces traces --groundtruth traces/groundtruth/write-latency.csv --net-groundtruth traces/groundtruth/net-latency.csv");
         cmd.Options.Add(traces);
         cmd.Options.Add(truth);
         cmd.Options.Add(netTruth);
+        cmd.Options.Add(corpus);
+        cmd.Options.Add(corpusTruth);
         cmd.Options.Add(json);
         cmd.SetAction(async (r, ct) =>
         {
             using Stream stdout = Console.OpenStandardOutput();
-            return await RunAsync(r.GetValue(traces)!, r.GetValue(truth)!, r.GetValue(json), stdout, ct, r.GetValue(netTruth)).ConfigureAwait(false);
+            return await RunAsync(r.GetValue(traces)!, r.GetValue(truth)!, r.GetValue(json), stdout, ct, r.GetValue(netTruth), r.GetValue(corpus), r.GetValue(corpusTruth)).ConfigureAwait(false);
         });
         return cmd;
     }
 
-    internal static async Task<int> RunAsync(DirectoryInfo traces, FileInfo truth, bool json, Stream stdout, CancellationToken ct, FileInfo? netTruth = null)
+    internal static async Task<int> RunAsync(DirectoryInfo traces, FileInfo truth, bool json, Stream stdout, CancellationToken ct, FileInfo? netTruth = null, DirectoryInfo? corpusDir = null, FileInfo? corpusTruth = null)
     {
         if (!traces.Exists || !truth.Exists)
         {
@@ -39,8 +43,12 @@ internal static class ValidateCommand
 
         IReadOnlyList<ValidationPoint> points;
         IReadOnlyList<NetValidationPoint> net;
+        IReadOnlyList<CorpusPoint> corpus;
         try
         {
+            corpus = corpusDir is { Exists: true } && corpusTruth is { Exists: true }
+                ? await Task.Run(() => CorpusValidation.Run(corpusDir.FullName, corpusTruth.FullName), ct).ConfigureAwait(false)
+                : [];
             points = await Task.Run(() => WriteValidation.Run(traces.FullName, truth.FullName), ct).ConfigureAwait(false);
             net = netTruth is { Exists: true }
                 ? await Task.Run(() => NetValidation.Run(traces.FullName, netTruth.FullName), ct).ConfigureAwait(false)
@@ -100,6 +108,7 @@ internal static class ValidateCommand
 
             w.WriteEndArray();
             w.WriteEndObject();
+            WriteCorpusJson(w, corpus);
             w.WriteEndObject();
             w.Flush();
             stdout.Write("\n"u8);
@@ -138,6 +147,78 @@ internal static class ValidateCommand
             AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"{netInside} of {net.Count} round-trip points within 25% of the measured median (untraced sockperf ping-pong)"));
         }
 
+        if (corpus.Count > 0)
+        {
+            WriteCorpusTable(corpus);
+        }
+
         return ExitCodes.Ok;
+    }
+
+    // Per workload: p50/p90/p99 of write() inside the band, those where the limit matters, p99.9 apart, and what is not predicted.
+    private static void WriteCorpusTable(IReadOnlyList<CorpusPoint> corpus)
+    {
+        var t = new Table().AddColumn("corpus workload").AddColumn(new TableColumn("write p50/p90/p99 in band").RightAligned())
+            .AddColumn(new TableColumn("where the limit matters").RightAligned()).AddColumn(new TableColumn("p99.9 in band").RightAligned())
+            .AddColumn("not predicted");
+        foreach (IGrouping<string, CorpusPoint> g in corpus.GroupBy(p => p.Workload))
+        {
+            var writes = g.Where(p => p.Op == "write").ToList();
+            var main = writes.Where(p => p.Percentile != "p99.9").ToList();
+            var matters = main.Where(p => p.LimitMatters).ToList();
+            var tail = writes.Where(p => p.Percentile == "p99.9").ToList();
+            string others = string.Join(", ", g.Where(p => p.PredictedNs is null).Select(p => p.Op).Distinct());
+            t.AddRow(Markup.Escape(g.Key), Frac(main), Frac(matters), Frac(tail), others.Length == 0 ? "-" : Markup.Escape(others));
+        }
+
+        var all = corpus.Where(p => p.Op == "write").ToList();
+        var allMain = all.Where(p => p.Percentile != "p99.9").ToList();
+        t.AddRow("[bold]all[/]", Frac(allMain), Frac(allMain.Where(p => p.LimitMatters).ToList()), Frac(all.Where(p => p.Percentile == "p99.9").ToList()), string.Empty);
+        AnsiConsole.Write(t);
+        AnsiConsole.MarkupLine("[grey]corpus: foreign workloads nothing in the model was fitted on (held out); band = the repetitions' range widened by 25% each side; 'limit matters' = that band does not overlap the band without a limit[/]");
+    }
+
+    private static string Frac(List<CorpusPoint> points) =>
+        points.Count == 0 ? "-" : string.Create(CultureInfo.InvariantCulture, $"{points.Count(p => p.Inside)}/{points.Count} ({100.0 * points.Count(p => p.Inside) / points.Count:F0}%)");
+
+    private static void WriteCorpusJson(Utf8JsonWriter w, IReadOnlyList<CorpusPoint> corpus)
+    {
+        w.WriteStartObject("corpus");
+        var main = corpus.Where(p => p.Op == "write" && p.Percentile != "p99.9").ToList();
+        w.WriteNumber("write_points", main.Count);
+        w.WriteNumber("write_inside", main.Count(p => p.Inside));
+        w.WriteNumber("limit_matters_points", main.Count(p => p.LimitMatters));
+        w.WriteNumber("limit_matters_inside", main.Count(p => p.LimitMatters && p.Inside));
+        var tail = corpus.Where(p => p.Op == "write" && p.Percentile == "p99.9").ToList();
+        w.WriteNumber("p999_points", tail.Count);
+        w.WriteNumber("p999_inside", tail.Count(p => p.Inside));
+        w.WriteNumber("not_predicted_points", corpus.Count(p => p.PredictedNs is null));
+        w.WriteStartArray("results");
+        foreach (CorpusPoint p in corpus)
+        {
+            w.WriteStartObject();
+            w.WriteString("workload", p.Workload);
+            w.WriteString("capture", p.Capture);
+            w.WriteString("limit", p.Limit);
+            w.WriteString("op", p.Op);
+            w.WriteString("percentile", p.Percentile);
+            if (p.PredictedNs is long v)
+            {
+                w.WriteNumber("predicted_ns", v);
+            }
+            else
+            {
+                w.WriteNull("predicted_ns");
+            }
+
+            w.WriteNumber("measured_min_ns", p.MeasuredMinNs);
+            w.WriteNumber("measured_max_ns", p.MeasuredMaxNs);
+            w.WriteBoolean("inside", p.Inside);
+            w.WriteBoolean("limit_matters", p.LimitMatters);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
     }
 }

@@ -102,13 +102,15 @@ internal static class WhatIfMemoryCommand
         WritePrediction baseline = WriteWhatIf.Predict(replay.Workload, replay.Costs, capture, new WriteProposal());
         WritePrediction predicted = WriteWhatIf.Predict(replay.Workload, replay.Costs, capture, proposal);
         WriteTrust trust = TrustOutput.Assess(replay, capture, file.FullName);
+        IReadOnlyList<PercentileInterval> intervals = PercentileInterval.For(predicted.Latency, trust.SelfReplay, replay.Observed);
         if (json)
         {
-            WriteJson(stdout, file.FullName, capture, predicted, baseline, replay, trust);
+            WriteJson(stdout, file.FullName, capture, predicted, baseline, replay, trust, intervals);
         }
         else
         {
             WriteTable(file.Name, capture, predicted, baseline, replay);
+            TrustOutput.PrintIntervals(intervals);
             TrustOutput.Print(trust);
         }
 
@@ -173,7 +175,7 @@ internal static class WhatIfMemoryCommand
         : Bytes.TryParse(text, out Bytes b) ? b.Value
         : throw new FormatException($"{option} '{text}': expected a size such as 128M, 1G, or 'max'");
 
-    private static void WriteJson(Stream stdout, string trace, CaptureConfig capture, WritePrediction p, WritePrediction baseline, WriteReplay replay, WriteTrust trust)
+    private static void WriteJson(Stream stdout, string trace, CaptureConfig capture, WritePrediction p, WritePrediction baseline, WriteReplay replay, WriteTrust trust, IReadOnlyList<PercentileInterval> intervals)
     {
         using var w = new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = true });
         w.WriteStartObject();
@@ -193,6 +195,7 @@ internal static class WhatIfMemoryCommand
         w.WriteNumber("count", replay.Observed.Count);
         w.WriteEndObject();
         JsonOut.Costs(w, p.Costs);
+        TrustOutput.JsonIntervals(w, intervals);
         TrustOutput.Json(w, trust);
         w.WriteEndObject();
         w.Flush();

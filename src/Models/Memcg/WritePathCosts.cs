@@ -63,6 +63,12 @@ public sealed record WritePathCosts
     /// <summary>Time from a flusher wake-up to its first submitted folio.</summary>
     public SimDuration FlusherWakeDelay { get; init; } = SimDuration.FromMicroseconds(20);
 
+    /// <summary>
+    /// From an fsync to its first writeback submission: the caller writes its dirty pages itself
+    /// (file_write_and_wait_range), so no flusher wake-up is involved.
+    /// </summary>
+    public SimDuration FsyncWritebackStart { get; init; } = SimDuration.FromMicroseconds(20);
+
     /// <summary>Time for a sleeping task to run again once woken (scheduler wake-up latency).</summary>
     public SimDuration WakeupLatency { get; init; } = SimDuration.FromMicroseconds(5);
 }

@@ -146,7 +146,7 @@ public sealed partial class WritePathSimulation
         _now += r.BaseCost.TotalNanoseconds;
         AdvanceTo(_now);
         // Write back everything dirty now and wait until it and what is in flight completes.
-        WakeFlusher(_dirtyPages);
+        WakeFlusher(_dirtyPages, byCaller: true);
         long target = _completedPages + _dirtyPages + _writebackPages;
         long waitStart = _now;
         RunBackgroundUntilCompleted(target, long.MaxValue);

@@ -67,13 +67,15 @@ public sealed partial class WritePathSimulation
         }
     }
 
-    // wakeup_flusher_threads / wb_start_writeback: write back (at least) nrPages of the dirty data.
-    private void WakeFlusher(long nrPages)
+    // wakeup_flusher_threads / wb_start_writeback: write back (at least) nrPages of the dirty data. A flusher woken
+    // from idle starts after FlusherWakeDelay (the capture's own: ext4 allocates delayed blocks first); fsync's
+    // writeback is started by the caller itself (file_write_and_wait_range), at once.
+    private void WakeFlusher(long nrPages, bool byCaller = false)
     {
         _stats.FlusherWakeups++;
         if (_flushTargetPages == 0)
         {
-            _flusherReadyAt = Math.Max(_flusherReadyAt, _now + _costs.FlusherWakeDelay.TotalNanoseconds);
+            _flusherReadyAt = Math.Max(_flusherReadyAt, _now + (byCaller ? _costs.FsyncWritebackStart.TotalNanoseconds : _costs.FlusherWakeDelay.TotalNanoseconds));
         }
 
         _flushTargetPages = Math.Max(_flushTargetPages, nrPages);

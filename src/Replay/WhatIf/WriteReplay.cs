@@ -99,6 +99,12 @@ public sealed record WriteReplay(string Source, WriteWorkload Workload, WriteCal
             ReclaimPerUnreclaimedPage = perUnreclaimed is double ? Ns(Math.Max(0, costs.ReclaimPerUnreclaimedPage.TotalNanoseconds - (2.0 * t / MemcgConstants.SwapClusterMax))) : costs.ReclaimPerUnreclaimedPage,
         };
 
+        if (workload.Reclaim.FlusherStartDelay is SimDuration flusherStart)
+        {
+            // The capture's own delay from reclaim waking the flusher to its first data write (lower median of its wake-ups).
+            costs = costs with { FlusherWakeDelay = flusherStart };
+        }
+
         if (device.WriteRequests > 0 && device.MeanServiceTime.TotalNanoseconds > 0 && c.DeviceBytesPerSecond > 0)
         {
             // Little's law on the captured device: requests in flight = throughput x service time / request size.

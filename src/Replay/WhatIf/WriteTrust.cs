@@ -40,6 +40,9 @@ public sealed record WriteTrust(IReadOnlyList<TrustReason> Reasons)
     /// <summary>Share of the capture's CPU time other programs may take before their activity is reported.</summary>
     public const double ForeignCpuShare = 0.05;
 
+    /// <summary>The write latency of the capture replayed as captured with the reclaim costs as traced (null when not assessed).</summary>
+    public KernelSim.Statistics.LatencyDistribution? SelfReplay { get; init; }
+
     /// <summary>False when any reason is <see cref="TrustSeverity.Untrusted"/>.</summary>
     public bool Ok
     {
@@ -123,7 +126,7 @@ public sealed record WriteTrust(IReadOnlyList<TrustReason> Reasons)
             }
         }
 
-        return new WriteTrust(reasons);
+        return new WriteTrust(reasons) { SelfReplay = self.Latency };
     }
 
     private static void CompareCount(List<TrustReason> reasons, string code, string label, long recorded, long model, double tolerance, long slack)

@@ -234,7 +234,9 @@ public static class WriteWhatIf
                 NetOfTracing(Dequantize(op, microsecondClock, modeMeans, dither), write && pageCacheTraced ? 2 + (op.PagesAdded > 0 ? 1 : 0) : 2),
                 pageCacheTraced ? op.PagesAdded : -1,
                 op.DeviceWritesInFlight > 0);
-            measured[i] = write && (op.Positional || !anyPositional);
+            // The latency a prediction covers: writes to the page cache (a socket's, a pipe's or a terminal's are not
+            // what a memory limit changes, and latency shims and fio count files only).
+            measured[i] = write && (op.Positional || !anyPositional) && (op.PageCacheFile || !pageCacheTraced);
         }
 
         return requests;

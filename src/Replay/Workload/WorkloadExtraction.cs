@@ -50,6 +50,9 @@ internal sealed class WorkloadExtraction
     private long _writeback;
     private long _throttles;
     private long _throttleUs;
+    private long _lastDataWriteNs = long.MinValue / 2;
+    private long _flusherWokenNs = -1;
+    private readonly List<long> _flusherStartDelays = [];
 
     public WorkloadExtraction(TraceReader reader, long? manifestLostEvents, int? workloadPid = null)
     {
@@ -570,6 +573,14 @@ internal sealed class WorkloadExtraction
             _writeback += writeback;
         }
 
+        // A chunk of dirty folios none of which is under writeback wakes the flusher (shrink_inactive_list's
+        // nr_unqueued_dirty == nr_taken, approximated by dirty > 0 and writeback == 0); time it when the flusher was idle.
+        long now = e.Timestamp.TotalNanoseconds;
+        if (dirty > 0 && writeback == 0 && _flusherWokenNs < 0 && now - _lastDataWriteNs > FlusherIdleNs)
+        {
+            _flusherWokenNs = now;
+        }
+
         if (_threads.TryGetValue(e.Pid, out ThreadState? t) && t.ReclaimBeginNs >= 0)
         {
             t.EpisodeScanned += scanned;
@@ -778,6 +789,24 @@ internal sealed class WorkloadExtraction
         return list;
     }
 
+    private static SimDuration? MedianDuration(List<long> values)
+    {
+        if (values.Count == 0)
+        {
+            return null;
+        }
+
+        values.Sort();
+        return SimDuration.FromNanoseconds(values[(values.Count - 1) / 2]);
+    }
+
+    // The flusher counts as idle after this long without a data write.
+    private const long FlusherIdleNs = 5_000_000;
+
+    // Writeback of file data: W with no flag for metadata (M), sync (S), flush (F) or FUA.
+    private static bool IsPlainDataWrite(ReadOnlySpan<byte> rwbs) =>
+        rwbs.Length > 0 && rwbs[0] == (byte)'W' && rwbs.IndexOfAny("MSF"u8) < 0;
+
     private void OnBlockIssue(in RawEvent e)
     {
         if (!BlockRqFields.TryRead(e.Payload, out uint dev, out ReadOnlySpan<byte> rwbs, out ulong sector, out uint nr))
@@ -787,6 +816,17 @@ internal sealed class WorkloadExtraction
         else if (BlockRqFields.IsWrite(rwbs) && nr > 0)
         {
             _block.Issue(dev, sector, nr, e.Timestamp.TotalNanoseconds);
+            if (IsPlainDataWrite(rwbs))
+            {
+                long now = e.Timestamp.TotalNanoseconds;
+                if (_flusherWokenNs >= 0)
+                {
+                    _flusherStartDelays.Add(now - _flusherWokenNs);
+                    _flusherWokenNs = -1;
+                }
+
+                _lastDataWriteNs = now;
+            }
         }
     }
 
@@ -923,7 +963,11 @@ internal sealed class WorkloadExtraction
             _dirty,
             _writeback,
             _throttles,
-            SimDuration.FromMicroseconds(_throttleUs));
+            SimDuration.FromMicroseconds(_throttleUs))
+        {
+            FlusherStartDelay = MedianDuration(_flusherStartDelays),
+            FlusherStartSamples = _flusherStartDelays.Count,
+        };
         return new WriteWorkload(
             r.SourceName,
             _ops.AsReadOnly(),

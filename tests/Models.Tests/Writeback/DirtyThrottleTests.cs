@@ -222,37 +222,6 @@ public class DirtyThrottleTests
     }
 
     [Fact]
-    public void OnPagesDirtied_HotPath_AllocatesNothing()
-    {
-        var t = new DirtyThrottle(Capture, 1_000_000, T0);
-        SimTime now = T0;
-        for (int i = 0; i < 1000; i++)
-        {
-            now += SimDuration.FromMicroseconds(20);
-            t.OnPagesDirtied(now, Fio, i & 1, 16);
-            t.OnWritebackStart(8);
-            t.OnWritebackEnd(8);
-        }
-
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        int sleeps = 0;
-        for (int i = 0; i < 100_000; i++)
-        {
-            now += SimDuration.FromMicroseconds(20);
-            t.AdvanceTo(now);
-            ThrottleDecision d = t.OnPagesDirtied(now, Fio, i & 1, 16);
-            sleeps += d.Sleeps ? 1 : 0;
-            t.OnWritebackStart(12);
-            t.OnWritepages(now);
-            t.OnWritebackEnd(12);
-            t.OnInodeWritebackEnd(now);
-        }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
-        Assert.True(sleeps > 0, "the loop should reach throttling");
-    }
-
-    [Fact]
     public void Workload_GeneratedCases_ReachThrottlingAndTheZeroRateLoop()
     {
         // Guards the properties below against vacuity: the generator's workloads do get throttled.
