@@ -638,6 +638,8 @@ internal sealed class WorkloadExtraction
 
     // A workload thread removing a written file's pages outside reclaim is a truncate or unlink (fio --unlink):
     // one truncation per file and burst, so the replay drops the file's cache when the application did.
+    private const long TruncationGapNs = 2_000_000;
+
     private void OnDeleteFromPageCache(in RawEvent e)
     {
         if (!_threads.TryGetValue(e.Pid, out ThreadState? t) || t.ReclaimBeginNs >= 0)
@@ -652,7 +654,9 @@ internal sealed class WorkloadExtraction
         }
 
         long now = e.Timestamp.TotalNanoseconds;
-        if (_lastTruncation.TryGetValue(key, out long last) && now - last < 100_000_000)
+        // One drop is one burst of deletions (a truncate, an unlink, fio's fadvise(DONTNEED) before each loop): a gap of
+        // TruncationGapNs between deletions of the file starts a new one.
+        if (_lastTruncation.TryGetValue(key, out long last) && now - last < TruncationGapNs)
         {
             _lastTruncation[key] = now;
             return;
