@@ -69,6 +69,16 @@ public sealed record WritePathCosts
     /// </summary>
     public SimDuration FsyncWritebackStart { get; init; } = SimDuration.FromMicroseconds(20);
 
+    /// <summary>
+    /// Page cache a run can add (beyond what it recycles) on memory the guest still has backed by the host; every
+    /// page of growth past it pays <see cref="HostFaultPerPage"/>. long.MaxValue (the default): no host faults (bare
+    /// metal, or a VM that does not hand free memory back). From the capture's host probe (traces/capture/host-probe).
+    /// </summary>
+    public long HostBackedPages { get; init; } = long.MaxValue;
+
+    /// <summary>What one page costs when the host must back it first (free page reporting, DAMON pageout): the host probe's fault_ns_per_page.</summary>
+    public SimDuration HostFaultPerPage { get; init; }
+
     /// <summary>Time for a sleeping task to run again once woken (scheduler wake-up latency).</summary>
     public SimDuration WakeupLatency { get; init; } = SimDuration.FromMicroseconds(5);
 }

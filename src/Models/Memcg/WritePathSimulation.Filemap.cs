@@ -14,6 +14,7 @@ public sealed partial class WritePathSimulation
         long firstPage = r.Offset / _pageBytes;
         long lastPage = (r.Offset + Math.Max(r.Bytes, 1) - 1) / _pageBytes;
         int newPages = 0;
+        long hostFaultPages = 0;
         bool throttleFirst = _config.Kernel.ThrottlesBeforeCopy;
         int maxOrder = _config.MaxFolioOrder;
         long p = firstPage;
@@ -66,6 +67,7 @@ public sealed partial class WritePathSimulation
 
             Charge(n);
             f = _cache.Add(key, n);
+            hostFaultPages += HostFaultPages();
             if (!dirty && IsMappedFill(n))
             {
                 // A fill outside write calls comes from a fault on a mapping (exec, libraries); readahead around
@@ -102,6 +104,7 @@ public sealed partial class WritePathSimulation
         long extraWb = _costs.WritebackActiveExtra.TotalNanoseconds;
         long crossing = dirty ? _costs.SyscallCrossing.TotalNanoseconds : 0;
         long pageAdjust = r.CapturedNewPages < 0 ? 0 : (newPages - r.CapturedNewPages) * _costs.NewPageExtra.TotalNanoseconds;
+        pageAdjust += (hostFaultPages - r.CapturedHostFaultPages) * _costs.HostFaultPerPage.TotalNanoseconds;
         long copyNs = Math.Max(0, r.BaseCost.TotalNanoseconds + pageAdjust - (r.CapturedWritebackActive ? extraWb : 0))
             + (writebackActive ? extraWb : 0) + crossing;
         _now += copyNs;
@@ -177,6 +180,22 @@ public sealed partial class WritePathSimulation
         }
 
         return order;
+    }
+
+    // Growth of the page cache past its high-water mark lands on memory the run has not recycled; past the host's
+    // backed reserve each such page costs a host fault (free page reporting handed it back; LAB-NOTES).
+    private long HostFaultPages()
+    {
+        long cache = _cache.InactivePages + _cache.ActivePages;
+        if (cache <= _cacheHighWater)
+        {
+            return 0;
+        }
+
+        long before = _cacheHighWater;
+        _cacheHighWater = cache;
+        long backed = _costs.HostBackedPages;
+        return Math.Max(0, cache - Math.Max(before, backed));
     }
 
     // Spread the footprint's mapped pages evenly over the fills (mapped_file / fill pages of the workload).

@@ -36,6 +36,7 @@ public sealed partial class WritePathSimulation
     private readonly long _lowPages;
     private readonly long _high;
     private readonly int _pageBytes;
+    private long _cacheHighWater;
 
     // The page cache: folio table, file lookup, inactive and active file LRUs.
     private readonly PageCache _cache = new();

@@ -40,4 +40,11 @@ public readonly record struct WriteRequest(
     SimDuration ThinkBefore,
     SimDuration BaseCost,
     int CapturedNewPages,
-    bool CapturedWritebackActive = false);
+    bool CapturedWritebackActive = false)
+{
+    /// <summary>
+    /// Pages of this write the capture paid a host fault for (page cache grown past the host's backed reserve,
+    /// WritePathCosts.HostBackedPages): the replay charges only the difference from what it predicts.
+    /// </summary>
+    public int CapturedHostFaultPages { get; init; }
+}

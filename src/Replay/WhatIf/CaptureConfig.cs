@@ -102,8 +102,28 @@ public sealed record CaptureConfig
             DirtyWritebackCentisecs = (int)(SysctlValue(m, "vm.dirty_writeback_centisecs") ?? 500),
             Cpus = (int)(m.GetInt64("host.cpus") ?? 2),
             Footprint = FootprintOf(m),
+            HostBackedBytes = m.GetInt64("host.first_touch.backed_bytes") is long b and >= 0 ? b : null,
+            HostFaultNsPerPage = m.GetInt64("host.first_touch.fault_ns_per_page") is long c and >= 0 and <= 10_000_000 ? c : 0,
             Source = "manifest " + Path.GetFileName(m.Path),
         };
+    }
+
+    /// <summary>
+    /// Page cache the capture's host let a run add at the normal cost before new pages needed host faults (the kit's
+    /// host probe, manifest host.first_touch.backed_bytes); null when the capture has no probe (no host faults modelled).
+    /// </summary>
+    public long? HostBackedBytes { get; init; }
+
+    /// <summary>Cost of one host-faulted page in ns (manifest host.first_touch.fault_ns_per_page; 0 when not probed).</summary>
+    public long HostFaultNsPerPage { get; init; }
+
+    /// <summary>The costs with this capture's host facts (the first-touch probe) applied.</summary>
+    public KernelSim.Models.Memcg.WritePathCosts WithHostFacts(KernelSim.Models.Memcg.WritePathCosts costs)
+    {
+        ArgumentNullException.ThrowIfNull(costs);
+        return HostBackedBytes is long b && HostFaultNsPerPage > 0
+            ? costs with { HostBackedPages = b / Kernel.PageSize.Value, HostFaultPerPage = KernelSim.Time.SimDuration.FromNanoseconds(HostFaultNsPerPage) }
+            : costs;
     }
 
     /// <summary>The memcg configuration after applying <paramref name="p"/>.</summary>

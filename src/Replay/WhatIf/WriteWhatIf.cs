@@ -35,7 +35,9 @@ public static class WriteWhatIf
         }
 
         MemcgConfig config = capture.ToMemcgConfig(proposal);
+        costs = capture.WithHostFacts(costs);
         WriteRequest[] requests = ToRequests(workload, out bool[] measured);
+        MarkCapturedHostFaults(requests, workload, costs.HostBackedPages);
         SimTime start = workload.Ops.Count > 0 ? workload.Ops[0].Start : SimTime.Zero;
         WorkloadFootprint footprint = proposal.AnonBytes is long anon ? capture.Footprint with { AnonBytes = anon } : capture.Footprint;
 
@@ -240,6 +242,35 @@ public static class WriteWhatIf
         }
 
         return requests;
+    }
+
+    // The capture itself paid host faults on the page cache it grew past the host's backed reserve: mark them per
+    // write (the trace's pages added, less what the write's own reclaim freed, against the same reserve), so a replay
+    // charges only the difference.
+    private static void MarkCapturedHostFaults(WriteRequest[] requests, WriteWorkload workload, long backedPages)
+    {
+        if (backedPages == long.MaxValue)
+        {
+            return;
+        }
+
+        long cache = 0, highWater = 0;
+        for (int i = 0; i < workload.Ops.Count; i++)
+        {
+            FileOp op = workload.Ops[i];
+            cache = Math.Max(0, cache + op.PagesAdded - op.ReclaimReclaimed);
+            if (cache <= highWater)
+            {
+                continue;
+            }
+
+            long faults = Math.Max(0, cache - Math.Max(highWater, backedPages));
+            highWater = cache;
+            if (faults > 0)
+            {
+                requests[i] = requests[i] with { CapturedHostFaultPages = (int)Math.Min(faults, int.MaxValue) };
+            }
+        }
     }
 
     /// <summary>Seed of the microsecond dither (fixed: replays are deterministic).</summary>
