@@ -41,9 +41,10 @@ internal static class ValidateCommand
         IReadOnlyList<NetValidationPoint> net;
         try
         {
-            points = await Task.Run(() => WriteValidation.Run(traces.FullName, truth.FullName), ct).ConfigureAwait(false);
+            bool show = CliProgress.Allowed(json);
+            points = await CliProgress.StatusAsync(show, "predicting every measured write point from every capture", () => WriteValidation.Run(traces.FullName, truth.FullName), ct).ConfigureAwait(false);
             net = netTruth is { Exists: true }
-                ? await Task.Run(() => NetValidation.Run(traces.FullName, netTruth.FullName), ct).ConfigureAwait(false)
+                ? await CliProgress.StatusAsync(show, "predicting the measured round trips from the net captures", () => NetValidation.Run(traces.FullName, netTruth.FullName), ct).ConfigureAwait(false)
                 : [];
         }
         catch (InvalidDataException ex)
@@ -116,7 +117,7 @@ internal static class ValidateCommand
                 p.Inside ? "yes" : "[red]no[/]");
         }
 
-        AnsiConsole.Write(t);
+        TableOutput.Write(t);
         AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"{inside} of {points.Count} points inside the measured range widened by 25% ({(points.Count == 0 ? 0 : 100.0 * inside / points.Count):F0}%)"));
         if (net.Count > 0)
         {
@@ -133,7 +134,7 @@ internal static class ValidateCommand
                     p.Inside ? "yes" : "[red]no[/]");
             }
 
-            AnsiConsole.Write(n);
+            TableOutput.Write(n);
             int netInside = net.Count(p => p.Inside);
             AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"{netInside} of {net.Count} round-trip points within 25% of the measured median (untraced sockperf ping-pong)"));
         }
