@@ -83,7 +83,7 @@ public static class TraceInspector
         long n = 0;
         while (reader.Read())
         {
-            int id = reader.Current.TypeId;
+            int id = reader.CurrentTypeId;
             if (id >= counts.Length)
             {
                 Array.Resize(ref counts, Math.Max(id + 1, counts.Length * 2));

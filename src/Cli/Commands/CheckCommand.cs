@@ -67,7 +67,7 @@ internal static class CheckCommand
                 }
                 else
                 {
-                    results.Add(await Task.Run(() => c.Run(file.FullName), ct).ConfigureAwait(false));
+                    results.Add(await CliProgress.StatusAsync(CliProgress.Allowed(json), $"checking the {c.Model} model against {file.Name}", () => c.Run(file.FullName), ct).ConfigureAwait(false));
                 }
             }
         }
@@ -143,7 +143,7 @@ internal static class CheckCommand
                 t.AddRow(f.Key, f.Value.ToString("0.####", CultureInfo.InvariantCulture));
             }
 
-            AnsiConsole.Write(t);
+            TableOutput.Write(t);
             foreach (string m in r.Mismatches)
             {
                 AnsiConsole.MarkupLine("[yellow]mismatch[/]: " + Markup.Escape(m));

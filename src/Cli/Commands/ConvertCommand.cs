@@ -58,21 +58,13 @@ internal static class ConvertCommand
             using TraceReader reader = TraceReader.Open(input.FullName, options);
             await using (FileStream fs = File.Create(temp))
             {
-                if (!Console.IsOutputRedirected && (input.Attributes & FileAttributes.Device) == 0 && input.Length > (64L << 20))
-                {
-                    long result = 0;
-                    await AnsiConsole.Progress().StartAsync(async ctx =>
-                    {
-                        ProgressTask task = ctx.AddTask("converting " + input.Name, maxValue: input.Length);
-                        result = await ParquetTraceStore.WriteAsync(reader, fs, _ => task.Value = reader.SourcePosition ?? 0, ct).ConfigureAwait(false);
-                        task.Value = input.Length;
-                    }).ConfigureAwait(false);
-                    written = result;
-                }
-                else
-                {
-                    written = await ParquetTraceStore.WriteAsync(reader, fs, null, ct).ConfigureAwait(false);
-                }
+                // A second or more: a bar on stderr (on a terminal only).
+                bool show = CliProgress.Allowed(json: false) && (input.Attributes & FileAttributes.Device) == 0 && input.Length > (16L << 20);
+                written = await CliProgress.ProgressAsync(
+                    show,
+                    "converting " + input.Name,
+                    show ? input.Length : 0,
+                    report => ParquetTraceStore.WriteAsync(reader, fs, report is null ? null : _ => report(reader.SourcePosition ?? 0), ct)).ConfigureAwait(false);
             }
 
             if (written == 0)

@@ -46,22 +46,12 @@ internal static class InfoCommand
         TraceSummary s;
         try
         {
-            bool showProgress = !json && !Console.IsOutputRedirected && IsLargeRegularFile(file);
-            if (showProgress)
-            {
-                TraceSummary? result = null;
-                await AnsiConsole.Progress().StartAsync(async ctx =>
-                {
-                    ProgressTask task = ctx.AddTask("reading " + file.Name, maxValue: file.Length);
-                    result = await TraceInspector.SummarizeFileAsync(file.FullName, options, (done, _) => task.Value = done, ct).ConfigureAwait(false);
-                    task.Value = file.Length;
-                }).ConfigureAwait(false);
-                s = result!;
-            }
-            else
-            {
-                s = await TraceInspector.SummarizeFileAsync(file.FullName, options, null, ct).ConfigureAwait(false);
-            }
+            bool showProgress = CliProgress.Allowed(json) && IsLargeRegularFile(file);
+            s = await CliProgress.ProgressAsync(
+                showProgress,
+                "reading " + file.Name,
+                showProgress ? file.Length : 0,
+                report => TraceInspector.SummarizeFileAsync(file.FullName, options, report is null ? null : (done, _) => report(done), ct)).ConfigureAwait(false);
         }
         catch (TraceFormatException ex)
         {
@@ -215,7 +205,8 @@ internal static class InfoCommand
     {
         try
         {
-            return (file.Attributes & FileAttributes.Device) == 0 && file.Length > (64L << 20);
+            // About a second of reading at the slowest (compressed) input.
+            return (file.Attributes & FileAttributes.Device) == 0 && file.Length > (32L << 20);
         }
         catch (IOException)
         {
@@ -279,7 +270,7 @@ internal static class InfoCommand
             table.AddRow(Markup.Escape(kv.Key), kv.Value.ToString("N0", CultureInfo.InvariantCulture));
         }
 
-        AnsiConsole.Write(table);
+        TableOutput.Write(table);
         if (s.Diagnostics is TraceDiagnostics diag)
         {
             foreach (TraceIssue i in diag.Issues.Take(10))

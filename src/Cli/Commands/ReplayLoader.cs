@@ -1,6 +1,5 @@
 using KernelSim.Replay.Formats;
 using KernelSim.Replay.WhatIf;
-using Spectre.Console;
 
 namespace KernelSim.Cli.Commands;
 
@@ -17,16 +16,11 @@ internal static class ReplayLoader
         WriteReplay replay;
         try
         {
-            if (showStatus && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive)
-            {
-                replay = await AnsiConsole.Status().StartAsync(
-                    $"reading {Markup.Escape(file.Name)}: workload, reclaim, device activity, calibration",
-                    _ => Task.Run(() => WriteReplay.Load(file.FullName, options), ct)).ConfigureAwait(false);
-            }
-            else
-            {
-                replay = await Task.Run(() => WriteReplay.Load(file.FullName, options), ct).ConfigureAwait(false);
-            }
+            replay = await CliProgress.StatusAsync(
+                showStatus && CliProgress.Allowed(json: false),
+                $"reading {file.Name}: workload, reclaim, device activity, calibration",
+                () => WriteReplay.Load(file.FullName, options),
+                ct).ConfigureAwait(false);
         }
         catch (TraceFormatException ex)
         {

@@ -130,7 +130,11 @@ internal static class SweepMemoryCommand
             return rc;
         }
 
-        IReadOnlyList<WritePrediction> results = WriteWhatIf.Sweep(replay.Workload, replay.Costs, capture, proposals);
+        IReadOnlyList<WritePrediction> results = await CliProgress.StatusAsync(
+            CliProgress.Allowed(json),
+            $"replaying {proposals.Count} limits",
+            () => WriteWhatIf.Sweep(replay.Workload, replay.Costs, capture, proposals),
+            ct).ConfigureAwait(false);
         WriteTrust trust = TrustOutput.Assess(replay, capture, file.FullName);
         if (plot is not null)
         {
@@ -179,7 +183,7 @@ internal static class SweepMemoryCommand
                 (p.ThroughputBytesPerSecond / 1048576).ToString("F0", CultureInfo.InvariantCulture));
         }
 
-        AnsiConsole.Write(t);
+        TableOutput.Write(t);
         TrustOutput.Print(trust);
         if (plot is not null)
         {

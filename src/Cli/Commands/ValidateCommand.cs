@@ -46,12 +46,13 @@ internal static class ValidateCommand
         IReadOnlyList<CorpusPoint> corpus;
         try
         {
+            bool show = CliProgress.Allowed(json);
             corpus = corpusDir is { Exists: true } && corpusTruth is { Exists: true }
-                ? await Task.Run(() => CorpusValidation.Run(corpusDir.FullName, corpusTruth.FullName), ct).ConfigureAwait(false)
+                ? await CliProgress.StatusAsync(show, "predicting the corpus of foreign workloads", () => CorpusValidation.Run(corpusDir.FullName, corpusTruth.FullName), ct).ConfigureAwait(false)
                 : [];
-            points = await Task.Run(() => WriteValidation.Run(traces.FullName, truth.FullName), ct).ConfigureAwait(false);
+            points = await CliProgress.StatusAsync(show, "predicting every measured write point from every capture", () => WriteValidation.Run(traces.FullName, truth.FullName), ct).ConfigureAwait(false);
             net = netTruth is { Exists: true }
-                ? await Task.Run(() => NetValidation.Run(traces.FullName, netTruth.FullName), ct).ConfigureAwait(false)
+                ? await CliProgress.StatusAsync(show, "predicting the measured round trips from the net captures", () => NetValidation.Run(traces.FullName, netTruth.FullName), ct).ConfigureAwait(false)
                 : [];
         }
         catch (InvalidDataException ex)
@@ -125,7 +126,7 @@ internal static class ValidateCommand
                 p.Inside ? "yes" : "[red]no[/]");
         }
 
-        AnsiConsole.Write(t);
+        TableOutput.Write(t);
         AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"{inside} of {points.Count} points inside the measured range widened by 25% ({(points.Count == 0 ? 0 : 100.0 * inside / points.Count):F0}%)"));
         if (net.Count > 0)
         {
@@ -142,7 +143,7 @@ internal static class ValidateCommand
                     p.Inside ? "yes" : "[red]no[/]");
             }
 
-            AnsiConsole.Write(n);
+            TableOutput.Write(n);
             int netInside = net.Count(p => p.Inside);
             AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"{netInside} of {net.Count} round-trip points within 25% of the measured median (untraced sockperf ping-pong)"));
         }
@@ -174,7 +175,7 @@ internal static class ValidateCommand
         var all = corpus.Where(p => p.Op == "write").ToList();
         var allMain = all.Where(p => p.Percentile != "p99.9").ToList();
         t.AddRow("[bold]all[/]", Frac(allMain), Frac(allMain.Where(p => p.LimitMatters).ToList()), Frac(all.Where(p => p.Percentile == "p99.9").ToList()), string.Empty);
-        AnsiConsole.Write(t);
+        TableOutput.Write(t);
         AnsiConsole.MarkupLine("[grey]corpus: foreign workloads nothing in the model was fitted on (held out); band = the repetitions' range widened by 25% each side; 'limit matters' = that band does not overlap the band without a limit[/]");
     }
 

@@ -99,8 +99,11 @@ internal static class WhatIfMemoryCommand
             return rc;
         }
 
-        WritePrediction baseline = WriteWhatIf.Predict(replay.Workload, replay.Costs, capture, new WriteProposal());
-        WritePrediction predicted = WriteWhatIf.Predict(replay.Workload, replay.Costs, capture, proposal);
+        (WritePrediction baseline, WritePrediction predicted) = await CliProgress.StatusAsync(
+            CliProgress.Allowed(json),
+            "replaying the captured and the proposed configuration",
+            () => (WriteWhatIf.Predict(replay.Workload, replay.Costs, capture, new WriteProposal()), WriteWhatIf.Predict(replay.Workload, replay.Costs, capture, proposal)),
+            ct).ConfigureAwait(false);
         WriteTrust trust = TrustOutput.Assess(replay, capture, file.FullName);
         IReadOnlyList<PercentileInterval> intervals = PercentileInterval.For(predicted.Latency, trust.SelfReplay, replay.Observed);
         if (json)
@@ -214,7 +217,7 @@ internal static class WhatIfMemoryCommand
             AddRow(t, "[bold]model proposed (" + Limit(p.Config) + ")[/]", p.Latency);
         }
 
-        AnsiConsole.Write(t);
+        TableOutput.Write(t);
         if (changesNothing)
         {
             AnsiConsole.MarkupLine("[grey]no change proposed (give --memory-limit, --memory-high, --dirty-bytes, --anon, ...): the model row replays the captured configuration[/]");
@@ -229,7 +232,7 @@ internal static class WhatIfMemoryCommand
             b.AddRow(label, d.ToString(), (d.TotalNanoseconds / total).ToString("P1", CultureInfo.InvariantCulture));
         }
 
-        AnsiConsole.Write(b);
+        TableOutput.Write(b);
         MemcgCounters c = p.Counters;
         AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
             $"reclaim episodes {c.ReclaimEpisodes:N0} (as captured: {baseline.Counters.ReclaimEpisodes:N0}; trace: {replay.Workload.Reclaim.MemcgEpisodes:N0}), failcnt {c.Failcnt:N0}, throttles {c.WritebackThrottles:N0}, OOM {c.OomEvents}{(c.LowEvents > 0 ? $", memory.low breached {c.LowEvents:N0}" : string.Empty)}{(c.MinProtectedSkips > 0 ? $", min-protected skips {c.MinProtectedSkips:N0}" : string.Empty)}, peak usage {Bytes.FromBytes(c.MaxUsagePages * 4096)}, throughput {p.ThroughputBytesPerSecond / 1048576:F0} MiB/s"));

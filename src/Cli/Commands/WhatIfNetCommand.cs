@@ -216,7 +216,7 @@ internal static class WhatIfNetCommand
         var t = new Table().AddColumn("round trip").AddColumn("n").AddColumn("p50").AddColumn("p90").AddColumn("p99").AddColumn("p99.9").AddColumn("max").AddColumn("mean");
         AddRow(t, "model as captured", baseline.Latency);
         AddRow(t, "[bold]model " + Markup.Escape(Describe(p)) + "[/]", p.Latency);
-        AnsiConsole.Write(t);
+        TableOutput.Write(t);
         AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"[grey]µs, untraced (tracing netted out: {cal.OverheadPerEventNs} ns x {cal.EventsPerTrip:F0} events per round trip), as sockperf ping-pong measures a round trip[/]"));
         AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
             $"NET_RX softirqs {p.NetRxPasses:N0}, napi_polls {p.NapiPolls:N0} taking {p.NapiPollWork:N0} packets, backlog drops {p.BacklogDrops:N0}, time_squeeze {p.TimeSqueeze:N0}, ksoftirqd hand-offs {p.KsoftirqdWakeups:N0}, lost {p.Lost}{(p.VethGro ? $", veth ring drops {p.RingDrops:N0}" : string.Empty)}{(p.Rps ? $", RPS IPIs {p.RpsIpis:N0}" : string.Empty)}"));

@@ -126,7 +126,7 @@ internal static class WhatIfStopCommand
                 var t = new Table().AddColumn("").AddColumn("stop signal").AddColumn("grace").AddColumn("time to stop").AddColumn("grace ran out (SIGKILL to PID 1)").AddColumn("zombies before teardown");
                 t.AddRow("as described", SignalNumbers.Name(policy.Signal), policy.Grace.ToString(), baseline.TimeToStop.ToString(), baseline.NeededKill ? "yes" : "no", Markup.Escape(string.Join(", ", baseline.ZombiesBeforeTeardown)));
                 t.AddRow("[bold]proposed[/]", SignalNumbers.Name(proposedPolicy.Signal), proposedPolicy.Grace.ToString(), proposed.TimeToStop.ToString(), proposed.NeededKill ? "yes" : "no", Markup.Escape(string.Join(", ", proposed.ZombiesBeforeTeardown)));
-                AnsiConsole.Write(t);
+                TableOutput.Write(t);
                 foreach ((string label, StopOutcome o, StopPolicy pol) in new[] { ("as described", baseline, policy), ("proposed", proposed, proposedPolicy) })
                 {
                     var pt = new Table().AddColumn("process (" + label + ")").AddColumn(SignalNumbers.Name(pol.Signal) + " from the stop").AddColumn("ended by").AddColumn("at");
@@ -135,7 +135,7 @@ internal static class WhatIfStopCommand
                         pt.AddRow(Markup.Escape(po.Name), po.StopSignal, Markup.Escape(EndedBy(po, pol)), po.At?.ToString() ?? "-");
                     }
 
-                    AnsiConsole.Write(pt);
+                    TableOutput.Write(pt);
                 }
 
                 var tl = new Table().AddColumn("t (proposed)").AddColumn("process").AddColumn("what");
@@ -144,7 +144,7 @@ internal static class WhatIfStopCommand
                     tl.AddRow(e.Time.ToString(), Markup.Escape(e.Process), Markup.Escape(e.What));
                 }
 
-                AnsiConsole.Write(tl);
+                TableOutput.Write(tl);
             }
         }
         catch (Exception ex) when (ex is FormatException or ArgumentException)

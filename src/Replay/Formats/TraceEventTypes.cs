@@ -12,6 +12,13 @@ public sealed class TraceEventTypes
     private readonly Dictionary<string, int> _byToken = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _lookup;
 
+    // A direct-mapped cache from the printed token's bytes to its id, checked before the dictionary: a
+    // trace has tens of event types, so nearly every event hits here and skips the byte-to-char copy and
+    // the string hash (bench/README.md, "info").
+    private readonly byte[]?[] _cacheToken = new byte[]?[CacheSlots];
+    private readonly int[] _cacheId = new int[CacheSlots];
+    private const int CacheSlots = 256;
+
     internal TraceEventTypes() => _lookup = _byToken.GetAlternateLookup<ReadOnlySpan<char>>();
 
     /// <summary>Number of distinct event types seen.</summary>
@@ -32,6 +39,39 @@ public sealed class TraceEventTypes
 
     /// <summary>Finds or adds the type whose printed token is <paramref name="token"/> (ASCII: "sched_switch" or "sched:sched_switch").</summary>
     internal int Intern(ReadOnlySpan<byte> token)
+    {
+        int slot = CacheSlot(token);
+        if (_cacheToken[slot] is byte[] cached && token.SequenceEqual(cached))
+        {
+            return _cacheId[slot];
+        }
+
+        int id = InternSlow(token);
+        _cacheToken[slot] = token.ToArray();
+        _cacheId[slot] = id;
+        return id;
+    }
+
+    private static int CacheSlot(ReadOnlySpan<byte> token)
+    {
+        if (token.IsEmpty)
+        {
+            return 0;
+        }
+
+        // Length and the bytes at both ends and the middle tell apart the tracepoint names seen in practice.
+        unchecked
+        {
+            uint h = (uint)token.Length * 31u;
+            h = (h ^ token[0]) * 16777619u;
+            h = (h ^ token[token.Length >> 1]) * 16777619u;
+            h = (h ^ token[^1]) * 16777619u;
+            h = (h ^ token[^Math.Min(token.Length, 4)]) * 16777619u;
+            return (int)((h ^ (h >> 16)) & (CacheSlots - 1));
+        }
+    }
+
+    private int InternSlow(ReadOnlySpan<byte> token)
     {
         Span<char> chars = token.Length <= 256 ? stackalloc char[token.Length] : new char[token.Length];
         for (int i = 0; i < token.Length; i++)

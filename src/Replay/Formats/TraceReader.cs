@@ -47,10 +47,16 @@ public sealed class TraceReader : IDisposable
     private RawEventParts _current;
     private bool _hasCurrent;
     private bool _disposed;
+    private long _firstNs = long.MaxValue;
+    private long _lastNs = long.MinValue;
 
     private TraceReader(TraceInput.Opened opened, string sourceName, Stream? sourceForProgress, TraceReaderOptions options)
     {
-        _stream = opened.Stream;
+        // A regular file (plain or compressed) is read, and decompressed, ahead on a second core while this
+        // thread parses; pipes and tools are read directly (their reads may block, see ReadAheadStream).
+        _stream = opened.Tool is null && opened.Source?.Inner is FileStream { CanSeek: true } && Environment.ProcessorCount > 1
+            ? new ReadAheadStream(opened.Stream)
+            : opened.Stream;
         _tool = opened.Tool;
         _decoder = opened.Stream as DecompressedStream;
         _sourceForProgress = sourceForProgress;
@@ -145,10 +151,13 @@ public sealed class TraceReader : IDisposable
     public int CpusSeen => _cpusSeen;
 
     /// <summary>Smallest event timestamp so far.</summary>
-    public SimTime? FirstTimestamp { get; private set; }
+    public SimTime? FirstTimestamp => EventsRead == 0 ? null : SimTime.FromNanoseconds(_firstNs);
 
     /// <summary>Largest event timestamp so far.</summary>
-    public SimTime? LastTimestamp { get; private set; }
+    public SimTime? LastTimestamp => EventsRead == 0 ? null : SimTime.FromNanoseconds(_lastNs);
+
+    /// <summary>The current event's type id (what <see cref="Current"/> would carry), without building the event view.</summary>
+    internal int CurrentTypeId => _hasCurrent ? _current.TypeId : throw new InvalidOperationException("No current event: call Read() and check that it returned true.");
 
     /// <summary>The current event; valid until the next <see cref="Read"/>.</summary>
     /// <exception cref="InvalidOperationException"><see cref="Read"/> has not returned true.</exception>
@@ -351,15 +360,8 @@ public sealed class TraceReader : IDisposable
         }
 
         SimTime ts = SimTime.FromNanoseconds(ns);
-        if (FirstTimestamp is not SimTime f || ts < f)
-        {
-            FirstTimestamp = ts;
-        }
-
-        if (LastTimestamp is not SimTime l || ts > l)
-        {
-            LastTimestamp = ts;
-        }
+        _firstNs = Math.Min(_firstNs, ns);
+        _lastNs = Math.Max(_lastNs, ns);
 
         _current = new RawEventParts
         {

@@ -79,6 +79,50 @@ public class ParquetTraceStoreTests
     }
 
     [Fact]
+    public async Task WriteFromReader_ManyRowGroupsFromAFile_SameEventsInOrder()
+    {
+        // Three row groups and a bit, read from a regular file: the read-ahead thread and the two row groups
+        // in flight (one parsed while the other is encoded) must keep every event and its order.
+        string dir = Directory.CreateTempSubdirectory("ksim-pipeline").FullName;
+        try
+        {
+            string path = Path.Combine(dir, "t.txt");
+            var text = new System.Text.StringBuilder();
+            int n = (ParquetTraceStore.RowGroupSize * 3) + 5;
+            for (int i = 0; i < n; i++)
+            {
+                text.Append(System.Globalization.CultureInfo.InvariantCulture, $"          task{i % 7}-{100 + (i % 5)}     [00{i % 2}] d..2. {1000 + (i / 1000)}.{i % 1000:D6}: sched_switch: prev_comm=a{i} prev_pid={i}\n");
+            }
+
+            await File.WriteAllTextAsync(path, text.ToString());
+            List<RawEventRecord> expected;
+            using (TraceReader direct = TraceReader.FromStream(new MemoryStream(await File.ReadAllBytesAsync(path)), path))
+            {
+                expected = Fixtures.ReadAll(direct); // no read-ahead: a MemoryStream is not a file
+            }
+
+            var ms = new MemoryStream();
+            using (TraceReader r = TraceReader.Open(path))
+            {
+                Assert.Equal(n, await ParquetTraceStore.WriteAsync(r, ms));
+            }
+
+            ms.Position = 0;
+            int k = 0;
+            await foreach (RawEventRecord e in ParquetTraceStore.ReadAsync(ms, "pipeline"))
+            {
+                Assert.Equal(expected[k++], e);
+            }
+
+            Assert.Equal(n, k);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task DuckDb_ReadsKernelSimParquet_SameCountsPerEvent()
     {
         string dir = Directory.CreateTempSubdirectory("ksim-duck").FullName;
