@@ -342,6 +342,16 @@ public static class StopScenarioFile
                     break;
                 case YamlDotNet.Core.Events.AnchorAlias alias:
                 {
+                    // An alias inside the collection its anchor names is a cycle (`&i [{handles: *i}]`): the tree
+                    // YamlStream builds refers to itself and WriteNode would recurse without end.
+                    foreach ((long _, int _, string? openAnchor) in open)
+                    {
+                        if (openAnchor == alias.Value.Value)
+                        {
+                            throw new TraceFormatException(path, alias.Start.Line, alias.Start.Index, "*" + alias.Value.Value, $"no alias inside its own anchor &{alias.Value.Value} (a cycle)");
+                        }
+                    }
+
                     (long n, int h) = anchors.GetValueOrDefault(alias.Value.Value, (1, 0));
                     Add(n, n, h, alias.Start);
                     break;

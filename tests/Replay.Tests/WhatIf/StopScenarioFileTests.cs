@@ -158,4 +158,10 @@ public class StopScenarioFileTests
     [InlineData("true")]
     public void Load_SignalNeitherNameNorNumber_TraceFormatException(string signal) =>
         LoadFails(Temp("sig.json", "{\"processes\":[{\"name\":\"a\",\"handles\":[" + signal + "]}]}"));
+
+    [Theory]
+    [InlineData("i: &i\n  - name: x\n    handles: *i\nprocesses: []\n")]
+    [InlineData("a: &a [\"lol\", *a]\nprocesses: []\n")]
+    public void Load_YamlAliasInsideItsOwnAnchor_RefusedAsCycle(string yaml) =>
+        Assert.Contains("cycle", LoadFails(Temp("cycle.yaml", yaml)).Message, StringComparison.Ordinal);
 }
