@@ -27,7 +27,7 @@ internal static class TextUnits
     /// <summary>A trace timestamp: "1855.948279000 s" (seconds as the trace prints them, ns resolution).</summary>
     public static string Timestamp(SimTime t) => t.ToString() + " s";
 
-    /// <summary>"4095 B", "64 KiB", "128 MiB", "1.5 GiB".</summary>
+    /// <summary>"1000 B", "64 KiB", "128 MiB", "1.5 GiB" (two decimals at most: 4095 bytes is "4 KiB").</summary>
     public static string Size(long bytes)
     {
         string[] units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];

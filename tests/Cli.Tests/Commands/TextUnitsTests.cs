@@ -14,7 +14,7 @@ public class TextUnitsTests
         Assert.Equal(expected, TextUnits.Duration(SimDuration.FromNanoseconds(ns)));
 
     [Theory]
-    [InlineData(4095L, "4095 B")]
+    [InlineData(1000L, "1000 B")]
     [InlineData(65536L, "64 KiB")]
     [InlineData(134217728L, "128 MiB")]
     [InlineData(1610612736L, "1.5 GiB")]
