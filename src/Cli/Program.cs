@@ -33,9 +33,9 @@ internal static class Program
             "Examples:\n" +
             "  ksim info traces/fio-seq64k-memcg128M.trace.gz\n" +
             "  ksim info --json trace.txt\n" +
-            "  ksim convert trace.txt.gz -o trace.parquet\n" +
+            "  ksim convert trace.txt.gz -o /tmp/trace.parquet\n" +
             "  ksim whatif memory traces/fio-seq64k-memcg1G.trace.gz --memory-limit 128M\n" +
-            "  ksim sweep memory traces/fio-seq64k-memcg1G.trace.gz --plot knee.png\n" +
+            "  ksim sweep memory traces/fio-seq64k-memcg1G.trace.gz --plot /tmp/knee.png\n" +
             "  ksim whatif net traces/net-loopback-udp64-pinned.trace.gz --topology veth-bridge\n" +
             "  ksim check traces/fio-seq64k-memcg128M.trace.gz --json");
         root.Subcommands.Add(InfoCommand.Create());

@@ -112,6 +112,13 @@ internal static class CheckCommand
                 }
 
                 w.WriteEndArray();
+                w.WriteStartArray("undecidable");
+                foreach (string n in r.Notes)
+                {
+                    w.WriteStringValue(n);
+                }
+
+                w.WriteEndArray();
                 w.WriteEndObject();
             }
 
@@ -136,7 +143,8 @@ internal static class CheckCommand
 
         foreach (ModelCheckResult r in results)
         {
-            AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"[bold]{r.Model}[/]: {r.Agreed} of {r.Compared} agree"));
+            string undecidable = r.Notes.Count > 0 && r.Figures.TryGetValue("generate_undecidable", out double u) ? string.Create(CultureInfo.InvariantCulture, $", {u} undecidable (not compared)") : "";
+            AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"[bold]{r.Model}[/]: {r.Agreed} of {r.Compared} agree{undecidable}"));
             var t = new Table().AddColumn("figure").AddColumn(new TableColumn("value").RightAligned());
             foreach (KeyValuePair<string, double> f in r.Figures)
             {
@@ -147,6 +155,11 @@ internal static class CheckCommand
             foreach (string m in r.Mismatches)
             {
                 AnsiConsole.MarkupLine("[yellow]mismatch[/]: " + Markup.Escape(m));
+            }
+
+            foreach (string n in r.Notes)
+            {
+                AnsiConsole.MarkupLine("[grey]undecidable[/]: " + Markup.Escape(n));
             }
         }
 

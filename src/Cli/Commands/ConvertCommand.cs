@@ -15,7 +15,7 @@ internal static class ConvertCommand
         var trace = new Argument<FileInfo>("trace") { Description = "Text trace to convert (any format `ksim info` reads; - for standard input)." };
         var output = new Option<FileInfo>("--output", "-o") { Description = "Parquet file to write.", Required = true };
         var common = new CommonOptions();
-        var cmd = new Command("convert", "Store a trace as Parquet (one row per event; readable by DuckDB, pandas, Spark).\n\nExample:\n  ksim convert traces/fio-seq64k-memcg128M.trace.gz -o fio128.parquet");
+        var cmd = new Command("convert", "Store a trace as Parquet (one row per event; readable by DuckDB, pandas, Spark).\n\nExample:\n  ksim convert traces/fio-seq64k-memcg128M.trace.gz -o /tmp/fio128.parquet");
         cmd.Arguments.Add(trace);
         cmd.Options.Add(output);
         common.AddTo(cmd);

@@ -235,9 +235,9 @@ internal static class InfoCommand
         grid.AddRow("format", s.Format + (s.Compression is null ? string.Empty : $" ({s.Compression})"));
         grid.AddRow("events", s.TotalEvents.ToString("N0", CultureInfo.InvariantCulture));
         grid.AddRow("cpus", s.Cpus.ToString(CultureInfo.InvariantCulture));
-        grid.AddRow("first", s.First?.ToString() ?? "-");
-        grid.AddRow("last", s.Last?.ToString() ?? "-");
-        grid.AddRow("span", s.Span.ToString());
+        grid.AddRow("first", s.First is { } first ? TextUnits.Timestamp(first) : "-");
+        grid.AddRow("last", s.Last is { } last ? TextUnits.Timestamp(last) : "-");
+        grid.AddRow("span", TextUnits.Duration(s.Span));
         grid.AddRow("lost events", s.LostEvents.ToString(CultureInfo.InvariantCulture));
         grid.AddRow("malformed lines", s.MalformedLines.ToString(CultureInfo.InvariantCulture));
         if (s.Truncated)

@@ -20,7 +20,7 @@ internal static class SweepMemoryCommand
         var json = new Option<bool>("--json") { Description = "Print a JSON array, one object per limit (same members as `whatif memory --json`)." };
         var groundTruth = new Option<FileInfo?>("--groundtruth") { Description = "Measured latencies (CSV from traces/capture/measure-writes) to draw on the plot: the median of the repetitions at each limit." };
         var workload = new Option<string?>("--workload") { Description = "The ground truth's workload for this capture (default: from a fio-WORKLOAD-... file name)." };
-        var cmd = new Command("memory", "Predict write latency for a range of memory limits (parallel on all cores; same results as one by one).\n\nExamples:\n  ksim sweep memory traces/fio-seq64k-memcg1G.trace.gz --memory-limit 64M,128M,256M,512M,1G --plot knee.png\n  ksim sweep memory traces/fio-seq64k-memcg1G.trace.gz --plot knee.png --groundtruth traces/groundtruth/write-latency.csv");
+        var cmd = new Command("memory", "Predict write latency for a range of memory limits (parallel on all cores; same results as one by one).\n\nExamples:\n  ksim sweep memory traces/fio-seq64k-memcg1G.trace.gz --memory-limit 64M,128M,256M,512M,1G --plot /tmp/knee.png\n  ksim sweep memory traces/fio-seq64k-memcg1G.trace.gz --plot /tmp/knee.png --groundtruth traces/groundtruth/write-latency.csv");
         cmd.Arguments.Add(trace);
         cmd.Options.Add(limits);
         cmd.Options.Add(plot);
@@ -175,8 +175,8 @@ internal static class SweepMemoryCommand
         foreach (WritePrediction p in results)
         {
             t.AddRow(
-                p.Config.LimitBytes is long l ? Bytes.FromBytes(l).ToString() : "max",
-                p.Latency.P50.ToString(), p.Latency.P90.ToString(), p.Latency.P99.ToString(), p.Latency.P999.ToString(), p.Latency.Max.ToString(),
+                p.Config.LimitBytes is long l ? TextUnits.Size(l) : "max",
+                TextUnits.Duration(p.Latency.P50), TextUnits.Duration(p.Latency.P90), TextUnits.Duration(p.Latency.P99), TextUnits.Duration(p.Latency.P999), TextUnits.Duration(p.Latency.Max),
                 p.Counters.ReclaimEpisodes.ToString("N0", CultureInfo.InvariantCulture),
                 p.Counters.WritebackThrottles.ToString("N0", CultureInfo.InvariantCulture),
                 p.Counters.OomEvents.ToString(CultureInfo.InvariantCulture),

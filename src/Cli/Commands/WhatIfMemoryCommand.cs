@@ -207,7 +207,7 @@ internal static class WhatIfMemoryCommand
 
     private static void WriteTable(string name, CaptureConfig capture, WritePrediction p, WritePrediction baseline, WriteReplay replay)
     {
-        AnsiConsole.MarkupLine($"[bold]{Markup.Escape(name)}[/]: {replay.Workload.Ops.Count:N0} file operations, captured under {Markup.Escape(new MemcgConfig { LimitBytes = capture.LimitBytes, Version = capture.Version }.ToString())} ({Markup.Escape(capture.Source)})");
+        AnsiConsole.MarkupLine($"[bold]{Markup.Escape(name)}[/]: {replay.Workload.Ops.Count:N0} file operations, captured under cgroup v{(int)capture.Version}, limit {(capture.LimitBytes is long cl ? TextUnits.Size(cl) : "max")} ({Markup.Escape(capture.Source)})");
         var t = new Table().AddColumn("write()").AddColumn("n").AddColumn("p50").AddColumn("p90").AddColumn("p99").AddColumn("p99.9").AddColumn("max").AddColumn("mean");
         AddRow(t, "traced", replay.Observed);
         bool changesNothing = p.Proposal == new WriteProposal();
@@ -229,19 +229,19 @@ internal static class WhatIfMemoryCommand
         double total = Math.Max(1, bd.Total.TotalNanoseconds);
         foreach ((string label, KernelSim.Time.SimDuration d) in new[] { ("copy", bd.Copy), ("reclaim", bd.Reclaim), ("writeback wait", bd.WritebackWait), ("throttle", bd.Throttle), ("dirty pause", bd.DirtyPause), ("memory.high penalty", bd.HighPenalty) })
         {
-            b.AddRow(label, d.ToString(), (d.TotalNanoseconds / total).ToString("P1", CultureInfo.InvariantCulture));
+            b.AddRow(label, TextUnits.Duration(d), (d.TotalNanoseconds / total).ToString("P1", CultureInfo.InvariantCulture));
         }
 
         TableOutput.Write(b);
         MemcgCounters c = p.Counters;
         AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
-            $"reclaim episodes {c.ReclaimEpisodes:N0} (as captured: {baseline.Counters.ReclaimEpisodes:N0}; trace: {replay.Workload.Reclaim.MemcgEpisodes:N0}), failcnt {c.Failcnt:N0}, throttles {c.WritebackThrottles:N0}, OOM {c.OomEvents}{(c.LowEvents > 0 ? $", memory.low breached {c.LowEvents:N0}" : string.Empty)}{(c.MinProtectedSkips > 0 ? $", min-protected skips {c.MinProtectedSkips:N0}" : string.Empty)}, peak usage {Bytes.FromBytes(c.MaxUsagePages * 4096)}, throughput {p.ThroughputBytesPerSecond / 1048576:F0} MiB/s"));
+            $"reclaim episodes {c.ReclaimEpisodes:N0} (as captured: {baseline.Counters.ReclaimEpisodes:N0}; trace: {replay.Workload.Reclaim.MemcgEpisodes:N0}), failcnt {c.Failcnt:N0}, throttles {c.WritebackThrottles:N0}, OOM {c.OomEvents}{(c.LowEvents > 0 ? $", memory.low breached {c.LowEvents:N0}" : string.Empty)}{(c.MinProtectedSkips > 0 ? $", min-protected skips {c.MinProtectedSkips:N0}" : string.Empty)}, peak usage {TextUnits.Size(c.MaxUsagePages * 4096)}, throughput {p.ThroughputBytesPerSecond / 1048576:F0} MiB/s"));
     }
 
     // Microseconds with one decimal: the unit of write latency.
     private static string Us(KernelSim.Time.SimDuration d) => (d.TotalNanoseconds / 1000.0).ToString("0.0", CultureInfo.InvariantCulture);
 
-    private static string Limit(MemcgConfig c) => c.LimitBytes is long l ? Bytes.FromBytes(l).ToString() : "max";
+    private static string Limit(MemcgConfig c) => c.LimitBytes is long l ? TextUnits.Size(l) : "max";
 
     private static void AddRow(Table t, string label, LatencyDistribution d)
     {

@@ -124,15 +124,15 @@ internal static class WhatIfStopCommand
             else
             {
                 var t = new Table().AddColumn("").AddColumn("stop signal").AddColumn("grace").AddColumn("time to stop").AddColumn("grace ran out (SIGKILL to PID 1)").AddColumn("zombies before teardown");
-                t.AddRow("as described", SignalNumbers.Name(policy.Signal), policy.Grace.ToString(), baseline.TimeToStop.ToString(), baseline.NeededKill ? "yes" : "no", Markup.Escape(string.Join(", ", baseline.ZombiesBeforeTeardown)));
-                t.AddRow("[bold]proposed[/]", SignalNumbers.Name(proposedPolicy.Signal), proposedPolicy.Grace.ToString(), proposed.TimeToStop.ToString(), proposed.NeededKill ? "yes" : "no", Markup.Escape(string.Join(", ", proposed.ZombiesBeforeTeardown)));
+                t.AddRow("as described", SignalNumbers.Name(policy.Signal), TextUnits.Duration(policy.Grace), TextUnits.Duration(baseline.TimeToStop), baseline.NeededKill ? "yes" : "no", Markup.Escape(string.Join(", ", baseline.ZombiesBeforeTeardown)));
+                t.AddRow("[bold]proposed[/]", SignalNumbers.Name(proposedPolicy.Signal), TextUnits.Duration(proposedPolicy.Grace), TextUnits.Duration(proposed.TimeToStop), proposed.NeededKill ? "yes" : "no", Markup.Escape(string.Join(", ", proposed.ZombiesBeforeTeardown)));
                 TableOutput.Write(t);
                 foreach ((string label, StopOutcome o, StopPolicy pol) in new[] { ("as described", baseline, policy), ("proposed", proposed, proposedPolicy) })
                 {
                     var pt = new Table().AddColumn("process (" + label + ")").AddColumn(SignalNumbers.Name(pol.Signal) + " from the stop").AddColumn("ended by").AddColumn("at");
                     foreach (StopProcessOutcome po in o.Processes)
                     {
-                        pt.AddRow(Markup.Escape(po.Name), po.StopSignal, Markup.Escape(EndedBy(po, pol)), po.At?.ToString() ?? "-");
+                        pt.AddRow(Markup.Escape(po.Name), po.StopSignal, Markup.Escape(EndedBy(po, pol)), po.At is SimDuration poAt ? TextUnits.Duration(poAt) : "-");
                     }
 
                     TableOutput.Write(pt);
@@ -141,7 +141,7 @@ internal static class WhatIfStopCommand
                 var tl = new Table().AddColumn("t (proposed)").AddColumn("process").AddColumn("what");
                 foreach (StopEvent e in proposed.Timeline)
                 {
-                    tl.AddRow(e.Time.ToString(), Markup.Escape(e.Process), Markup.Escape(e.What));
+                    tl.AddRow(TextUnits.Duration(e.Time), Markup.Escape(e.Process), Markup.Escape(e.What));
                 }
 
                 TableOutput.Write(tl);

@@ -165,7 +165,16 @@ public sealed class CaptureManifest : IDisposable
                 throw new TraceFormatException(path, 0, 0, fs.Length.ToString(CultureInfo.InvariantCulture) + " bytes", $"a capture manifest of at most {MaxBytes} bytes");
             }
 
-            doc = JsonDocument.Parse(fs);
+            var bytes = new byte[fs.Length];
+            fs.ReadExactly(bytes);
+            // JsonDocument checks UTF-8 inside strings only when one is read (GetString threw InvalidOperationException
+            // from a model's getter; found by tools/Fuzz, manifest #9326 of seed 17): check the whole file here.
+            if (System.Text.Unicode.Utf8.IsValid(bytes) is false)
+            {
+                throw new TraceFormatException(path, 0, 0, "invalid UTF-8", "a capture manifest in UTF-8 (see traces/README.md)");
+            }
+
+            doc = JsonDocument.Parse(bytes);
         }
         catch (JsonException ex)
         {

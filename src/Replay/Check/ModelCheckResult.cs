@@ -16,6 +16,13 @@ public sealed record ModelCheckResult(
     IReadOnlyDictionary<string, double> Figures,
     IReadOnlyList<string> Mismatches)
 {
+    /// <summary>
+    /// Results that were not compared because the trace cannot decide them (for example a signal result the
+    /// namespace-init guard explains in a trace without fork/exec events), each saying which events would decide
+    /// it; not disagreements.
+    /// </summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+
     /// <summary>True when every compared item agreed.</summary>
     public bool AllAgree => Compared == Agreed;
 }

@@ -77,6 +77,9 @@ public static class SignalsCheck
 
         public HashSet<int> NamespaceInits { get; } = [];
 
+        /// <summary><c>sched_process_fork</c> and <c>sched_process_exec</c> events: without any, the trace cannot show which task is a namespace init.</summary>
+        public long ForkExecEvents { get; private set; }
+
         public void Survey(in RawEvent e)
         {
             if (SignalDeliver.TryDecode(e, out SignalDeliver d))
@@ -89,6 +92,7 @@ public static class SignalsCheck
             }
             else if (e.Name.SequenceEqual("sched_process_exec"u8))
             {
+                ForkExecEvents++;
                 _execGen[e.Pid] = _execGen.GetValueOrDefault(e.Pid) + 1;
                 var r = new PayloadReader(e.Payload);
                 if (r.TryGetString("filename"u8, out string file) && file.EndsWith("/unshare", StringComparison.Ordinal))
@@ -98,6 +102,7 @@ public static class SignalsCheck
             }
             else if (SchedProcessFork.TryDecode(e, out SchedProcessFork f))
             {
+                ForkExecEvents++;
                 if (_unshare.Remove(f.ParentPid))
                 {
                     NamespaceInits.Add(f.ChildPid);
@@ -134,10 +139,12 @@ public static class SignalsCheck
         private readonly Dictionary<int, int> _execGen = [];
         private readonly Dictionary<int, int> _lastDeliver = [];
         private readonly List<string> _mismatches = [];
+        private readonly List<string> _undecidable = [];
         private readonly long[] _byResult = new long[5];
         private readonly long[] _agreedByResult = new long[5];
         private long _generates;
         private long _generatesAgreed;
+        private long _generatesUndecidable;
         private long _exits;
         private long _exitsAgreed;
         private long _inferredIgnore;
@@ -184,6 +191,7 @@ public static class SignalsCheck
             {
                 ["generate_compared"] = _generates,
                 ["generate_agreed"] = _generatesAgreed,
+                ["generate_undecidable"] = _generatesUndecidable,
                 ["exit_compared"] = _exits,
                 ["exit_agreed"] = _exitsAgreed,
                 ["inferred_namespace_inits"] = evidence.NamespaceInits.Count,
@@ -199,7 +207,15 @@ public static class SignalsCheck
                 figures["agreed_" + names[i]] = _agreedByResult[i];
             }
 
-            return new ModelCheckResult("signals", _generates + _exits, _generatesAgreed + _exitsAgreed, figures, _mismatches);
+            var notes = new List<string>();
+            if (_generatesUndecidable > 0)
+            {
+                notes.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"{_generatesUndecidable} signal_generate result(s) undecidable (not compared): the kernel recorded IGNORED for a default-action signal, which the namespace-init guard explains if the target is a PID-namespace init (SIGNAL_UNKILLABLE), but the trace has no sched:sched_process_fork or sched:sched_process_exec events to show which task is an init; capture with sched:sched_process_fork, sched:sched_process_exec and syscalls:sys_enter_kill enabled to decide"));
+                notes.AddRange(_undecidable);
+            }
+
+            return new ModelCheckResult("signals", _generates + _exits, _generatesAgreed + _exitsAgreed, figures, _mismatches) { Notes = notes };
         }
 
         private static bool IsFatalDefault(int sig) =>
@@ -245,6 +261,13 @@ public static class SignalsCheck
 
             var recorded = (SignalGenerateResult)(int)g.Result;
             SignalGenerateResult predicted = _sys.PredictRecorded(g.Header.Pid, g.Pid, g.Sig, g.Code, g.Group != 0);
+            if (predicted != recorded && InitGuardUndecidable(g, recorded))
+            {
+                // The kernel ignored it: nothing was queued, so the model does not generate it either (a SIGKILL the
+                // model would deliver would otherwise leave it believing the target dying).
+                return;
+            }
+
             _generates++;
             int ri = Math.Clamp((int)recorded, 0, 4);
             _byResult[ri]++;
@@ -259,6 +282,36 @@ public static class SignalsCheck
             }
 
             _sys.GenerateRecorded(g.Header.Pid, g.Pid, g.Sig, g.Code, g.Group != 0);
+        }
+
+        /// <summary>
+        /// A recorded IGNORED of a signal the target has no known handler for is what the namespace-init guard
+        /// (<c>sig_task_ignored</c>: SIGNAL_UNKILLABLE and SIG_DFL) produces; when the trace has no fork/exec events it
+        /// cannot show who is an init, so the result is counted as undecidable rather than as a disagreement.
+        /// </summary>
+        /// <remarks>kernel/signal.c, sig_task_ignored (Linux 6.1).</remarks>
+        private bool InitGuardUndecidable(SignalGenerate g, SignalGenerateResult recorded)
+        {
+            if (recorded != SignalGenerateResult.Ignored || evidence.ForkExecEvents > 0 || _sys.IsUnkillableRecorded(g.Pid)
+                || (evidence.Handlers.TryGetValue((g.Pid, _execGen.GetValueOrDefault(g.Pid)), out ulong handled) && (handled & SignalNumbers.Bit(g.Sig)) != 0))
+            {
+                return false;
+            }
+
+            _generatesUndecidable++;
+            if (!SignalNumbers.IsKernelOnly(g.Sig))
+            {
+                // Follow the kernel for later events, as after a mismatch (an init or a SIG_IGN: both ignore it).
+                _sys.SetRecordedDisposition(g.Pid, g.Sig, SigAction.Ignore);
+            }
+
+            if (_undecidable.Count < MaxMismatches)
+            {
+                _undecidable.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"{g.Header.Timestamp.TotalNanoseconds / 1e9:0.000000} signal_generate sig={g.Sig} code={g.Code} {g.Header.Pid}->{g.Pid} ({g.Comm}): recorded Ignored; namespace init or SIG_IGN cannot be told apart without sched_process_fork/exec events"));
+            }
+
+            return true;
         }
 
         /// <summary>After a mismatch, make the model state follow what the kernel did.</summary>

@@ -66,7 +66,7 @@ public static class StopScenarioFile
         using (doc)
         {
             JsonElement root = doc.RootElement;
-            if (!root.TryGetProperty("processes", out JsonElement procs) || procs.ValueKind != JsonValueKind.Array)
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("processes", out JsonElement procs) || procs.ValueKind != JsonValueKind.Array)
             {
                 throw Bad(path, "processes", "an array of processes");
             }
@@ -205,7 +205,12 @@ public static class StopScenarioFile
     {
         try
         {
-            return e.ValueKind == JsonValueKind.Number ? ParseSignal(e.GetInt32().ToString(CultureInfo.InvariantCulture)) : ParseSignal(e.GetString() ?? string.Empty);
+            return e.ValueKind switch
+            {
+                JsonValueKind.Number => ParseSignal(e.GetInt32().ToString(CultureInfo.InvariantCulture)),
+                JsonValueKind.String => ParseSignal(e.GetString() ?? string.Empty),
+                _ => throw new FormatException($"'{Shorten(e.ToString())}': expected a signal name or number"),
+            };
         }
         catch (FormatException ex)
         {
@@ -247,6 +252,12 @@ public static class StopScenarioFile
         catch (YamlDotNet.Core.YamlException ex)
         {
             throw new TraceFormatException(path, ex.Start.Line, ex.Start.Index, ex.Message, "a YAML stop scenario (see ksim whatif stop --help)");
+        }
+        catch (InvalidOperationException ex)
+        {
+            // YamlDotNet 18.1.0 parser throws this (its scanner state, not a YamlException) on some malformed documents,
+            // e.g. a flow sequence cut short before an alias (fuzz: tools/Fuzz, scenario input 137 of seed 17).
+            throw new TraceFormatException(path, 0, 0, ex.Message, "a YAML stop scenario the YAML parser can read (see ksim whatif stop --help)");
         }
 
         using var ms = new MemoryStream();
@@ -331,6 +342,16 @@ public static class StopScenarioFile
                     break;
                 case YamlDotNet.Core.Events.AnchorAlias alias:
                 {
+                    // An alias inside the collection its anchor names is a cycle (`&i [{handles: *i}]`): the tree
+                    // YamlStream builds refers to itself and WriteNode would recurse without end.
+                    foreach ((long _, int _, string? openAnchor) in open)
+                    {
+                        if (openAnchor == alias.Value.Value)
+                        {
+                            throw new TraceFormatException(path, alias.Start.Line, alias.Start.Index, "*" + alias.Value.Value, $"no alias inside its own anchor &{alias.Value.Value} (a cycle)");
+                        }
+                    }
+
                     (long n, int h) = anchors.GetValueOrDefault(alias.Value.Value, (1, 0));
                     Add(n, n, h, alias.Start);
                     break;

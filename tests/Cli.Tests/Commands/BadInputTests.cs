@@ -138,7 +138,7 @@ public class BadInputTests
     {
         (int rc, string stdout, _) = await KsimAsync("whatif", "memory", Path.Combine(RepoRoot, "traces", "fio-seq64k-memcg1G.trace.gz"));
         Assert.Equal(0, rc);
-        Assert.Contains("model as captured (1G)", stdout, StringComparison.Ordinal);
+        Assert.Contains("model as captured (1 GiB)", stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("model proposed", stdout, StringComparison.Ordinal);
         Assert.Contains("no change proposed", stdout, StringComparison.Ordinal);
     }

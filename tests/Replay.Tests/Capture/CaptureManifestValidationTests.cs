@@ -70,4 +70,13 @@ public class CaptureManifestValidationTests
             File.Delete(path);
         }
     }
+
+    // Found by tools/Fuzz (seed 17, manifest #9326): bad UTF-8 inside a string threw InvalidOperationException from GetString.
+    [Fact]
+    public void Load_InvalidUtf8InString_TraceFormatException()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"ksim-manifest-{Environment.ProcessId}-utf8.manifest.json");
+        File.WriteAllBytes(path, [.. "{\"trace\": {\"clock\": \"mo"u8, 0xC3, 0x28, .. "no\"}}"u8]);
+        Assert.Contains("UTF-8", Assert.Throws<TraceFormatException>(() => CaptureManifest.Load(path)).Message, StringComparison.Ordinal);
+    }
 }

@@ -80,4 +80,52 @@ public class SignalsCheckTests(ITestOutputHelper output)
         Assert.Contains("sig=12", r.Mismatches[0], StringComparison.Ordinal);
         Assert.Contains("LoseInfo", r.Mismatches[1], StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Run_PidnsSignalsWithoutForkExec_InitGuardResultsUndecidableNotMismatches()
+    {
+        // The committed capture with its sched_process_fork/exec lines removed: nothing shows who is a namespace init.
+        string dir = Directory.CreateTempSubdirectory("ksim-signals-").FullName;
+        try
+        {
+            string stripped = Path.Combine(dir, "pidns-noforkexec.trace.gz");
+            using (var input = new System.IO.Compression.GZipStream(File.OpenRead(Pidns), System.IO.Compression.CompressionMode.Decompress))
+            using (var reader = new StreamReader(input))
+            using (var output = new StreamWriter(new System.IO.Compression.GZipStream(File.Create(stripped), System.IO.Compression.CompressionLevel.Fastest)))
+            {
+                while (reader.ReadLine() is string line)
+                {
+                    if (!line.Contains("sched_process_fork:", StringComparison.Ordinal) && !line.Contains("sched_process_exec:", StringComparison.Ordinal))
+                    {
+                        output.WriteLine(line);
+                    }
+                }
+            }
+
+            File.Copy(Path.ChangeExtension(Path.ChangeExtension(Pidns, null), null) + ".manifest.json", Path.Combine(dir, "pidns-noforkexec.manifest.json"));
+            ModelCheckResult r = RunAndPrint(stripped);
+            // The init's SIGTERM and SIGKILL (12992) and the trapped SIGTERM (12995): IGNORED, init or SIG_IGN unknowable.
+            Assert.Equal(3, r.Figures["generate_undecidable"]);
+            Assert.Equal(31, r.Figures["generate_compared"]);
+            Assert.Equal(31, r.Figures["generate_agreed"]);
+            Assert.Equal(23, r.Figures["exit_agreed"]);
+            Assert.Empty(r.Mismatches);
+            Assert.True(r.AllAgree);
+            Assert.Contains("sched:sched_process_fork", r.Notes[0], StringComparison.Ordinal);
+            Assert.Contains("sched:sched_process_exec", r.Notes[0], StringComparison.Ordinal);
+            Assert.Contains(r.Notes, n => n.Contains("->12992", StringComparison.Ordinal));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Run_PidnsSignals_NothingUndecidableWhenForkExecPresent()
+    {
+        ModelCheckResult r = RunAndPrint(Pidns);
+        Assert.Equal(0, r.Figures["generate_undecidable"]);
+        Assert.Empty(r.Notes);
+    }
 }

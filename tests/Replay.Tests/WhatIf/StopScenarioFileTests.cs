@@ -136,4 +136,32 @@ public class StopScenarioFileTests
             File.Delete(path);
         }
     }
+
+    // Failure classes found by tools/Fuzz (seed 17): each was an InvalidOperationException, not a clean rejection.
+    [Fact]
+    public void Load_YamlParserInvalidState_TraceFormatException()
+    {
+        TraceFormatException ex = LoadFails(Bad("fuzz-yaml-parser-state.yaml"));
+        Assert.Equal(Bad("fuzz-yaml-parser-state.yaml"), ex.SourceName);
+    }
+
+    [Theory]
+    [InlineData("[1, 2]")]
+    [InlineData("\"processes\"")]
+    [InlineData("42")]
+    public void Load_RootNotAnObject_TraceFormatException(string json) =>
+        Assert.Contains("processes", LoadFails(Temp("root.json", json)).Message, StringComparison.Ordinal);
+
+    [Theory]
+    [InlineData("{}")]
+    [InlineData("[\"TERM\"]")]
+    [InlineData("true")]
+    public void Load_SignalNeitherNameNorNumber_TraceFormatException(string signal) =>
+        LoadFails(Temp("sig.json", "{\"processes\":[{\"name\":\"a\",\"handles\":[" + signal + "]}]}"));
+
+    [Theory]
+    [InlineData("i: &i\n  - name: x\n    handles: *i\nprocesses: []\n")]
+    [InlineData("a: &a [\"lol\", *a]\nprocesses: []\n")]
+    public void Load_YamlAliasInsideItsOwnAnchor_RefusedAsCycle(string yaml) =>
+        Assert.Contains("cycle", LoadFails(Temp("cycle.yaml", yaml)).Message, StringComparison.Ordinal);
 }
