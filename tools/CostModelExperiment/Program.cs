@@ -1,4 +1,5 @@
 using KernelSim.CostModelExperiment;
+using KernelSim.Replay.Capture;
 
 // dotnet run -c Release --project tools/CostModelExperiment -- TRAIN.trace.gz TEST.trace.gz [SEED]
 // Without arguments: every committed fio capture pair (128M <-> 1G) in both directions, from the repository's traces/.
@@ -32,9 +33,10 @@ foreach (string workload in new[] { "seq64k", "seq4k", "rand4k" })
 {
     foreach ((string train, string test) in new[] { ("128M", "1G"), ("1G", "128M") })
     {
+        // any compression the reader takes (the rand4k 128M capture is .trace.xz)
         Console.Write(CalibrationComparison.Compare(
-            Path.Combine(traces, $"fio-{workload}-memcg{train}.trace.gz"),
-            Path.Combine(traces, $"fio-{workload}-memcg{test}.trace.gz")));
+            CaptureManifest.FindCaptures(traces, $"fio-{workload}-memcg{train}")[0],
+            CaptureManifest.FindCaptures(traces, $"fio-{workload}-memcg{test}")[0]));
     }
 }
 
