@@ -4,16 +4,16 @@ using System.Reflection;
 namespace KernelSim.Notebooks.Tests;
 
 /// <summary>
-/// Once per test run: packs KernelSim.Core, .Models, .Replay and .Interactive (the build the test run already made,
+/// Once per test run: packs KernelSim.Core, .Models, .Replay, .Interactive and .Testing (the build the test run already made,
 /// <c>dotnet pack --no-build</c>) into a fresh temporary feed, and points the notebooks at it with <c>KSIM_FEED</c>
 /// (their first cell reads it; a user's default is artifacts/feed). NuGet caches a package version for good, so the
 /// notebooks restore into a packages folder of their own (artifacts/notebook-packages, <c>NUGET_PACKAGES</c>) from
 /// which every KernelSim package is removed first: version 0.1.0 is always the one just packed. Third-party packages
-/// (Plotly.NET, FsCheck, Microsoft.ML, ...) stay cached there between runs.
+/// (Plotly.NET, FsCheck, ...) stay cached there between runs.
 /// </summary>
 public sealed class PackedFeedFixture : IDisposable
 {
-    private static readonly string[] Projects = ["Core", "Models", "Replay", "Interactive"];
+    private static readonly string[] Projects = ["Core", "Models", "Replay", "Interactive", "Testing"];
 
     public PackedFeedFixture()
     {

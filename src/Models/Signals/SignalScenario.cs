@@ -2,7 +2,7 @@ namespace KernelSim.Models.Signals;
 
 /// <summary>
 /// A process tree and a sequence of sends, replayable on a fresh <see cref="SignalSystem"/> — what
-/// <see cref="SignalArbitraries"/> generates and what a property runs.
+/// <c>KernelSim.Testing.Signals.SignalArbitraries</c> generates and what a property runs.
 /// </summary>
 /// <param name="Processes">The processes, parents before children.</param>
 /// <param name="Sends">The sends, in order; the system settles (<see cref="SignalSystem.RunUntilQuiet"/>) after each. A send

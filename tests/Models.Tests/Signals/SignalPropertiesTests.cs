@@ -1,9 +1,10 @@
 using FsCheck;
 using KernelSim.Models.Signals;
+using KernelSim.Testing.Signals;
 
 namespace KernelSim.Models.Tests.Signals;
 
-/// <summary>The properties the issue asks for, run from the library's <see cref="SignalProperties"/>.</summary>
+/// <summary>The properties the issue asks for, run from KernelSim.Testing's <see cref="SignalProperties"/>.</summary>
 public sealed class SignalPropertiesTests
 {
     [FsCheck.Xunit.Property(MaxTest = 150)]

@@ -86,7 +86,7 @@ public class NetCalibrationTests(ITestOutputHelper output)
     [Fact]
     public void LabHops_AreTheCommittedCapturesMeans()
     {
-        var m = NetLabHops.Measure(Traces);
+        var m = NetLabMeasurements.Measure(Traces);
         output.WriteLine(m.ToString());
         Assert.Equal(NetLabHops.VethSendOverLoopbackNs, m.SendDelta);
         Assert.Equal(NetLabHops.VethXmitOverLoopbackNs, m.XmitDelta);
@@ -98,16 +98,16 @@ public class NetCalibrationTests(ITestOutputHelper output)
     [Fact]
     public void LabNapiAndCrossCpu_AreTheCommittedCapturesDifferences()
     {
-        var napi = NetLabHops.MeasureNapi(Traces, Path.Combine(Traces, "net-variants"));
-        output.WriteLine($"napi {napi}, cross-CPU wake {NetLabHops.MeasureCrossCpuWake(Traces)}");
+        var napi = NetLabMeasurements.MeasureNapi(Traces, Path.Combine(Traces, "net-variants"));
+        output.WriteLine($"napi {napi}, cross-CPU wake {NetLabMeasurements.MeasureCrossCpuWake(Traces)}");
         Assert.Equal((NetLabHops.VethNapiSendOverBacklogNs, NetLabHops.VethNapiXmitOverBacklogNs, NetLabHops.VethNapiReceiveOverBacklogNs), napi);
-        Assert.Equal(NetLabHops.CrossCpuWakeNs, NetLabHops.MeasureCrossCpuWake(Traces));
+        Assert.Equal(NetLabHops.CrossCpuWakeNs, NetLabMeasurements.MeasureCrossCpuWake(Traces));
     }
 
     [Fact]
     public void VmStalls_AreThePooledStallsOfTheCommittedPinnedCaptures()
     {
-        var m = NetLabHops.MeasureVmStalls(Traces);
+        var m = NetLabMeasurements.MeasureVmStalls(Traces);
         Assert.NotNull(m);
         output.WriteLine($"{m.Value.Stalls} stalls in {m.Value.ExposureSeconds:F6} s: {m.Value.PerSecond:F3}/s, deciles {string.Join(", ", m.Value.DecilesNs)}");
         foreach (string path in NetValidation.NetCaptures(Traces))
@@ -124,7 +124,7 @@ public class NetCalibrationTests(ITestOutputHelper output)
     [Fact]
     public void FloodOutcomes_AreTheCommittedSchedCapturesCounts()
     {
-        FloodOutcomes? m = NetLabHops.MeasureFloodOutcomes(Path.Combine(Traces, "net-variants", "flood-sched"));
+        FloodOutcomes? m = NetLabMeasurements.MeasureFloodOutcomes(Path.Combine(Traces, "net-variants", "flood-sched"));
         Assert.NotNull(m);
         output.WriteLine($"{m} waits {string.Join(" ", m.WaitVentilesNs)}");
         Assert.Equal(NetLabHops.FloodOneCycleShare, m.One / (double)m.LateImmediate);
@@ -153,7 +153,7 @@ public class NetCalibrationTests(ITestOutputHelper output)
         Assert.Equal(NetLabHops.FloodSchedPayback, (lo + veth + br) / 3, 0.0001);
 
         // the traced captures' own wait per unit of run (median W/R, R 0.2-1.2 ms), from sockperf's log of each
-        var measured = NetLabHops.MeasureFloodPayback(Path.Combine(Traces, "net-variants", "flood-sched"));
+        var measured = NetLabMeasurements.MeasureFloodPayback(Path.Combine(Traces, "net-variants", "flood-sched"));
         Assert.NotNull(measured);
         foreach (var (file, m) in measured)
         {
@@ -173,7 +173,7 @@ public class NetCalibrationTests(ITestOutputHelper output)
         try
         {
             File.WriteAllText(Path.Combine(dir, "flood-sched-x.csv"), "index,rtt_us,class,late\n0,14.2,0,1\n1,21.0,3,1\n");
-            var ex = Assert.Throws<FormatException>(() => NetLabHops.MeasureFloodOutcomes(dir));
+            var ex = Assert.Throws<FormatException>(() => NetLabMeasurements.MeasureFloodOutcomes(dir));
             Assert.Contains("flood-sched-x.csv", ex.Message);
             Assert.Contains("'3'", ex.Message);
         }

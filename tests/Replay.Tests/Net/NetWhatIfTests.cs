@@ -128,7 +128,7 @@ public class NetWhatIfTests(ITestOutputHelper output)
                 late += i > 0 && rows[i].Tx - rows[i - 1].Rx < 5_000 ? 1 : 0;
             }
 
-            perRun.AddRange(NetLabHops.WaitPerRun(rows));
+            perRun.AddRange(NetLabMeasurements.WaitPerRun(rows));
         }
 
         perRun.Sort();

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using FsCheck;
 using FsCheck.Fluent;
 using KernelSim.Models.Signals;
+using KernelSim.Testing.Signals;
 
 namespace KernelSim.Models.Tests.Signals.Differential;
 

@@ -1,8 +1,9 @@
 using FsCheck;
 using FsCheck.Fluent;
+using KernelSim.Models.Signals;
 using static KernelSim.Models.Signals.SignalNumbers;
 
-namespace KernelSim.Models.Signals;
+namespace KernelSim.Testing.Signals;
 
 /// <summary>
 /// The signal-semantics properties KernelSim checks, shipped so users can run them (and write their own the

@@ -1,7 +1,8 @@
 using System.Globalization;
+using KernelSim.Replay.Calibration;
 using KernelSim.Simulation;
 
-namespace KernelSim.Replay.Calibration;
+namespace KernelSim.CostModelExperiment;
 
 /// <summary>
 /// How well one model predicted the per-write latencies of a capture: the error of each write's point

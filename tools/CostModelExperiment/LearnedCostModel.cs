@@ -1,9 +1,10 @@
+using KernelSim.Replay.Calibration;
 using KernelSim.Replay.Workload;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers.FastTree;
 
-namespace KernelSim.Replay.Calibration;
+namespace KernelSim.CostModelExperiment;
 
 /// <summary>
 /// A learned cost model: gradient-boosted regression trees (ML.NET FastTree) from a write's own features in

@@ -1,9 +1,9 @@
 using System.Globalization;
-using KernelSim.Replay.Calibration;
+using KernelSim.CostModelExperiment;
 using KernelSim.Replay.Tests.Workload;
 using Xunit.Abstractions;
 
-namespace KernelSim.Replay.Tests.Calibration;
+namespace KernelSim.Replay.Tests.CostModelExperiment;
 
 /// <summary>
 /// The linear calibration and the learned model, each trained on one memory limit of a workload and asked to

@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Text;
+using KernelSim.Replay.Calibration;
 using KernelSim.Replay.Workload;
 
-namespace KernelSim.Replay.Calibration;
+namespace KernelSim.CostModelExperiment;
 
 /// <summary>
 /// Trains the linear calibration (<see cref="WriteCalibrator"/>) and the learned model

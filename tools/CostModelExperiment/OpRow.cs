@@ -1,6 +1,7 @@
+using KernelSim.Replay.Calibration;
 using KernelSim.Replay.Workload;
 
-namespace KernelSim.Replay.Calibration;
+namespace KernelSim.CostModelExperiment;
 
 /// <summary>One write as ML.NET sees it: features and label as floats (times in microseconds).</summary>
 internal sealed class OpRow

@@ -1,7 +1,8 @@
 using FsCheck;
 using FsCheck.Fluent;
+using KernelSim.Models.Signals;
 
-namespace KernelSim.Models.Signals;
+namespace KernelSim.Testing.Signals;
 
 /// <summary>
 /// FsCheck generators of process trees and send sequences, for users' own properties:
