@@ -222,7 +222,9 @@ public class WorkloadExtractorTests(ITestOutputHelper output)
         Assert.Equal(1, d.BlockCompletesWithoutIssue);
         Assert.Equal(new DeviceRequest(SimTime.FromMicroseconds(10_002_200), 4096, SimDuration.FromMicroseconds(100), 0), Assert.Single(w.Device.Requests));
 
-        Assert.Equal(new ReclaimActivity(1, 0, SimDuration.FromMicroseconds(1019), 48, 46, 2, 0, 1, SimDuration.FromMicroseconds(4000)), w.Reclaim);
+        // The chunk at 10.001022 found 2 dirty pages none under writeback (the flusher woken); the next plain data
+        // write was issued at 10.002100: a flusher start delay of 1,078 us.
+        Assert.Equal(new ReclaimActivity(1, 0, SimDuration.FromMicroseconds(1019), 48, 46, 2, 0, 1, SimDuration.FromMicroseconds(4000)) { FlusherStartDelay = SimDuration.FromMicroseconds(1078), FlusherStartSamples = 1 }, w.Reclaim);
         Assert.Equal(
             TracedEventGroups.Syscalls | TracedEventGroups.PageCache | TracedEventGroups.Reclaim | TracedEventGroups.ReclaimThrottle | TracedEventGroups.Block | TracedEventGroups.Scheduler,
             d.EventGroupsSeen);
