@@ -11,7 +11,9 @@ internal static class Program
         RootCommand root = BuildRoot();
         try
         {
-            return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            // No response files: an argument starting with '@' is a value (a path, a size), never a file to expand
+            // (System.CommandLine read '@/' as one and failed with UnauthorizedAccessException; found by tools/Fuzz).
+            return root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null }).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (KernelSim.Replay.Formats.TraceFormatException ex)
         {

@@ -642,7 +642,9 @@ internal sealed class WorkloadExtraction
 
     private void OnDeleteFromPageCache(in RawEvent e)
     {
-        if (!_threads.TryGetValue(e.Pid, out ThreadState? t) || t.ReclaimBeginNs >= 0)
+        // A drop by a workload thread outside reclaim, or by any process of the capture's tree (an `rm` after the
+        // writer, whose own syscalls may be filtered out of the capture).
+        if (_threads.TryGetValue(e.Pid, out ThreadState? t) ? t.ReclaimBeginNs >= 0 : _tree is null || !_tree.Contains(e.Pid))
         {
             return;
         }

@@ -101,6 +101,16 @@ public class BadInputTests
     }
 
     [Fact]
+    public async Task Options_ArgumentStartingWithAt_IsAValueNotAResponseFile()
+    {
+        // tools/Fuzz found '@/' read as a response file (UnauthorizedAccessException, an internal error, exit 70).
+        (int rc, string stdout, string err) = await KsimAsync("whatif", "memory", Path.Combine(RepoRoot, "traces", "fio-seq64k-memcg1G.trace.gz"), "--memory-limit", "@/");
+        Assert.Equal(2, rc);
+        Assert.Equal(string.Empty, stdout);
+        AssertOneLineError(err, "--memory-limit '@/'");
+    }
+
+    [Fact]
     public async Task SweepMemory_EmptyLimitList_Exit2()
     {
         (int rc, string stdout, string err) = await KsimAsync("sweep", "memory", Path.Combine(RepoRoot, "traces", "fio-seq64k-memcg1G.trace.gz"), "--memory-limit", "");
