@@ -86,7 +86,17 @@ internal static class TableOutput
     }
 
     /// <summary>Plain text of a renderable (markup removed, lines joined with spaces).</summary>
-    internal static string PlainText(IRenderable renderable)
+    internal static string PlainText(IRenderable renderable) =>
+        string.Join(' ', RenderUnbounded(renderable).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+
+    private static string Cell(IRenderable r) => PlainText(r).Replace('\t', ' ');
+
+    private static bool IsNumberLike(string s) => s.Length > 0 && !s.Contains(' ', StringComparison.Ordinal) && s.Any(char.IsDigit);
+
+    private static int NaturalWidth(Table table) => RenderUnbounded(table).Split('\n').Max(l => l.TrimEnd().Length);
+
+    // A renderable drawn without colour or a width limit, into a string.
+    private static string RenderUnbounded(IRenderable renderable)
     {
         var writer = new StringWriter();
         IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings
@@ -98,25 +108,6 @@ internal static class TableOutput
         });
         console.Profile.Width = 100_000;
         console.Write(renderable);
-        return string.Join(' ', writer.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-    }
-
-    private static string Cell(IRenderable r) => PlainText(r).Replace('\t', ' ');
-
-    private static bool IsNumberLike(string s) => s.Length > 0 && !s.Contains(' ', StringComparison.Ordinal) && s.Any(char.IsDigit);
-
-    private static int NaturalWidth(Table table)
-    {
-        var writer = new StringWriter();
-        IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
-            Out = new AnsiConsoleOutput(writer),
-        });
-        console.Profile.Width = 100_000;
-        console.Write(table);
-        return writer.ToString().Split('\n').Max(l => l.TrimEnd().Length);
+        return writer.ToString();
     }
 }

@@ -266,21 +266,7 @@ public class WorkloadExtractorTests(ITestOutputHelper output)
     public void Extract_Dup2OntoStdout_NewFdSharesTheFileAndItsOffset()
     {
         // dd of=F: open returns 4, dup2(4, 1), close(4); writes go to fd 1 from offset 0 of F.
-        string text = string.Join('\n',
-            "# tracer: nop",
-            "              dd-50      [000] ..... 1.000000: sys_write(fd: 1, buf: 0x1, count: 0x5)",
-            "              dd-50      [000] ..... 1.000001: sys_write -> 0x5",
-            "              dd-50      [000] ..... 1.000010: sys_openat -> 0x4",
-            "              dd-50      [000] ..... 1.000011: sys_dup2(oldfd: 0x4, newfd: 0x1)",
-            "              dd-50      [000] ..... 1.000012: sys_dup2 -> 0x1",
-            "              dd-50      [000] ..... 1.000020: sys_write(fd: 1, buf: 0x1, count: 0x2000)",
-            "              dd-50      [000] ..... 1.000021: mm_filemap_add_to_page_cache: dev 254:0 ino 2a pfn=0x100 ofs=0 order=1",
-            "              dd-50      [000] ..... 1.000030: sys_write -> 0x2000",
-            "              dd-50      [000] ..... 1.000040: sys_write(fd: 1, buf: 0x1, count: 0x2000)",
-            "              dd-50      [000] ..... 1.000041: mm_filemap_add_to_page_cache: dev 254:0 ino 2a pfn=0x102 ofs=8192 order=1",
-            "              dd-50      [000] ..... 1.000050: sys_write -> 0x2000",
-            string.Empty);
-        WriteWorkload w = ExtractText(text);
+        WriteWorkload w = ExtractText(RedirectedDd(withDup: true));
         Assert.Equal(3, w.Ops.Count);
         Assert.Equal(0, w.Ops[1].Offset);
         Assert.Equal(8192, w.Ops[2].Offset);
@@ -294,22 +280,37 @@ public class WorkloadExtractorTests(ITestOutputHelper output)
     {
         // The same without the openat/dup2 events (a capture made before the kit traced dup2): fd 1 wrote 5 bytes to a
         // file with no page cache, so its running offset (5) is another file's; the first page added says where.
-        string text = string.Join('\n',
+        WriteWorkload w = ExtractText(RedirectedDd(withDup: false));
+        Assert.Equal(3, w.Ops.Count);
+        Assert.Equal(0, w.Ops[1].Offset);
+        Assert.Equal(8192, w.Ops[2].Offset);
+        Assert.Equal(1, w.Diagnostics.RebasedOffsets);
+    }
+
+    // A shell redirection writes 5 bytes on fd 1, then dd writes two 8 KiB chunks of its output file on fd 1.
+    private static string RedirectedDd(bool withDup)
+    {
+        string[] dup =
+        [
+            "              dd-50      [000] ..... 1.000010: sys_openat -> 0x4",
+            "              dd-50      [000] ..... 1.000011: sys_dup2(oldfd: 0x4, newfd: 0x1)",
+            "              dd-50      [000] ..... 1.000012: sys_dup2 -> 0x1",
+        ];
+        return string.Join('\n', new[]
+        {
             "# tracer: nop",
             "              dd-50      [000] ..... 1.000000: sys_write(fd: 1, buf: 0x1, count: 0x5)",
             "              dd-50      [000] ..... 1.000001: sys_write -> 0x5",
+        }.Concat(withDup ? dup : []).Concat(
+        [
             "              dd-50      [000] ..... 1.000020: sys_write(fd: 1, buf: 0x1, count: 0x2000)",
             "              dd-50      [000] ..... 1.000021: mm_filemap_add_to_page_cache: dev 254:0 ino 2a pfn=0x100 ofs=0 order=1",
             "              dd-50      [000] ..... 1.000030: sys_write -> 0x2000",
             "              dd-50      [000] ..... 1.000040: sys_write(fd: 1, buf: 0x1, count: 0x2000)",
             "              dd-50      [000] ..... 1.000041: mm_filemap_add_to_page_cache: dev 254:0 ino 2a pfn=0x102 ofs=8192 order=1",
             "              dd-50      [000] ..... 1.000050: sys_write -> 0x2000",
-            string.Empty);
-        WriteWorkload w = ExtractText(text);
-        Assert.Equal(3, w.Ops.Count);
-        Assert.Equal(0, w.Ops[1].Offset);
-        Assert.Equal(8192, w.Ops[2].Offset);
-        Assert.Equal(1, w.Diagnostics.RebasedOffsets);
+            string.Empty,
+        ]));
     }
 
     private static WriteWorkload ExtractText(string text, bool lenient = false)
