@@ -51,6 +51,19 @@ internal static class JsonOut
         }
 
         w.WriteNumber("max_working_set_bytes", maxWs * p.Config.Kernel.PageSize.Value);
+        if (p.Reads.Latency.Count > 0)
+        {
+            // read() and pread64() of page-cache files, predicted beside the writes.
+            w.WriteStartObject("reads");
+            Latency(w, "latency_ns", p.Reads.Latency);
+            w.WriteNumber("count", p.Reads.Latency.Count);
+            w.WriteNumber("throughput_bytes_per_s", Math.Round(p.Reads.ThroughputBytesPerSecond));
+            w.WriteNumber("pages_read", p.Reads.PagesRead);
+            w.WriteNumber("workingset_refault", p.Reads.Refaults);
+            w.WriteNumber("workingset_activate", p.Reads.Activations);
+            w.WriteEndObject();
+        }
+
 
         // usage_in_bytes and the working set (usage - inactive_file) over time, at most 200 points.
         w.WriteStartArray("usage_over_time");

@@ -161,6 +161,7 @@ internal static class ValidateCommand
     {
         var t = new Table().AddColumn("corpus workload").AddColumn(new TableColumn("write p50/p90/p99 in band").RightAligned())
             .AddColumn(new TableColumn("where the limit matters").RightAligned()).AddColumn(new TableColumn("p99.9 in band").RightAligned())
+            .AddColumn(new TableColumn("read p50/p90/p99 (limit matters)").RightAligned())
             .AddColumn("not predicted");
         foreach (IGrouping<string, CorpusPoint> g in corpus.GroupBy(p => p.Workload))
         {
@@ -169,14 +170,21 @@ internal static class ValidateCommand
             var matters = main.Where(p => p.LimitMatters).ToList();
             var tail = writes.Where(p => p.Percentile == "p99.9").ToList();
             string others = string.Join(", ", g.Where(p => p.PredictedNs is null).Select(p => p.Op).Distinct());
-            t.AddRow(Markup.Escape(g.Key), Frac(main), Frac(matters), Frac(tail), others.Length == 0 ? "-" : Markup.Escape(others));
+            t.AddRow(Markup.Escape(g.Key), Frac(main), Frac(matters), Frac(tail), ReadFrac(g.ToList()), others.Length == 0 ? "-" : Markup.Escape(others));
         }
 
         var all = corpus.Where(p => p.Op == "write").ToList();
         var allMain = all.Where(p => p.Percentile != "p99.9").ToList();
-        t.AddRow("[bold]all[/]", Frac(allMain), Frac(allMain.Where(p => p.LimitMatters).ToList()), Frac(all.Where(p => p.Percentile == "p99.9").ToList()), string.Empty);
+        t.AddRow("[bold]all[/]", Frac(allMain), Frac(allMain.Where(p => p.LimitMatters).ToList()), Frac(all.Where(p => p.Percentile == "p99.9").ToList()), ReadFrac(corpus), string.Empty);
         TableOutput.Write(t);
         AnsiConsole.MarkupLine("[grey]corpus: foreign workloads nothing in the model was fitted on (held out); band = the repetitions' range widened by 25% each side; 'limit matters' = that band does not overlap the band without a limit[/]");
+    }
+
+    // read() p50/p90/p99 inside the band, with those where the limit matters in parentheses.
+    private static string ReadFrac(IReadOnlyList<CorpusPoint> points)
+    {
+        var reads = points.Where(p => p.Op == "read" && p.Percentile != "p99.9").ToList();
+        return reads.Count == 0 ? "-" : Frac(reads) + " (" + Frac(reads.Where(p => p.LimitMatters).ToList()) + ")";
     }
 
     private static string Frac(List<CorpusPoint> points) =>
@@ -193,6 +201,11 @@ internal static class ValidateCommand
         var tail = corpus.Where(p => p.Op == "write" && p.Percentile == "p99.9").ToList();
         w.WriteNumber("p999_points", tail.Count);
         w.WriteNumber("p999_inside", tail.Count(p => p.Inside));
+        var reads = corpus.Where(p => p.Op == "read" && p.Percentile != "p99.9").ToList();
+        w.WriteNumber("read_points", reads.Count);
+        w.WriteNumber("read_inside", reads.Count(p => p.Inside));
+        w.WriteNumber("read_limit_matters_points", reads.Count(p => p.LimitMatters));
+        w.WriteNumber("read_limit_matters_inside", reads.Count(p => p.LimitMatters && p.Inside));
         w.WriteNumber("not_predicted_points", corpus.Count(p => p.PredictedNs is null));
         w.WriteStartArray("results");
         foreach (CorpusPoint p in corpus)

@@ -196,6 +196,12 @@ internal static class WhatIfMemoryCommand
         w.WriteStartObject("observed");
         JsonOut.Latency(w, "latency_ns", replay.Observed);
         w.WriteNumber("count", replay.Observed.Count);
+        if (replay.ObservedReads.Count > 0)
+        {
+            JsonOut.Latency(w, "read_latency_ns", replay.ObservedReads);
+            w.WriteNumber("read_count", replay.ObservedReads.Count);
+        }
+
         w.WriteEndObject();
         JsonOut.Costs(w, p.Costs);
         TrustOutput.JsonIntervals(w, intervals);
@@ -221,6 +227,21 @@ internal static class WhatIfMemoryCommand
         if (changesNothing)
         {
             AnsiConsole.MarkupLine("[grey]no change proposed (give --memory-limit, --memory-high, --dirty-bytes, --anon, ...): the model row replays the captured configuration[/]");
+        }
+
+        if (replay.ObservedReads.Count > 0)
+        {
+            var rt = new Table().AddColumn("read()").AddColumn("n").AddColumn("p50").AddColumn("p90").AddColumn("p99").AddColumn("p99.9").AddColumn("max").AddColumn("mean");
+            AddRow(rt, "traced", replay.ObservedReads);
+            AddRow(rt, "model as captured (" + Limit(baseline.Config) + ")", baseline.Reads.Latency);
+            if (!changesNothing)
+            {
+                AddRow(rt, "[bold]model proposed (" + Limit(p.Config) + ")[/]", p.Reads.Latency);
+            }
+
+            TableOutput.Write(rt);
+            AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
+                $"[grey]reads of page-cache files: {p.Reads.PagesRead:N0} pages read from the device (as captured: {baseline.Reads.PagesRead:N0}), {p.Reads.Refaults:N0} refaulted, {p.Reads.Activations:N0} of them activated (workingset); read throughput {p.Reads.ThroughputBytesPerSecond / 1048576:F0} MiB/s[/]"));
         }
 
         AnsiConsole.MarkupLine("[grey]latencies in µs; 'traced' is what the trace recorded (with tracing overhead), the model rows predict the untraced application[/]");

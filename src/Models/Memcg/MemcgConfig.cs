@@ -42,6 +42,12 @@ public sealed record MemcgConfig
     /// </summary>
     public int Cpus { get; init; } = 1;
 
+    /// <summary>
+    /// The block device's readahead window in pages (file_ra_state.ra_pages: /sys/block/DEV/queue/read_ahead_kb / 4;
+    /// 32 = 128 KiB, the kernel default). 0 disables readahead: a read miss then reads only the page asked for.
+    /// </summary>
+    public int ReadaheadPages { get; init; } = 32;
+
     /// <summary>The limit in pages (long.MaxValue when unlimited), rounded down as the kernel rounds a written limit.</summary>
     public long LimitPages => LimitBytes is long b ? b / Kernel.PageSize.Value : long.MaxValue;
 

@@ -3,7 +3,7 @@ namespace KernelSim.Models.Memcg;
 /// <summary>Folio flags of the page-cache model (a byte per folio).</summary>
 /// <remarks>
 /// Mirrors the page flags the write path reads (include/linux/page-flags.h): PG_dirty, PG_writeback,
-/// PG_referenced, PG_reclaim; plus the model's own marks: truncated while under writeback, mapped by the
+/// PG_referenced, PG_reclaim, PG_readahead (the lookahead mark of a readahead window); plus the model's own marks: truncated while under writeback, mapped by the
 /// workload (a fault fill), and hot (referenced executable PTEs, kept active by reclaim).
 /// </remarks>
 internal static class FolioFlags
@@ -15,11 +15,13 @@ internal static class FolioFlags
     public const byte Truncated = 16;
     public const byte Mapped = 32;
     public const byte Hot = 64;
+    public const byte Readahead = 128;
 }
 
 /// <summary>
 /// The page cache of one memcg's files: the folio table (struct of arrays indexed by folio id), the
-/// (file, index) → folio lookup, each file's folio order, and the inactive and active file LRU lists.
+/// (file, index) → folio lookup, each file's folio order, the inactive and active file LRU lists, and the shadow
+/// entries evicted folios leave behind (mm/workingset.c).
 /// </summary>
 /// <remarks>
 /// Mirrors the folio side of mm/filemap.c (the mapping's xarray, <c>filemap_add_folio</c>,
@@ -49,6 +51,14 @@ internal sealed class PageCache
     private readonly Dictionary<long, int> _mapping = new();
     // Per file: the order all its folios have, or -1 once orders are mixed.
     private readonly Dictionary<long, int> _fileShape = new();
+
+    // Shadow entries: mapping key -> eviction age << ShadowAgeShift | folio order << ShadowOrderShift | file epoch; a file's
+    // epoch moves on when it is truncated, which empties its slots.
+    private const int ShadowAgeShift = 24;
+    private const int ShadowOrderShift = 20;
+    private const int ShadowEpochMask = 0xFFFFF;
+    private readonly Dictionary<long, long> _shadows = new();
+    private readonly Dictionary<long, int> _fileEpoch = new();
 
     // LRU lists: head = most recently added, tail = next to scan.
     private readonly LruList _inactive = new();
@@ -87,6 +97,9 @@ internal sealed class PageCache
         _dirtyGen[f]++;
         return _dirtyGen[f];
     }
+
+    /// <summary>Whether the folio is on the active list.</summary>
+    public bool IsActive(int f) => _list[f] == ListActive;
 
     /// <summary>Whether the folio is on an LRU list (not isolated, not removed).</summary>
     public bool OnLru(int f) => _list[f] != ListNone;
@@ -158,8 +171,91 @@ internal sealed class PageCache
         return true;
     }
 
-    /// <summary>Forgets a file's folio shape (the file was truncated: its folios are gone).</summary>
-    public void ForgetFile(long fileKey) => _fileShape.Remove(fileKey);
+    /// <summary>Forgets a file's folio shape and its shadow entries (the file was truncated: its folios are gone).</summary>
+    public void ForgetFile(long fileKey)
+    {
+        _fileShape.Remove(fileKey);
+        ref int epoch = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_fileEpoch, fileKey, out _);
+        epoch = (epoch + 1) & ShadowEpochMask;
+    }
+
+    /// <summary>Shadow entries held (evicted folios whose refault can still be recognised).</summary>
+    public int ShadowCount => _shadows.Count;
+
+    /// <summary>
+    /// workingset_eviction (mm/workingset.c): the evicted folio leaves a shadow entry in its slot of the mapping holding
+    /// the eviction age (the lruvec's nonresident_age when it was evicted).
+    /// </summary>
+    public void StoreShadow(int f, long evictionAge)
+    {
+        long fileKey = _key[f] >> 40;
+        int epoch = _fileEpoch.TryGetValue(fileKey, out int e) ? e : 0;
+        int order = System.Numerics.BitOperations.Log2((uint)_pages[f]);
+        _shadows[_key[f]] = (evictionAge << ShadowAgeShift) | ((long)order << ShadowOrderShift) | (long)epoch;
+    }
+
+    /// <summary>
+    /// The shadow entry covering page <paramref name="page"/> of a file (filemap_add_folio finding a value entry in the
+    /// slot), with its eviction age; removed when <paramref name="take"/> (the new folio replaces it).
+    /// </summary>
+    public bool TryShadow(long fileKey, long page, int maxOrder, bool take, out long evictionAge)
+    {
+        evictionAge = 0;
+        if (_shadows.Count == 0)
+        {
+            return false;
+        }
+
+        int epoch = _fileEpoch.TryGetValue(fileKey, out int e) ? e : 0;
+        for (int k = 0; k <= maxOrder; k++)
+        {
+            long start = page & ~((1L << k) - 1);
+            long key = KeyOf(fileKey, start);
+            if (!_shadows.TryGetValue(key, out long v))
+            {
+                continue;
+            }
+
+            int order = (int)((v >> ShadowOrderShift) & 0xF);
+            if (start + (1L << order) <= page)
+            {
+                continue;
+            }
+
+            if ((v & ShadowEpochMask) != epoch)
+            {
+                // A shadow of the file before it was truncated: the slot was emptied with the file.
+                _shadows.Remove(key);
+                return false;
+            }
+
+            evictionAge = v >> ShadowAgeShift;
+            if (take)
+            {
+                _shadows.Remove(key);
+            }
+
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Drops shadow entries evicted before <paramref name="oldestUseful"/>: their refault distance already exceeds any
+    /// workingset the memcg can hold, so they can never activate (the shadow-node shrinker, count_shadow_nodes, bounds them
+    /// the same way).
+    /// </summary>
+    public void PruneShadows(long oldestUseful)
+    {
+        foreach (KeyValuePair<long, long> kv in _shadows)
+        {
+            if ((kv.Value >> ShadowAgeShift) < oldestUseful)
+            {
+                _shadows.Remove(kv.Key);
+            }
+        }
+    }
 
     /// <summary>
     /// A new folio of <paramref name="pages"/> pages under <paramref name="key"/>, added to the mapping and
@@ -225,19 +321,23 @@ internal sealed class PageCache
     /// folio_mark_accessed (mm/swap.c): the first touch sets PG_referenced, a second touch activates an
     /// inactive folio and clears it.
     /// </summary>
-    public void MarkAccessed(int f)
+    /// <returns>True when the touch activated the folio (the caller ages the workingset: workingset_activation).</returns>
+    public bool MarkAccessed(int f)
     {
         if ((_flags[f] & FolioFlags.Referenced) == 0)
         {
             _flags[f] |= FolioFlags.Referenced;
-            return;
+            return false;
         }
 
         if (_list[f] == ListInactive)
         {
             FolioActivate(f);
             _flags[f] &= unchecked((byte)~FolioFlags.Referenced);
+            return true;
         }
+
+        return false;
     }
 
     /// <summary>folio_activate (mm/swap.c): an inactive folio moves to the active list's head.</summary>

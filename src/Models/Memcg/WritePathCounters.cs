@@ -56,4 +56,13 @@ internal struct WritePathCounters
 
     /// <summary>Reclaims that skipped this memcg because usage was within memory.min.</summary>
     public long MinSkips;
+
+    /// <summary>Pages added where a shadow entry was (memory.stat workingset_refault_file).</summary>
+    public long WorkingsetRefaults;
+
+    /// <summary>Refaulted pages activated because their refault distance was within the workingset (workingset_activate_file).</summary>
+    public long WorkingsetActivations;
+
+    /// <summary>Pages read from the device by read calls (synchronous misses and readahead).</summary>
+    public long PagesRead;
 }

@@ -104,4 +104,13 @@ public sealed record MemcgCounters
 
     /// <summary>Anonymous memory plus base kmem charged at the workload's start, in pages (footprint).</summary>
     public long AnonPages { get; init; }
+
+    /// <summary>Pages added to the page cache where a shadow entry of an evicted folio was (memory.stat workingset_refault_file).</summary>
+    public long WorkingsetRefaults { get; init; }
+
+    /// <summary>Of those, pages activated on refault: their refault distance was within the active file list (workingset_activate_file).</summary>
+    public long WorkingsetActivations { get; init; }
+
+    /// <summary>Pages read calls brought in from the device (synchronous misses and readahead).</summary>
+    public long PagesRead { get; init; }
 }

@@ -27,9 +27,9 @@ public sealed partial class WritePathSimulation
 
                 // A buffered write does not mark the folio accessed: write_begin looks it up with FGP_WRITEBEGIN,
                 // which has no FGP_ACCESSED (include/linux/pagemap.h, mm/filemap.c __filemap_get_folio).
-                if (!dirty)
+                if (!dirty && _cache.MarkAccessed(f))
                 {
-                    _cache.MarkAccessed(f);
+                    WorkingsetActivation(have);
                 }
 
                 if (dirty)
@@ -67,6 +67,7 @@ public sealed partial class WritePathSimulation
 
             Charge(n);
             f = _cache.Add(key, n);
+            WorkingsetRefault(r.FileKey, p - folioPages, f);
             hostFaultPages += HostFaultPages();
             if (!dirty && IsMappedFill(n))
             {
@@ -83,7 +84,10 @@ public sealed partial class WritePathSimulation
                 {
                     // Accessed again right after the fill (folio_mark_accessed twice): straight to the active list.
                     _activatedPagesLeft -= n;
-                    _cache.FolioActivate(f);
+                    if (!_cache.IsActive(f))
+                    {
+                        _cache.FolioActivate(f);
+                    }
                 }
             }
 

@@ -264,6 +264,7 @@ public sealed partial class WritePathSimulation
     private long FreeFolio(int f)
     {
         int n = _cache.Pages(f);
+        WorkingsetEviction(f);
         _cache.RemoveFromMapping(f);
         UnchargeFolio(n);
         _cache.Release(f);

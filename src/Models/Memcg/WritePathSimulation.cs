@@ -20,8 +20,9 @@ namespace KernelSim.Models.Memcg;
 /// has no swap, so memcg reclaim scans file LRUs only (get_scan_count SCAN_FILE). Besides the page cache,
 /// the workload's <see cref="WorkloadFootprint"/> is charged: its anonymous memory once at the start (never
 /// reclaimed) and kmem (slab) that grows and shrinks with the page cache; memory.min/low protection applies
-/// against a parent limit. Not modelled: anon reclaim and swap, slab shrinking, refault detection
-/// (workingset), MGLRU (off on the lab kernel), kswapd and global reclaim, NUMA. Each thread issues its
+/// against a parent limit. Reads (.Readahead.cs: filemap_read and the readahead window) find folios or read
+/// them in, and evicted folios leave shadow entries that decide on refault whether the folio returns active
+/// (.Workingset.cs, mm/workingset.c). Not modelled: anon reclaim and swap, slab shrinking, MGLRU (off on the lab kernel), kswapd and global reclaim, NUMA. Each thread issues its
 /// requests closed-loop; the flusher and the device run concurrently and are advanced lazily to the
 /// thread's current time.
 /// </remarks>
@@ -232,6 +233,8 @@ public sealed partial class WritePathSimulation
                 WriteRequestKind.Write => Write(r, begin, dirty: true),
                 WriteRequestKind.CacheFill => Write(r, begin, dirty: false),
                 WriteRequestKind.Truncate => Truncate(r, begin),
+                WriteRequestKind.Read => Read(r, begin),
+                WriteRequestKind.Other => Other(r, begin),
                 _ => Fsync(r, begin),
             };
             if (parallel && tid < 0)
@@ -324,5 +327,8 @@ public sealed partial class WritePathSimulation
         LowEvents = _stats.LowEvents,
         MinProtectedSkips = _stats.MinSkips,
         AnonPages = _anonPages,
+        WorkingsetRefaults = _stats.WorkingsetRefaults,
+        WorkingsetActivations = _stats.WorkingsetActivations,
+        PagesRead = _stats.PagesRead,
     };
 }

@@ -16,6 +16,15 @@ public enum WriteRequestKind
 
     /// <summary>The file's page cache is dropped (truncate, unlink): its folios are freed and uncharged.</summary>
     Truncate,
+
+    /// <summary>
+    /// Buffered read of <see cref="WriteRequest.Bytes"/> at <see cref="WriteRequest.Offset"/> (read, pread64): cached folios
+    /// are copied, missing ones are read from the device (with readahead) and charged.
+    /// </summary>
+    Read,
+
+    /// <summary>A call the model does not simulate (a read from a socket or pipe): it takes its captured time on its thread.</summary>
+    Other,
 }
 
 /// <summary>
@@ -47,4 +56,15 @@ public readonly record struct WriteRequest(
     /// WritePathCosts.HostBackedPages): the replay charges only the difference from what it predicts.
     /// </summary>
     public int CapturedHostFaultPages { get; init; }
+
+    /// <summary>
+    /// For a read: true when the capture read pages of this request from the device (pages were added during the call,
+    /// so its <see cref="BaseCost"/> excludes that wait). A read that hit in the capture on pages the replay never saw is a
+    /// page cached before the capture began: the replay finds it resident (and charges it) instead of reading it.
+    /// </summary>
+    public bool CapturedMiss { get; init; }
+
+    /// <summary>For a read: how long it waits for the device when the replay has to read its pages (the capture's own wait
+    /// when it missed there too, else one drawn from the capture's read misses).</summary>
+    public SimDuration MissWait { get; init; }
 }

@@ -74,8 +74,14 @@ public static class CorpusValidation
                 List<long[]> reps = measured[(workload, op, limit)];
                 measured.TryGetValue((workload, op, "max"), out List<long[]>? unlimited);
                 WritePrediction p = predictions[limits.IndexOf(limit)];
-                bool predicts = op == "write" && p.Latency.Count > 0;
-                long[] predicted = predicts ? [p.Latency.P50.TotalNanoseconds, p.Latency.P90.TotalNanoseconds, p.Latency.P99.TotalNanoseconds, p.Latency.P999.TotalNanoseconds] : [];
+                Statistics.LatencyDistribution? d = op switch
+                {
+                    "write" => p.Latency,
+                    "read" => p.Reads.Latency,
+                    _ => null,
+                };
+                bool predicts = d is not null && d.Count > 0;
+                long[] predicted = predicts ? [d!.P50.TotalNanoseconds, d.P90.TotalNanoseconds, d.P99.TotalNanoseconds, d.P999.TotalNanoseconds] : [];
                 for (int k = 0; k < Percentiles.Length; k++)
                 {
                     long min = reps.Min(r => r[k]);

@@ -20,4 +20,21 @@ public sealed record WritePrediction(
     TimeBreakdown Breakdown,
     MemcgCounters Counters,
     IReadOnlyList<MemcgSample> WorkingSet,
-    WritePathCosts Costs);
+    WritePathCosts Costs)
+{
+    /// <summary>The application's reads of page-cache files (read, pread64), predicted beside the writes; empty when the
+    /// capture has none (or did not trace read syscalls).</summary>
+    public ReadPrediction Reads { get; init; } = ReadPrediction.None;
+}
+
+/// <summary>Predicted reads: latency, throughput, and how the page cache served them.</summary>
+/// <param name="Latency">Latency of the application's reads of page-cache files (its pread64 calls when it made any).</param>
+/// <param name="ThroughputBytesPerSecond">Bytes those reads returned over their span.</param>
+/// <param name="PagesRead">Pages read from the device (misses and readahead).</param>
+/// <param name="Refaults">Pages read back where a shadow entry of an evicted folio was (workingset_refault_file).</param>
+/// <param name="Activations">Of those, pages that returned to the active list (workingset_activate_file).</param>
+public sealed record ReadPrediction(LatencyDistribution Latency, double ThroughputBytesPerSecond, long PagesRead, long Refaults, long Activations)
+{
+    /// <summary>No reads.</summary>
+    public static ReadPrediction None { get; } = new(LatencyDistribution.FromNanoseconds([]), 0, 0, 0, 0);
+}

@@ -25,6 +25,9 @@ public sealed record WriteReplay(string Source, WriteWorkload Workload, WriteCal
     /// </summary>
     public static readonly SimDuration TracingCostPerEvent = SimDuration.FromNanoseconds(280);
 
+    /// <summary>Observed latency of the reads a prediction's read distribution covers (read/pread64 of page-cache files), as traced.</summary>
+    public LatencyDistribution ObservedReads { get; init; } = LatencyDistribution.FromNanoseconds([]);
+
     /// <summary>Extracts, calibrates and prepares a capture for replay.</summary>
     /// <exception cref="KernelSim.Replay.Formats.TraceFormatException">The trace is malformed, or its writes span more than <see cref="WriteWhatIf.MaxSpan"/>.</exception>
     public static WriteReplay Load(string tracePath) => Load(tracePath, null);
@@ -43,17 +46,25 @@ public sealed record WriteReplay(string Source, WriteWorkload Workload, WriteCal
 
         WriteCalibration calibration = WriteCalibrator.Fit(workload);
         WritePathCosts costs = CostsFrom(calibration, workload);
-        WriteWhatIf.ToRequests(workload, out bool[] measured);
+        WriteWhatIf.ToRequests(workload, out bool[] measured, out bool[] readMeasured);
         var observed = new List<long>();
+        var observedReads = new List<long>();
         for (int i = 0; i < workload.Ops.Count; i++)
         {
             if (measured[i])
             {
                 observed.Add(workload.Ops[i].Observed.TotalNanoseconds);
             }
+            else if (readMeasured[i])
+            {
+                observedReads.Add(workload.Ops[i].Observed.TotalNanoseconds);
+            }
         }
 
-        return new WriteReplay(tracePath, workload, calibration, costs, LatencyDistribution.FromNanoseconds(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(observed)));
+        return new WriteReplay(tracePath, workload, calibration, costs, LatencyDistribution.FromNanoseconds(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(observed)))
+        {
+            ObservedReads = LatencyDistribution.FromNanoseconds(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(observedReads)),
+        };
     }
 
     /// <summary>Simulation costs from a calibration and the trace's device activity; what the trace could not identify keeps the model's defaults.</summary>

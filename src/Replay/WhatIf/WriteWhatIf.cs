@@ -36,7 +36,7 @@ public static class WriteWhatIf
 
         MemcgConfig config = capture.ToMemcgConfig(proposal);
         costs = capture.WithHostFacts(costs);
-        WriteRequest[] requests = ToRequests(workload, out bool[] measured);
+        WriteRequest[] requests = ToRequests(workload, out bool[] measured, out bool[] readMeasured);
         MarkCapturedHostFaults(requests, workload, costs.HostBackedPages);
         SimTime start = workload.Ops.Count > 0 ? workload.Ops[0].Start : SimTime.Zero;
         WorkloadFootprint footprint = proposal.AnonBytes is long anon ? capture.Footprint with { AnonBytes = anon } : capture.Footprint;
@@ -46,7 +46,7 @@ public static class WriteWhatIf
         var sampleEvery = SimDuration.FromNanoseconds(Math.Max(10_000_000L, span / MaxSamples));
         WritePathResult result = new WritePathSimulation(config, costs, capture.ToWritebackConfig(proposal), capture.DirtyablePages, footprint)
             .Run(requests, start, sampleEvery);
-        return Summarize(proposal, config, costs, requests, measured, result);
+        return Summarize(proposal, config, costs, requests, measured, result) with { Reads = ReadSummary(requests, readMeasured, result) };
     }
 
     /// <summary>
@@ -167,7 +167,11 @@ public static class WriteWhatIf
     }
 
     /// <summary>The model's input for a workload; <paramref name="measured"/> marks the writes the latency distribution covers.</summary>
-    internal static WriteRequest[] ToRequests(WriteWorkload workload, out bool[] measured)
+    internal static WriteRequest[] ToRequests(WriteWorkload workload, out bool[] measured) => ToRequests(workload, out measured, out _);
+
+    /// <summary>The model's input for a workload; <paramref name="measured"/> marks the writes the latency distribution covers,
+    /// <paramref name="readMeasured"/> the reads the read latency distribution covers.</summary>
+    internal static WriteRequest[] ToRequests(WriteWorkload workload, out bool[] measured, out bool[] readMeasured)
     {
         var ops = workload.Ops;
         var fills = workload.CacheFills;
@@ -205,11 +209,15 @@ public static class WriteWhatIf
             lastTruncation = t;
         }
 
-        bool anyPositional = false;
+        bool anyPositional = false, anyPositionalRead = false;
         for (int i = 0; i < ops.Count; i++)
         {
             anyPositional |= ops[i].Kind == FileOpKind.Write && ops[i].Positional;
+            anyPositionalRead |= ops[i].Kind == FileOpKind.Read && ops[i].Positional && ops[i].PageCacheFile;
         }
+
+        readMeasured = new bool[requests.Length];
+        ReadMissWaits missWaits = ReadMissWaits.From(ops, workload.Device);
 
         // ftrace prints microseconds: an op's observed time is a difference of two truncated timestamps,
         // so short ops come out as whole microseconds (see Dequantize).
@@ -222,6 +230,13 @@ public static class WriteWhatIf
         {
             FileOp op = ops[i];
             bool write = op.Kind == FileOpKind.Write;
+            if (op.Kind == FileOpKind.Read)
+            {
+                SimDuration readThink = seenThread.Add(op.Pid) ? op.Start - origin : op.ThinkBefore;
+                requests[i] = ReadRequest(op, readThink, pageCacheTraced, missWaits, dither);
+                readMeasured[i] = requests[i].Kind == WriteRequestKind.Read && (op.Positional || !anyPositionalRead);
+                continue;
+            }
 
             // A thread's first request starts when it did in the capture, relative to the first one overall;
             // later ones follow their predecessor after the captured think time (closed loop).
@@ -242,6 +257,36 @@ public static class WriteWhatIf
         }
 
         return requests;
+    }
+
+    // A read of a page-cache file is replayed (hits copy, misses read through readahead and wait for the device); a read of
+    // anything else (a socket, a pipe, a file never seen adding a page) keeps its captured time.
+    private static WriteRequest ReadRequest(in FileOp op, SimDuration think, bool pageCacheTraced, ReadMissWaits missWaits, KernelSim.Simulation.DeterministicRandom rng)
+    {
+        if (!op.PageCacheFile || !pageCacheTraced || op.Returned < 0)
+        {
+            return new WriteRequest(WriteRequestKind.Other, op.Pid, op.FileKey, op.Offset, 0, think, NetOfTracing(op.Observed, 2), 0);
+        }
+
+        // Its own CPU time: without reclaim and, when it read from the device, without the wait for it. Traced events on
+        // the thread: enter and exit, one per folio added, and for a miss the block issue and the switch away.
+        bool miss = op.PagesAdded > 0;
+        long own = op.BaseCost.TotalNanoseconds - (miss ? op.CallOffCpu.TotalNanoseconds : 0);
+        int events = 2 + (int)Math.Min(op.FoliosAdded, 64) + (miss ? 2 : 0);
+        SimDuration wait = miss && op.CallOffCpu.TotalNanoseconds > 0 ? ReadMissWaits.Net(op.CallOffCpu) : missWaits.Draw(rng);
+        return new WriteRequest(
+            WriteRequestKind.Read,
+            op.Pid,
+            op.FileKey,
+            op.Offset,
+            Math.Max(0, op.Returned),
+            think,
+            NetOfTracing(SimDuration.FromNanoseconds(Math.Max(0, own)), events),
+            op.PagesAdded)
+        {
+            CapturedMiss = miss,
+            MissWait = wait,
+        };
     }
 
     // The capture itself paid host faults on the page cache it grew past the host's backed reserve: mark them per
@@ -362,6 +407,34 @@ public static class WriteWhatIf
 
     // A thread id no real thread has: fills of thread p run on pseudo-thread -(p + 1).
     private static int FillThread(int pid) => -(pid + 1);
+
+    // The application's reads of page-cache files: their latency and the bytes they returned over their span.
+    private static ReadPrediction ReadSummary(WriteRequest[] requests, bool[] readMeasured, WritePathResult result)
+    {
+        var latencies = new List<long>();
+        long bytes = 0, first = long.MaxValue, last = long.MinValue;
+        for (int i = 0; i < requests.Length; i++)
+        {
+            if (!readMeasured[i])
+            {
+                continue;
+            }
+
+            WriteOutcome o = result.Outcomes[i];
+            latencies.Add(o.Latency.TotalNanoseconds);
+            bytes += requests[i].Bytes;
+            first = Math.Min(first, o.Start.TotalNanoseconds);
+            last = Math.Max(last, o.Start.TotalNanoseconds + o.Latency.TotalNanoseconds);
+        }
+
+        double seconds = last > first ? (last - first) / 1e9 : 0;
+        return new ReadPrediction(
+            LatencyDistribution.FromNanoseconds(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(latencies)),
+            seconds > 0 ? bytes / seconds : 0,
+            result.Counters.PagesRead,
+            result.Counters.WorkingsetRefaults,
+            result.Counters.WorkingsetActivations);
+    }
 
     private static WritePrediction Summarize(WriteProposal proposal, MemcgConfig config, WritePathCosts costs, WriteRequest[] requests, bool[] measured, WritePathResult result)
     {

@@ -45,6 +45,8 @@ internal sealed class ThreadState
 
     public long PagesAdded { get; set; }
 
+    public int FoliosAdded { get; set; }
+
     public bool HasCandidate { get; set; }
 
     // dup2/dup3/dup in flight: the fd duplicated (-1: none) and the fd asked for (-1: the lowest free, dup).
@@ -79,6 +81,9 @@ internal sealed class ThreadState
     public long LastExitNs { get; set; } = -1;
 
     public long ReclaimOffCpuNs { get; set; }
+
+    // Off-CPU time inside the open call outside its reclaim episodes (a read's I/O wait).
+    public long CallOffCpuNs { get; set; }
 
     public long EpisodeOffCpuNs { get; set; }
 

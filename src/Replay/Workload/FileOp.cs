@@ -13,20 +13,20 @@ namespace KernelSim.Replay.Workload;
 /// syscall has an fd, nothing links the two), so an event counts for the call that thread had open
 /// when it fired. <see cref="WorkloadExtractor"/> documents the refinements it makes on top.
 /// </remarks>
-/// <param name="Kind">write, fsync or fdatasync.</param>
+/// <param name="Kind">write, read, fsync or fdatasync.</param>
 /// <param name="Pid">Thread that made the call.</param>
 /// <param name="Fd">File descriptor.</param>
 /// <param name="FileKey">A stable key for the file: one per open file description (process and fd, renewed when
 /// openat returns that fd again), and fds learned to be the same inode share the first one's key, so the same file
 /// keeps its key within a capture (paths are not in the trace).</param>
-/// <param name="Offset">Byte offset written (pwrite64's pos, or the running offset for write).</param>
-/// <param name="Bytes">Bytes requested (count) for writes; 0 for fsync.</param>
-/// <param name="Returned">Return value (bytes written or negative errno).</param>
+/// <param name="Offset">Byte offset written or read (pwrite64's or pread64's pos, or the running offset for write and read).</param>
+/// <param name="Bytes">Bytes requested (count) for writes and reads; 0 for fsync.</param>
+/// <param name="Returned">Return value (bytes written or read, or negative errno).</param>
 /// <param name="Start">sys_enter time.</param>
 /// <param name="Observed">sys_exit minus sys_enter.</param>
 /// <param name="ThinkBefore">Time since this thread's previous operation returned (zero for its first).</param>
 /// <param name="PagesAdded">Pages added to the page cache by this thread during the call (mm_filemap_add_to_page_cache,
-/// 2^order pages per folio); once the file's inode is known, only that inode's pages.</param>
+/// 2^order pages per folio; a read's misses and its readahead); once the file's inode is known, only that inode's pages.</param>
 /// <param name="ReclaimEpisodes">memcg (or direct) reclaim calls made during the call.</param>
 /// <param name="ReclaimStall">Time inside those reclaim calls (begin to end), throttling included.</param>
 /// <param name="ReclaimScanned">Pages scanned by those reclaims (mm_vmscan_lru_shrink_inactive nr_scanned).</param>
@@ -86,6 +86,16 @@ public readonly record struct FileOp(
     /// stall minus this is the CPU time reclaim took.
     /// </summary>
     public SimDuration ReclaimOffCpu { get; init; }
+
+    /// <summary>
+    /// Time the thread was off the CPU inside the call outside its reclaim episodes, measured from its sched_switch
+    /// to its next event (zero when sched_switch is not traced). For a read that missed the page cache this is the
+    /// wait for the device (plus any preemption); a read that found its pages cached stays on the CPU.
+    /// </summary>
+    public SimDuration CallOffCpu { get; init; }
+
+    /// <summary>Folios added to the page cache during the call (mm_filemap_add_to_page_cache events: one per folio, whatever its order).</summary>
+    public int FoliosAdded { get; init; }
 
     /// <summary>
     /// True when the tracer reported lost events (a lost-event marker or a ring-buffer restart) while

@@ -11,4 +11,7 @@ public enum FileOpKind
 
     /// <summary>fdatasync(2).</summary>
     Fdatasync,
+
+    /// <summary>read(2) or pread64(2).</summary>
+    Read,
 }

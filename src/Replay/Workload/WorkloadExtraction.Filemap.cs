@@ -67,7 +67,8 @@ internal sealed partial class WorkloadExtraction
 
         uint devKey = dev.ToKernel();
         FdState fd = t.File!;
-        if (t.Kind != FileOpKind.Write)
+        t.FoliosAdded++;
+        if (t.Kind is not (FileOpKind.Write or FileOpKind.Read))
         {
             t.PagesAdded += pages;
             return;
@@ -93,7 +94,7 @@ internal sealed partial class WorkloadExtraction
             long first = t.Offset >> MmFilemapAddToPageCache.PageShift;
             long last = (t.Offset + t.Bytes - 1) >> MmFilemapAddToPageCache.PageShift;
             long folioFirst = (long)Math.Min(index, long.MaxValue / 2);
-            if (!t.Positional && fd.WritesWithoutPages > 0 && t.PagesAdded == pages)
+            if (t.Kind == FileOpKind.Write && !t.Positional && fd.WritesWithoutPages > 0 && t.PagesAdded == pages)
             {
                 // The fd wrote before without growing any page cache, so its running offset is another file's
                 // (a dup2 onto it was not traced: a shell's redirection, dd's of=). Where this file's cache grows

@@ -63,7 +63,8 @@ internal sealed partial class WorkloadExtraction
 
         long count = 0;
         long pos = 0;
-        if (kind == FileOpKind.Write && (!p.TryGetInt64("count"u8, out count) || (positional && !p.TryGetInt64("pos"u8, out pos))))
+        bool transfer = kind is FileOpKind.Write or FileOpKind.Read;
+        if (transfer && (!p.TryGetInt64("count"u8, out count) || (positional && !p.TryGetInt64("pos"u8, out pos))))
         {
             _undecoded++;
             return;
@@ -85,11 +86,12 @@ internal sealed partial class WorkloadExtraction
         t.FdNumber = fdNumber;
         t.File = fd;
         t.Offset = positional ? pos : fd.Offset;
-        t.Bytes = kind == FileOpKind.Write ? count : 0;
+        t.Bytes = transfer ? count : 0;
         t.StartNs = e.Timestamp.TotalNanoseconds;
         t.Order = _enterOrdinal++;
         t.InFlightAtStart = _block.InFlightCount;
         t.PagesAdded = 0;
+        t.FoliosAdded = 0;
         t.HasCandidate = false;
         t.Episodes = 0;
         t.StallNs = 0;
@@ -97,6 +99,7 @@ internal sealed partial class WorkloadExtraction
         t.Reclaimed = 0;
         t.ThrottleNs = 0;
         t.ReclaimOffCpuNs = 0;
+        t.CallOffCpuNs = 0;
         t.DirtyPauseNs = 0;
         t.Incomplete = false;
     }
@@ -127,7 +130,7 @@ internal sealed partial class WorkloadExtraction
 
         long end = e.Timestamp.TotalNanoseconds;
         FdState fd = t.File!;
-        if (kind == FileOpKind.Write)
+        if (kind is FileOpKind.Write or FileOpKind.Read)
         {
             if (!positional && ret > 0)
             {
@@ -138,7 +141,7 @@ internal sealed partial class WorkloadExtraction
             {
                 LearnInode(fd, t.CandidateDev, t.CandidateIno);
             }
-            else if (!fd.HasInode && t.PagesAdded == 0)
+            else if (kind == FileOpKind.Write && !fd.HasInode && t.PagesAdded == 0)
             {
                 fd.WritesWithoutPages++;
             }
@@ -173,6 +176,8 @@ internal sealed partial class WorkloadExtraction
             Positional = positional,
             DeviceWritesInFlight = t.InFlightAtStart,
             ReclaimOffCpu = SimDuration.FromNanoseconds(t.ReclaimOffCpuNs),
+            CallOffCpu = SimDuration.FromNanoseconds(t.CallOffCpuNs),
+            FoliosAdded = t.FoliosAdded,
             Incomplete = t.Incomplete,
         };
         _ops.Add(op);

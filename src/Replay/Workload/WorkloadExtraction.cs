@@ -73,6 +73,10 @@ internal sealed partial class WorkloadExtraction
         ExitFsync,
         EnterFdatasync,
         ExitFdatasync,
+        EnterRead,
+        ExitRead,
+        EnterPread,
+        ExitPread,
         ExitOpenat,
         EnterDup,
         ExitDup,
@@ -145,6 +149,18 @@ internal sealed partial class WorkloadExtraction
                     break;
                 case Kind.ExitFdatasync:
                     OnExit(e, FileOpKind.Fdatasync, positional: false);
+                    break;
+                case Kind.EnterRead:
+                    OnEnter(e, FileOpKind.Read, positional: false);
+                    break;
+                case Kind.EnterPread:
+                    OnEnter(e, FileOpKind.Read, positional: true);
+                    break;
+                case Kind.ExitRead:
+                    OnExit(e, FileOpKind.Read, positional: false);
+                    break;
+                case Kind.ExitPread:
+                    OnExit(e, FileOpKind.Read, positional: true);
                     break;
                 case Kind.ExitOpenat:
                     OnOpenatExit(e);
@@ -222,6 +238,10 @@ internal sealed partial class WorkloadExtraction
         "sys_exit_fsync" => Kind.ExitFsync,
         "sys_enter_fdatasync" => Kind.EnterFdatasync,
         "sys_exit_fdatasync" => Kind.ExitFdatasync,
+        "sys_enter_read" => Kind.EnterRead,
+        "sys_exit_read" => Kind.ExitRead,
+        "sys_enter_pread64" => Kind.EnterPread,
+        "sys_exit_pread64" => Kind.ExitPread,
         "sys_exit_openat" => Kind.ExitOpenat,
         "sys_enter_dup" or "sys_enter_dup2" or "sys_enter_dup3" => Kind.EnterDup,
         "sys_exit_dup" or "sys_exit_dup2" or "sys_exit_dup3" => Kind.ExitDup,
@@ -243,7 +263,7 @@ internal sealed partial class WorkloadExtraction
 
     private static TracedEventGroups GroupOf(Kind k) => k switch
     {
-        >= Kind.EnterWrite and <= Kind.ExitFdatasync => TracedEventGroups.Syscalls,
+        >= Kind.EnterWrite and <= Kind.ExitPread => TracedEventGroups.Syscalls,
         >= Kind.MemcgReclaimBegin and <= Kind.ShrinkInactive => TracedEventGroups.Reclaim,
         Kind.Throttled => TracedEventGroups.ReclaimThrottle,
         Kind.BalanceDirtyPages => TracedEventGroups.DirtyThrottle,
@@ -277,6 +297,11 @@ internal sealed partial class WorkloadExtraction
         if (t.ReclaimBeginNs >= 0 && t.OffCpuSinceNs >= t.ReclaimBeginNs)
         {
             t.EpisodeOffCpuNs += off;
+        }
+        else if (t.Open)
+        {
+            // Off the CPU inside the call but outside reclaim: for a read, waiting for its I/O (or preempted).
+            t.CallOffCpuNs += off;
         }
 
         t.LastOffCpuNs = off;

@@ -3,6 +3,8 @@ using KernelSim.CostModelExperiment;
 using KernelSim.Replay.Tests.Workload;
 using Xunit.Abstractions;
 
+using KernelSim.Replay.Workload;
+
 namespace KernelSim.Replay.Tests.CostModelExperiment;
 
 /// <summary>
@@ -17,7 +19,7 @@ public class CalibrationComparisonTests(ITestOutputHelper output)
         CalibrationComparison r = CalibrationComparison.Compare(Captures.Workload("fio-seq64k-memcg128M"), Captures.Workload("fio-seq64k-memcg1G"));
         output.WriteLine(r.ToString());
 
-        int writes = Captures.Workload("fio-seq64k-memcg1G").Ops.Count(o => o.PageCacheFile && o.Returned > 0);
+        int writes = Captures.Workload("fio-seq64k-memcg1G").Ops.Count(o => o.Kind == FileOpKind.Write && o.PageCacheFile && o.Returned > 0);
         foreach (PredictionScore s in new[] { r.Linear, r.Learned })
         {
             Assert.Equal(writes, s.Count);

@@ -1,0 +1,58 @@
+using System.Text;
+using KernelSim.Replay.Formats;
+using KernelSim.Replay.Workload;
+
+namespace KernelSim.Replay.Tests.Workload;
+
+/// <summary>read(2)/pread64(2) extraction on a small hand-written trace: a miss (pages added, off the CPU for the device),
+/// a hit, and a socket read that never touches the page cache.</summary>
+public class ReadExtractionTests
+{
+    private static readonly string Text = string.Join('\n',
+        "# tracer: nop",
+        "             app-100     [000] ..... 10.000000: sys_openat -> 0x3",
+        "             app-100     [000] ..... 10.000010: sys_pread64(fd: 3, buf: 0x7f0000, count: 0x4000, pos: 0x10000)",
+        "             app-100     [000] ..... 10.000012: mm_filemap_add_to_page_cache: dev 254:0 ino 2a pfn=0x100 ofs=65536 order=0",
+        "             app-100     [000] ..... 10.000013: mm_filemap_add_to_page_cache: dev 254:0 ino 2a pfn=0x101 ofs=69632 order=0",
+        "             app-100     [000] ..... 10.000013: mm_filemap_add_to_page_cache: dev 254:0 ino 2a pfn=0x102 ofs=73728 order=0",
+        "             app-100     [000] ..... 10.000014: mm_filemap_add_to_page_cache: dev 254:0 ino 2a pfn=0x103 ofs=77824 order=0",
+        "             app-100     [000] ..... 10.000016: block_rq_issue: 254,0 RA 16384 () 9000 + 32 be,0,4 [app]",
+        "             app-100     [000] d..2. 10.000020: sched_switch: prev_comm=app prev_pid=100 prev_prio=120 prev_state=D ==> next_comm=swapper/0 next_pid=0 next_prio=120",
+        "          <idle>-0       [000] ..s1. 10.000050: block_rq_complete: 254,0 RA () 9000 + 32 be,0,4 [0]",
+        "             app-100     [000] ..... 10.000062: sys_pread64 -> 0x4000",
+        "             app-100     [000] ..... 10.000100: sys_pread64(fd: 3, buf: 0x7f0000, count: 0x1000, pos: 0x10000)",
+        "             app-100     [000] ..... 10.000103: sys_pread64 -> 0x1000",
+        "             app-100     [000] ..... 10.000200: sys_read(fd: 7, buf: 0x7f0000, count: 0x100)",
+        "             app-100     [000] ..... 10.000204: sys_read -> 0x20",
+        string.Empty);
+
+    [Fact]
+    public void Extract_Reads_MissHitAndSocket()
+    {
+        using TraceReader r = TraceReader.FromStream(new MemoryStream(Encoding.UTF8.GetBytes(Text)), "synthetic");
+        WriteWorkload w = WorkloadExtractor.Extract(r);
+        FileOp[] reads = w.Ops.Where(o => o.Kind == FileOpKind.Read).ToArray();
+        Assert.Equal(3, reads.Length);
+
+        // The miss: 4 pages in 4 folios, off the CPU from the switch (20 us) to its next event (its exit at 62 us).
+        Assert.True(reads[0].Positional);
+        Assert.Equal(0x10000, reads[0].Offset);
+        Assert.Equal(0x4000, reads[0].Bytes);
+        Assert.Equal(4, reads[0].PagesAdded);
+        Assert.Equal(4, reads[0].FoliosAdded);
+        Assert.Equal(42_000, reads[0].CallOffCpu.TotalNanoseconds);
+        Assert.Equal(52_000, reads[0].Observed.TotalNanoseconds);
+        Assert.True(reads[0].PageCacheFile);
+
+        // The hit on the same file: nothing added, never off the CPU, same file key.
+        Assert.Equal(0, reads[1].PagesAdded);
+        Assert.Equal(0, reads[1].CallOffCpu.TotalNanoseconds);
+        Assert.True(reads[1].PageCacheFile);
+        Assert.Equal(reads[0].FileKey, reads[1].FileKey);
+
+        // The read of fd 7 (never opened in the trace, never adding a page): not a page-cache file.
+        Assert.False(reads[2].Positional);
+        Assert.False(reads[2].PageCacheFile);
+        Assert.Equal(0x20, reads[2].Returned);
+    }
+}
