@@ -51,6 +51,17 @@ internal static class JsonOut
         }
 
         w.WriteNumber("max_working_set_bytes", maxWs * p.Config.Kernel.PageSize.Value);
+        foreach ((string name, LatencyDistribution d) in new[] { ("fsync", p.Fsync), ("fdatasync", p.Fdatasync) })
+        {
+            if (d.Count > 0)
+            {
+                w.WriteStartObject(name);
+                Latency(w, "latency_ns", d);
+                w.WriteNumber("count", d.Count);
+                w.WriteEndObject();
+            }
+        }
+
         if (p.Reads.Latency.Count > 0)
         {
             // read() and pread64() of page-cache files, predicted beside the writes.

@@ -162,6 +162,7 @@ internal static class ValidateCommand
         var t = new Table().AddColumn("corpus workload").AddColumn(new TableColumn("write p50/p90/p99 in band").RightAligned())
             .AddColumn(new TableColumn("where the limit matters").RightAligned()).AddColumn(new TableColumn("p99.9 in band").RightAligned())
             .AddColumn(new TableColumn("read p50/p90/p99 (limit matters)").RightAligned())
+            .AddColumn(new TableColumn("fsync/fdatasync p50/p90/p99").RightAligned())
             .AddColumn("not predicted");
         foreach (IGrouping<string, CorpusPoint> g in corpus.GroupBy(p => p.Workload))
         {
@@ -170,12 +171,12 @@ internal static class ValidateCommand
             var matters = main.Where(p => p.LimitMatters).ToList();
             var tail = writes.Where(p => p.Percentile == "p99.9").ToList();
             string others = string.Join(", ", g.Where(p => p.PredictedNs is null).Select(p => p.Op).Distinct());
-            t.AddRow(Markup.Escape(g.Key), Frac(main), Frac(matters), Frac(tail), ReadFrac(g.ToList()), others.Length == 0 ? "-" : Markup.Escape(others));
+            t.AddRow(Markup.Escape(g.Key), Frac(main), Frac(matters), Frac(tail), ReadFrac(g.ToList()), OpFrac(g.ToList(), "fsync", "fdatasync"), others.Length == 0 ? "-" : Markup.Escape(others));
         }
 
         var all = corpus.Where(p => p.Op == "write").ToList();
         var allMain = all.Where(p => p.Percentile != "p99.9").ToList();
-        t.AddRow("[bold]all[/]", Frac(allMain), Frac(allMain.Where(p => p.LimitMatters).ToList()), Frac(all.Where(p => p.Percentile == "p99.9").ToList()), ReadFrac(corpus), string.Empty);
+        t.AddRow("[bold]all[/]", Frac(allMain), Frac(allMain.Where(p => p.LimitMatters).ToList()), Frac(all.Where(p => p.Percentile == "p99.9").ToList()), ReadFrac(corpus), OpFrac(corpus, "fsync", "fdatasync"), string.Empty);
         TableOutput.Write(t);
         AnsiConsole.MarkupLine("[grey]corpus: foreign workloads nothing in the model was fitted on (held out); band = the repetitions' range widened by 25% each side; 'limit matters' = that band does not overlap the band without a limit[/]");
     }
@@ -186,6 +187,10 @@ internal static class ValidateCommand
         var reads = points.Where(p => p.Op == "read" && p.Percentile != "p99.9").ToList();
         return reads.Count == 0 ? "-" : Frac(reads) + " (" + Frac(reads.Where(p => p.LimitMatters).ToList()) + ")";
     }
+
+    // p50/p90/p99 of the given operations inside the band.
+    private static string OpFrac(IReadOnlyList<CorpusPoint> points, params string[] ops) =>
+        Frac(points.Where(p => ops.Contains(p.Op) && p.Percentile != "p99.9").ToList());
 
     private static string Frac(List<CorpusPoint> points) =>
         points.Count == 0 ? "-" : string.Create(CultureInfo.InvariantCulture, $"{points.Count(p => p.Inside)}/{points.Count} ({100.0 * points.Count(p => p.Inside) / points.Count:F0}%)");
@@ -206,6 +211,9 @@ internal static class ValidateCommand
         w.WriteNumber("read_inside", reads.Count(p => p.Inside));
         w.WriteNumber("read_limit_matters_points", reads.Count(p => p.LimitMatters));
         w.WriteNumber("read_limit_matters_inside", reads.Count(p => p.LimitMatters && p.Inside));
+        var syncs = corpus.Where(p => p.Op is "fsync" or "fdatasync" && p.Percentile != "p99.9").ToList();
+        w.WriteNumber("sync_points", syncs.Count);
+        w.WriteNumber("sync_inside", syncs.Count(p => p.Inside));
         w.WriteNumber("not_predicted_points", corpus.Count(p => p.PredictedNs is null));
         w.WriteStartArray("results");
         foreach (CorpusPoint p in corpus)

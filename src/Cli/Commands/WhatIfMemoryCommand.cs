@@ -244,6 +244,15 @@ internal static class WhatIfMemoryCommand
                 $"[grey]reads of page-cache files: {p.Reads.PagesRead:N0} pages read from the device (as captured: {baseline.Reads.PagesRead:N0}), {p.Reads.Refaults:N0} refaulted, {p.Reads.Activations:N0} of them activated (workingset); read throughput {p.Reads.ThroughputBytesPerSecond / 1048576:F0} MiB/s[/]"));
         }
 
+        foreach ((string call, LatencyDistribution d, LatencyDistribution asCaptured) in new[] { ("fsync", p.Fsync, baseline.Fsync), ("fdatasync", p.Fdatasync, baseline.Fdatasync) })
+        {
+            if (d.Count > 0)
+            {
+                AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{call}() x{d.Count:N0}: p50 {Us(d.P50)} µs, p99 {Us(d.P99)} µs proposed (as captured: p50 {Us(asCaptured.P50)}, p99 {Us(asCaptured.P99)}); its data writeback is simulated, its journal commit and flush kept as captured"));
+            }
+        }
+
         AnsiConsole.MarkupLine("[grey]latencies in µs; 'traced' is what the trace recorded (with tracing overhead), the model rows predict the untraced application[/]");
         var b = new Table().AddColumn("where the time goes (proposed)").AddColumn(new TableColumn("total").RightAligned()).AddColumn(new TableColumn("share").RightAligned());
         TimeBreakdown bd = p.Breakdown;

@@ -78,6 +78,8 @@ public static class CorpusValidation
                 {
                     "write" => p.Latency,
                     "read" => p.Reads.Latency,
+                    "fsync" => p.Fsync,
+                    "fdatasync" => p.Fdatasync,
                     _ => null,
                 };
                 bool predicts = d is not null && d.Count > 0;

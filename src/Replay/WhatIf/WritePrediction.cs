@@ -25,6 +25,12 @@ public sealed record WritePrediction(
     /// <summary>The application's reads of page-cache files (read, pread64), predicted beside the writes; empty when the
     /// capture has none (or did not trace read syscalls).</summary>
     public ReadPrediction Reads { get; init; } = ReadPrediction.None;
+
+    /// <summary>Latency of the application's fsync(2) calls (empty when it made none).</summary>
+    public LatencyDistribution Fsync { get; init; } = LatencyDistribution.FromNanoseconds([]);
+
+    /// <summary>Latency of the application's fdatasync(2) calls (empty when it made none).</summary>
+    public LatencyDistribution Fdatasync { get; init; } = LatencyDistribution.FromNanoseconds([]);
 }
 
 /// <summary>Predicted reads: latency, throughput, and how the page cache served them.</summary>

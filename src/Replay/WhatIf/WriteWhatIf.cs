@@ -46,7 +46,12 @@ public static class WriteWhatIf
         var sampleEvery = SimDuration.FromNanoseconds(Math.Max(10_000_000L, span / MaxSamples));
         WritePathResult result = new WritePathSimulation(config, costs, capture.ToWritebackConfig(proposal), capture.DirtyablePages, footprint)
             .Run(requests, start, sampleEvery);
-        return Summarize(proposal, config, costs, requests, measured, result) with { Reads = ReadSummary(requests, readMeasured, result) };
+        return Summarize(proposal, config, costs, requests, measured, result) with
+        {
+            Reads = ReadSummary(requests, readMeasured, result),
+            Fsync = SyncLatency(workload, FileOpKind.Fsync, result),
+            Fdatasync = SyncLatency(workload, FileOpKind.Fdatasync, result),
+        };
     }
 
     /// <summary>
@@ -248,7 +253,7 @@ public static class WriteWhatIf
                 op.Offset,
                 write ? Math.Max(op.Bytes, 0) : 0,
                 think,
-                NetOfTracing(Dequantize(op, microsecondClock, modeMeans, dither), write && pageCacheTraced ? 2 + (op.PagesAdded > 0 ? 1 : 0) : 2),
+                write ? NetOfTracing(Dequantize(op, microsecondClock, modeMeans, dither), pageCacheTraced ? 2 + (op.PagesAdded > 0 ? 1 : 0) : 2) : SyncBaseCost(op),
                 pageCacheTraced ? op.PagesAdded : -1,
                 op.DeviceWritesInFlight > 0);
             // The latency a prediction covers: writes to the page cache (a socket's, a pipe's or a terminal's are not
@@ -258,6 +263,11 @@ public static class WriteWhatIf
 
         return requests;
     }
+
+    // An fsync's own cost: the call without the wait for the data it wrote back (the simulation writes back and waits for
+    // what is dirty in the replay instead), keeping its CPU, the journal commit and the cache flush.
+    private static SimDuration SyncBaseCost(in FileOp op) =>
+        NetOfTracing(SimDuration.FromNanoseconds(Math.Max(0, op.BaseCost.TotalNanoseconds - op.SyncDataWait.TotalNanoseconds)), 2);
 
     // A read of a page-cache file is replayed (hits copy, misses read through readahead and wait for the device); a read of
     // anything else (a socket, a pipe, a file never seen adding a page) keeps its captured time.
@@ -407,6 +417,21 @@ public static class WriteWhatIf
 
     // A thread id no real thread has: fills of thread p run on pseudo-thread -(p + 1).
     private static int FillThread(int pid) => -(pid + 1);
+
+    // The application's fsync (or fdatasync) calls: ops come first in the request array, in the same order.
+    private static LatencyDistribution SyncLatency(WriteWorkload workload, FileOpKind kind, WritePathResult result)
+    {
+        var latencies = new List<long>();
+        for (int i = 0; i < workload.Ops.Count; i++)
+        {
+            if (workload.Ops[i].Kind == kind && workload.Ops[i].Returned >= 0)
+            {
+                latencies.Add(result.Outcomes[i].Latency.TotalNanoseconds);
+            }
+        }
+
+        return LatencyDistribution.FromNanoseconds(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(latencies));
+    }
 
     // The application's reads of page-cache files: their latency and the bytes they returned over their span.
     private static ReadPrediction ReadSummary(WriteRequest[] requests, bool[] readMeasured, WritePathResult result)

@@ -47,6 +47,9 @@ internal sealed class ThreadState
 
     public int FoliosAdded { get; set; }
 
+    // fsync/fdatasync: when the last data write the call issued itself completed (-1: none).
+    public long SyncDataDoneNs { get; set; } = -1;
+
     public bool HasCandidate { get; set; }
 
     // dup2/dup3/dup in flight: the fd duplicated (-1: none) and the fd asked for (-1: the lowest free, dup).

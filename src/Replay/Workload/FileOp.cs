@@ -98,6 +98,13 @@ public readonly record struct FileOp(
     public int FoliosAdded { get; init; }
 
     /// <summary>
+    /// For fsync/fdatasync: from the call's start to the completion of the last data write it issued itself
+    /// (file_write_and_wait_range's WB_SYNC_ALL writeback: block writes without M or F from the calling thread). The rest
+    /// of the call is its own CPU and the journal commit and cache flush that follow. Zero when it wrote no data.
+    /// </summary>
+    public SimDuration SyncDataWait { get; init; }
+
+    /// <summary>
     /// True when the tracer reported lost events (a lost-event marker or a ring-buffer restart) while
     /// this call was open: its page, reclaim and throttle figures may then be low.
     /// </summary>

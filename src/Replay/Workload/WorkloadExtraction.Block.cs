@@ -10,6 +10,9 @@ namespace KernelSim.Replay.Workload;
 /// <summary>Block-layer events: write requests issued and completed, and the flusher start delay they show.</summary>
 internal sealed partial class WorkloadExtraction
 {
+    // Data writes an fsync/fdatasync caller issued inside its call, by (device, sector), until they complete.
+    private readonly Dictionary<(uint Dev, ulong Sector), int> _syncDataWrites = [];
+
     private static SimDuration? MedianDuration(List<long> values)
     {
         if (values.Count == 0)
@@ -37,6 +40,12 @@ internal sealed partial class WorkloadExtraction
         else if (BlockRqFields.IsWrite(rwbs) && nr > 0)
         {
             _block.Issue(dev, sector, nr, e.Timestamp.TotalNanoseconds);
+            if (rwbs.IndexOfAny("MF"u8) < 0 && _threads.TryGetValue(e.Pid, out ThreadState? caller) && caller.Open && caller.Kind is FileOpKind.Fsync or FileOpKind.Fdatasync)
+            {
+                // file_write_and_wait_range: the caller writes the file's dirty data itself (WB_SYNC_ALL) and waits for it.
+                _syncDataWrites[(dev, sector)] = e.Pid;
+            }
+
             if (IsPlainDataWrite(rwbs))
             {
                 long now = e.Timestamp.TotalNanoseconds;
@@ -60,6 +69,11 @@ internal sealed partial class WorkloadExtraction
         else if (BlockRqFields.IsWrite(rwbs) && nr > 0)
         {
             _block.Complete(dev, sector, nr, e.Timestamp.TotalNanoseconds);
+            if (_syncDataWrites.Count > 0 && _syncDataWrites.Remove((dev, sector), out int pid)
+                && _threads.TryGetValue(pid, out ThreadState? caller) && caller.Open && caller.Kind is FileOpKind.Fsync or FileOpKind.Fdatasync)
+            {
+                caller.SyncDataDoneNs = e.Timestamp.TotalNanoseconds;
+            }
         }
     }
 }

@@ -92,6 +92,7 @@ internal sealed partial class WorkloadExtraction
         t.InFlightAtStart = _block.InFlightCount;
         t.PagesAdded = 0;
         t.FoliosAdded = 0;
+        t.SyncDataDoneNs = -1;
         t.HasCandidate = false;
         t.Episodes = 0;
         t.StallNs = 0;
@@ -178,6 +179,7 @@ internal sealed partial class WorkloadExtraction
             ReclaimOffCpu = SimDuration.FromNanoseconds(t.ReclaimOffCpuNs),
             CallOffCpu = SimDuration.FromNanoseconds(t.CallOffCpuNs),
             FoliosAdded = t.FoliosAdded,
+            SyncDataWait = SimDuration.FromNanoseconds(t.SyncDataDoneNs > t.StartNs ? Math.Min(t.SyncDataDoneNs, end) - t.StartNs : 0),
             Incomplete = t.Incomplete,
         };
         _ops.Add(op);

@@ -8,7 +8,7 @@ public class CorpusValidationTests
 {
     private static readonly Lazy<IReadOnlyList<CorpusPoint>> Points = new(() =>
     {
-        // Two workloads (the README's dd example, and dd with fsync, whose fsync is measured but not predicted).
+        // Two workloads (the README's dd example, and dd with fsync, whose one fsync is measured and predicted).
         string dir = Directory.CreateTempSubdirectory("ksim-corpus-").FullName;
         foreach (string name in new[] { "dd-1M-nofsync-memcg256M", "dd-64k-fsync-memcg256M" })
         {
@@ -38,12 +38,16 @@ public class CorpusValidationTests
     }
 
     [Fact]
-    public void Run_OperationsTheModelDoesNotPredict_HaveNoPredictionAndAreNotInside()
+    public void Run_Fsync_PredictedPerLimit_OneCallSoEveryPercentileIsIt()
     {
+        // dd conv=fsync makes one fsync at the end: each limit's four percentiles are that one call's predicted latency.
         var fsync = Points.Value.Where(x => x.Op == "fsync").ToList();
-        Assert.NotEmpty(fsync);
-        Assert.All(fsync, x => Assert.Null(x.PredictedNs));
-        Assert.All(fsync, x => Assert.False(x.Inside));
+        Assert.Equal(6 * 4, fsync.Count);
+        Assert.All(fsync, x => Assert.NotNull(x.PredictedNs));
+        foreach (IGrouping<string, CorpusPoint> limit in fsync.GroupBy(x => x.Limit))
+        {
+            Assert.Single(limit.Select(x => x.PredictedNs).Distinct());
+        }
     }
 
     [Fact]
