@@ -17,7 +17,11 @@ public static class WriteWhatIf
     /// <param name="capture">The capture configuration (the baseline).</param>
     /// <param name="proposal">What to change.</param>
     /// <exception cref="ArgumentException">The proposal cannot be replayed (see <see cref="ProposalProblem"/>), or the workload spans more than <see cref="MaxSpan"/>.</exception>
-    public static WritePrediction Predict(WriteWorkload workload, WritePathCosts costs, CaptureConfig capture, WriteProposal proposal)
+    public static WritePrediction Predict(WriteWorkload workload, WritePathCosts costs, CaptureConfig capture, WriteProposal proposal) =>
+        Predict(workload, costs, capture, proposal, WriteReplay.TracingCostPerEvent);
+
+    /// <summary>Predicts one proposal with the captured per-call costs taken net of <paramref name="tracingCostPerEvent"/> per traced event (validation runs; see <see cref="WriteModelConstants"/>).</summary>
+    internal static WritePrediction Predict(WriteWorkload workload, WritePathCosts costs, CaptureConfig capture, WriteProposal proposal, SimDuration tracingCostPerEvent)
     {
         ArgumentNullException.ThrowIfNull(workload);
         ArgumentNullException.ThrowIfNull(costs);
@@ -36,7 +40,7 @@ public static class WriteWhatIf
 
         MemcgConfig config = capture.ToMemcgConfig(proposal);
         costs = capture.WithHostFacts(costs);
-        WriteRequest[] requests = ToRequests(workload, out bool[] measured);
+        WriteRequest[] requests = ToRequests(workload, tracingCostPerEvent, out bool[] measured);
         MarkCapturedHostFaults(requests, workload, costs.HostBackedPages);
         SimTime start = workload.Ops.Count > 0 ? workload.Ops[0].Start : SimTime.Zero;
         WorkloadFootprint footprint = proposal.AnonBytes is long anon ? capture.Footprint with { AnonBytes = anon } : capture.Footprint;
@@ -157,17 +161,24 @@ public static class WriteWhatIf
     /// Predicts several proposals in parallel (one independent simulation each). Results come back in
     /// the order of <paramref name="proposals"/> and are identical to predicting them one by one.
     /// </summary>
-    public static IReadOnlyList<WritePrediction> Sweep(WriteWorkload workload, WritePathCosts costs, CaptureConfig capture, IReadOnlyList<WriteProposal> proposals, int maxDegreeOfParallelism = -1)
+    public static IReadOnlyList<WritePrediction> Sweep(WriteWorkload workload, WritePathCosts costs, CaptureConfig capture, IReadOnlyList<WriteProposal> proposals, int maxDegreeOfParallelism = -1) =>
+        Sweep(workload, costs, capture, proposals, WriteReplay.TracingCostPerEvent, maxDegreeOfParallelism);
+
+    /// <summary><see cref="Sweep(WriteWorkload, WritePathCosts, CaptureConfig, IReadOnlyList{WriteProposal}, int)"/> with the captured per-call costs taken net of <paramref name="tracingCostPerEvent"/> per traced event.</summary>
+    internal static IReadOnlyList<WritePrediction> Sweep(WriteWorkload workload, WritePathCosts costs, CaptureConfig capture, IReadOnlyList<WriteProposal> proposals, SimDuration tracingCostPerEvent, int maxDegreeOfParallelism = -1)
     {
         ArgumentNullException.ThrowIfNull(proposals);
         var results = new WritePrediction[proposals.Count];
         Parallel.For(0, proposals.Count, new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism }, i =>
-            results[i] = Predict(workload, costs, capture, proposals[i]));
+            results[i] = Predict(workload, costs, capture, proposals[i], tracingCostPerEvent));
         return results;
     }
 
     /// <summary>The model's input for a workload; <paramref name="measured"/> marks the writes the latency distribution covers.</summary>
-    internal static WriteRequest[] ToRequests(WriteWorkload workload, out bool[] measured)
+    internal static WriteRequest[] ToRequests(WriteWorkload workload, out bool[] measured) => ToRequests(workload, WriteReplay.TracingCostPerEvent, out measured);
+
+    /// <summary>The model's input for a workload, each call's captured cost taken net of <paramref name="tracingCostPerEvent"/> per traced event it fired.</summary>
+    internal static WriteRequest[] ToRequests(WriteWorkload workload, SimDuration tracingCostPerEvent, out bool[] measured)
     {
         var ops = workload.Ops;
         var fills = workload.CacheFills;
@@ -233,7 +244,7 @@ public static class WriteWhatIf
                 op.Offset,
                 write ? Math.Max(op.Bytes, 0) : 0,
                 think,
-                NetOfTracing(Dequantize(op, microsecondClock, modeMeans, dither), write && pageCacheTraced ? 2 + (op.PagesAdded > 0 ? 1 : 0) : 2),
+                NetOfTracing(Dequantize(op, microsecondClock, modeMeans, dither), write && pageCacheTraced ? 2 + (op.PagesAdded > 0 ? 1 : 0) : 2, tracingCostPerEvent),
                 pageCacheTraced ? op.PagesAdded : -1,
                 op.DeviceWritesInFlight > 0);
             // The latency a prediction covers: writes to the page cache (a socket's, a pipe's or a terminal's are not
@@ -355,8 +366,8 @@ public static class WriteWhatIf
     }
 
     // Ground truth is untraced: take the events this op fired while traced off its own cost.
-    private static SimDuration NetOfTracing(SimDuration cost, int events) =>
-        SimDuration.FromNanoseconds(Math.Max(0, cost.TotalNanoseconds - (events * WriteReplay.TracingCostPerEvent.TotalNanoseconds)));
+    private static SimDuration NetOfTracing(SimDuration cost, int events, SimDuration perEvent) =>
+        SimDuration.FromNanoseconds(Math.Max(0, cost.TotalNanoseconds - (events * perEvent.TotalNanoseconds)));
 
     private const int TruncationThread = int.MinValue;
 
