@@ -25,7 +25,7 @@ Axis tracing, crossing;
 try
 {
     tracing = Axis.Parse(opts.GetValueOrDefault("tracing") ?? "0:480:40", "--tracing");
-    crossing = Axis.Parse(opts.GetValueOrDefault("crossing") ?? "0:1060:106", "--crossing");
+    crossing = Axis.Parse(opts.GetValueOrDefault("crossing") ?? "0:1696:106", "--crossing");
 }
 catch (FormatException ex)
 {
