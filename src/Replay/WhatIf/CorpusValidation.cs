@@ -19,7 +19,8 @@ public sealed record CorpusPoint(string Workload, string Capture, string Limit, 
 /// <summary>
 /// The write what-if against the corpus of foreign workloads (traces/corpus, one capture per workload made by
 /// traces/capture/measure-corpus; untraced ground truth in traces/groundtruth/corpus-latency.csv). Nothing in the
-/// model was fitted on these workloads: every figure here is held out. Operations the model does not predict
+/// model was fitted on these workloads; its two global constants (<see cref="WriteModelConstants"/>) were measured on the
+/// fio fixtures, and tools/Lowo chooses them leave-one-workload-out instead. Operations the model does not predict
 /// (reads, fsync, application transactions) are listed with no prediction and count as misses.
 /// </summary>
 public static class CorpusValidation
