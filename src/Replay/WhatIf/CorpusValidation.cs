@@ -19,7 +19,8 @@ public sealed record CorpusPoint(string Workload, string Capture, string Limit, 
 /// <summary>
 /// The write what-if against the corpus of foreign workloads (traces/corpus, one capture per workload made by
 /// traces/capture/measure-corpus; untraced ground truth in traces/groundtruth/corpus-latency.csv). Nothing in the
-/// model was fitted on these workloads: every figure here is held out. Operations the model does not predict
+/// model was fitted on these workloads; its two global constants (<see cref="WriteModelConstants"/>) were measured on the
+/// fio fixtures, and tools/Lowo chooses them leave-one-workload-out instead. Operations the model does not predict
 /// (reads, fsync, application transactions) are listed with no prediction and count as misses.
 /// </summary>
 public static class CorpusValidation
@@ -32,7 +33,62 @@ public static class CorpusValidation
     /// <param name="host">Only rows measured on this host id (null: all rows).</param>
     public static IReadOnlyList<CorpusPoint> Run(string corpusDir, string groundTruthCsv, string? host = null)
     {
-        // (workload, op, limit) -> each repetition's [p50, p90, p99, p99.9]
+        // One capture in memory at a time; the points come out in capture order.
+        Dictionary<(string Workload, string Op, string Limit), List<long[]>> measured = ReadMeasured(groundTruthCsv, host);
+        var points = new List<CorpusPoint>();
+        foreach (string path in CaptureManifest.FindCaptures(corpusDir, "*-memcg*"))
+        {
+            if (LoadCapture(path, measured) is LoadedCapture c)
+            {
+                points.AddRange(PredictCapture(c, measured, WriteModelConstants.Defaults));
+            }
+        }
+
+        return points;
+    }
+
+    /// <summary>
+    /// The corpus read once for many validation runs: the ground truth, and every capture extracted and calibrated
+    /// (nothing of which depends on <see cref="WriteModelConstants"/>). Holds every capture's workload in memory.
+    /// </summary>
+    internal static LoadedCorpus Load(string corpusDir, string groundTruthCsv, string? host = null)
+    {
+        Dictionary<(string Workload, string Op, string Limit), List<long[]>> measured = ReadMeasured(groundTruthCsv, host);
+        var captures = new List<LoadedCapture>();
+        foreach (string path in CaptureManifest.FindCaptures(corpusDir, "*-memcg*"))
+        {
+            if (LoadCapture(path, measured) is LoadedCapture c)
+            {
+                captures.Add(c);
+            }
+        }
+
+        return new LoadedCorpus(measured, captures);
+    }
+
+    /// <summary>
+    /// <see cref="Run"/>'s points from a loaded corpus with the model's constants set to <paramref name="constants"/>
+    /// (<see cref="WriteModelConstants.Defaults"/>: the same points as <see cref="Run"/>). Captures replay in parallel;
+    /// the points come out in capture order whatever the thread count.
+    /// </summary>
+    internal static IReadOnlyList<CorpusPoint> Predict(LoadedCorpus corpus, WriteModelConstants constants)
+    {
+        ArgumentNullException.ThrowIfNull(corpus);
+        ArgumentNullException.ThrowIfNull(constants);
+        var perCapture = new List<CorpusPoint>[corpus.Captures.Count];
+        Parallel.For(0, perCapture.Length, i => perCapture[i] = PredictCapture(corpus.Captures[i], corpus.Measured, constants));
+        var points = new List<CorpusPoint>();
+        foreach (List<CorpusPoint> p in perCapture)
+        {
+            points.AddRange(p);
+        }
+
+        return points;
+    }
+
+    // (workload, op, limit) -> each repetition's [p50, p90, p99, p99.9]
+    private static Dictionary<(string Workload, string Op, string Limit), List<long[]>> ReadMeasured(string groundTruthCsv, string? host)
+    {
         var measured = new Dictionary<(string Workload, string Op, string Limit), List<long[]>>();
         GroundTruthCsv t = GroundTruthCsv.Read(groundTruthCsv, "a measure-corpus CSV", "workload", "limit", "op", "count", "p50_ns", "p90_ns", "p99_ns", "p999_ns", "host");
         foreach ((int Line, string[] Fields) row in t.Rows)
@@ -52,57 +108,71 @@ public static class CorpusValidation
             list.Add([t.Int64(row, "p50_ns"), t.Int64(row, "p90_ns"), t.Int64(row, "p99_ns"), t.Int64(row, "p999_ns")]);
         }
 
-        var points = new List<CorpusPoint>();
-        foreach (string path in CaptureManifest.FindCaptures(corpusDir, "*-memcg*"))
+        return measured;
+    }
+
+    // Extracts and calibrates one capture, or null when its workload has no ground truth.
+    private static LoadedCapture? LoadCapture(string path, Dictionary<(string Workload, string Op, string Limit), List<long[]>> measured)
+    {
+        string baseName = Path.GetFileName(CaptureManifest.CaptureBase(path));
+        int cut = baseName.LastIndexOf("-memcg", StringComparison.Ordinal);
+        string workload = baseName[..cut];
+        var keys = measured.Keys.Where(k => k.Workload == workload).OrderBy(k => k.Op, StringComparer.Ordinal).ThenBy(k => LimitOrder(k.Limit)).ToList();
+        if (keys.Count == 0)
         {
-            string baseName = Path.GetFileName(CaptureManifest.CaptureBase(path));
-            int cut = baseName.LastIndexOf("-memcg", StringComparison.Ordinal);
-            string workload = baseName[..cut];
-            var keys = measured.Keys.Where(k => k.Workload == workload).OrderBy(k => k.Op, StringComparer.Ordinal).ThenBy(k => LimitOrder(k.Limit)).ToList();
-            if (keys.Count == 0)
-            {
-                continue;
-            }
+            return null;
+        }
 
-            var limits = keys.Select(k => k.Limit).Distinct().OrderBy(LimitOrder).ToList();
-            WriteReplay replay = WriteReplay.Load(path, new Formats.TraceReaderOptions { Lenient = true });
-            CaptureConfig capture = CaptureConfig.ForTrace(path);
-            var proposals = limits.Select(l => l == "max" ? new WriteProposal { Unlimited = true } : new WriteProposal { LimitBytes = Bytes.Parse(l).Value }).ToList();
-            IReadOnlyList<WritePrediction> predictions = WriteWhatIf.Sweep(replay.Workload, replay.Costs, capture, proposals);
-            foreach ((string _, string op, string limit) in keys)
-            {
-                List<long[]> reps = measured[(workload, op, limit)];
-                measured.TryGetValue((workload, op, "max"), out List<long[]>? unlimited);
-                WritePrediction p = predictions[limits.IndexOf(limit)];
-                Statistics.LatencyDistribution? d = op switch
-                {
-                    "write" => p.Latency,
-                    "read" => p.Reads.Latency,
-                    "fsync" => p.Fsync,
-                    "fdatasync" => p.Fdatasync,
-                    _ => null,
-                };
-                bool predicts = d is not null && d.Count > 0;
-                long[] predicted = predicts ? [d!.P50.TotalNanoseconds, d.P90.TotalNanoseconds, d.P99.TotalNanoseconds, d.P999.TotalNanoseconds] : [];
-                for (int k = 0; k < Percentiles.Length; k++)
-                {
-                    long min = reps.Min(r => r[k]);
-                    long max = reps.Max(r => r[k]);
-                    bool inside = predicts && predicted[k] >= min * (1 - WriteValidation.Widening) && predicted[k] <= max * (1 + WriteValidation.Widening);
-                    bool matters = false;
-                    if (unlimited is not null && limit != "max")
-                    {
-                        double uMin = unlimited.Min(r => r[k]) * (1 - WriteValidation.Widening), uMax = unlimited.Max(r => r[k]) * (1 + WriteValidation.Widening);
-                        matters = min * (1 - WriteValidation.Widening) > uMax || max * (1 + WriteValidation.Widening) < uMin;
-                    }
+        var limits = keys.Select(k => k.Limit).Distinct().OrderBy(LimitOrder).ToList();
+        WriteReplay replay = WriteReplay.Load(path, new Formats.TraceReaderOptions { Lenient = true });
+        CaptureConfig capture = CaptureConfig.ForTrace(path);
+        var proposals = limits.Select(l => l == "max" ? new WriteProposal { Unlimited = true } : new WriteProposal { LimitBytes = Bytes.Parse(l).Value }).ToList();
+        return new LoadedCapture(path, workload, keys, limits, replay, capture, proposals);
+    }
 
-                    points.Add(new CorpusPoint(workload, Path.GetFileName(path), limit, op, Percentiles[k], predicts ? predicted[k] : null, min, max, inside, matters));
+    private static List<CorpusPoint> PredictCapture(LoadedCapture c, Dictionary<(string Workload, string Op, string Limit), List<long[]>> measured, WriteModelConstants constants)
+    {
+        var points = new List<CorpusPoint>();
+        IReadOnlyList<WritePrediction> predictions = WriteWhatIf.Sweep(c.Replay.Workload, constants.CostsFor(c.Replay), c.Capture, c.Proposals, constants.TracingCostPerEvent);
+        foreach ((string _, string op, string limit) in c.Keys)
+        {
+            List<long[]> reps = measured[(c.Workload, op, limit)];
+            measured.TryGetValue((c.Workload, op, "max"), out List<long[]>? unlimited);
+            WritePrediction p = predictions[c.Limits.IndexOf(limit)];
+            Statistics.LatencyDistribution? d = op switch
+            {
+                "write" => p.Latency,
+                "read" => p.Reads.Latency,
+                "fsync" => p.Fsync,
+                "fdatasync" => p.Fdatasync,
+                _ => null,
+            };
+            bool predicts = d is not null && d.Count > 0;
+            long[] predicted = predicts ? [d!.P50.TotalNanoseconds, d.P90.TotalNanoseconds, d.P99.TotalNanoseconds, d.P999.TotalNanoseconds] : [];
+            for (int k = 0; k < Percentiles.Length; k++)
+            {
+                long min = reps.Min(r => r[k]);
+                long max = reps.Max(r => r[k]);
+                bool inside = predicts && predicted[k] >= min * (1 - WriteValidation.Widening) && predicted[k] <= max * (1 + WriteValidation.Widening);
+                bool matters = false;
+                if (unlimited is not null && limit != "max")
+                {
+                    double uMin = unlimited.Min(r => r[k]) * (1 - WriteValidation.Widening), uMax = unlimited.Max(r => r[k]) * (1 + WriteValidation.Widening);
+                    matters = min * (1 - WriteValidation.Widening) > uMax || max * (1 + WriteValidation.Widening) < uMin;
                 }
+
+                points.Add(new CorpusPoint(c.Workload, Path.GetFileName(c.Path), limit, op, Percentiles[k], predicts ? predicted[k] : null, min, max, inside, matters));
             }
         }
 
         return points;
     }
+
+    /// <summary>The ground truth and every loaded capture of a corpus (<see cref="Load"/>).</summary>
+    internal sealed record LoadedCorpus(Dictionary<(string Workload, string Op, string Limit), List<long[]>> Measured, IReadOnlyList<LoadedCapture> Captures);
+
+    /// <summary>One capture extracted and calibrated, with the ground-truth keys and the limits it is predicted at.</summary>
+    internal sealed record LoadedCapture(string Path, string Workload, List<(string Workload, string Op, string Limit)> Keys, List<string> Limits, WriteReplay Replay, CaptureConfig Capture, List<WriteProposal> Proposals);
 
     private static long LimitOrder(string limit) => limit == "max" ? long.MaxValue : Bytes.TryParse(limit, out Bytes b) ? b.Value : long.MaxValue - 1;
 }

@@ -74,7 +74,11 @@ public sealed record WriteReplay(string Source, WriteWorkload Workload, WriteCal
     /// Simulation costs from a calibration; with <paramref name="netOfTracing"/> false the reclaim costs keep what
     /// the enabled tracepoints added to them (for replaying a capture against itself, as <c>ksim check</c> does).
     /// </summary>
-    public static WritePathCosts CostsFrom(WriteCalibration c, WriteWorkload workload, bool netOfTracing)
+    public static WritePathCosts CostsFrom(WriteCalibration c, WriteWorkload workload, bool netOfTracing) =>
+        CostsFrom(c, workload, netOfTracing ? TracingCostPerEvent : SimDuration.Zero);
+
+    /// <summary>Simulation costs from a calibration, with the reclaim costs taken net of <paramref name="tracingCostPerEvent"/> per traced event.</summary>
+    internal static WritePathCosts CostsFrom(WriteCalibration c, WriteWorkload workload, SimDuration tracingCostPerEvent)
     {
         ArgumentNullException.ThrowIfNull(c);
         ArgumentNullException.ThrowIfNull(workload);
@@ -101,7 +105,7 @@ public sealed record WriteReplay(string Source, WriteWorkload Workload, WriteCal
         // per chunk (lru_isolate, lru_shrink_inactive; an episode that frees its SWAP_CLUSTER_MAX pages takes about
         // three chunks, at priorities 12-10) and one filemap delete per freed folio; a page scanned and put back
         // costs its share of a chunk's two events. With a per-episode fit, scanning the freed pages is in it.
-        long t = netOfTracing ? TracingCostPerEvent.TotalNanoseconds : 0;
+        long t = tracingCostPerEvent.TotalNanoseconds;
         long folioPages = FolioPagesOf(workload);
         double episodeEvents = 2 + (2 * 3) + ((double)MemcgConstants.SwapClusterMax / folioPages);
         costs = costs with

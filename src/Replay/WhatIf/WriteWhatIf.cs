@@ -17,7 +17,11 @@ public static class WriteWhatIf
     /// <param name="capture">The capture configuration (the baseline).</param>
     /// <param name="proposal">What to change.</param>
     /// <exception cref="ArgumentException">The proposal cannot be replayed (see <see cref="ProposalProblem"/>), or the workload spans more than <see cref="MaxSpan"/>.</exception>
-    public static WritePrediction Predict(WriteWorkload workload, WritePathCosts costs, CaptureConfig capture, WriteProposal proposal)
+    public static WritePrediction Predict(WriteWorkload workload, WritePathCosts costs, CaptureConfig capture, WriteProposal proposal) =>
+        Predict(workload, costs, capture, proposal, WriteReplay.TracingCostPerEvent);
+
+    /// <summary>Predicts one proposal with the captured per-call costs taken net of <paramref name="tracingCostPerEvent"/> per traced event (validation runs; see <see cref="WriteModelConstants"/>).</summary>
+    internal static WritePrediction Predict(WriteWorkload workload, WritePathCosts costs, CaptureConfig capture, WriteProposal proposal, SimDuration tracingCostPerEvent)
     {
         ArgumentNullException.ThrowIfNull(workload);
         ArgumentNullException.ThrowIfNull(costs);
@@ -36,7 +40,7 @@ public static class WriteWhatIf
 
         MemcgConfig config = capture.ToMemcgConfig(proposal);
         costs = capture.WithHostFacts(costs);
-        WriteRequest[] requests = ToRequests(workload, out bool[] measured, out bool[] readMeasured);
+        WriteRequest[] requests = ToRequests(workload, tracingCostPerEvent, out bool[] measured, out bool[] readMeasured);
         MarkCapturedHostFaults(requests, workload, costs.HostBackedPages);
         SimTime start = workload.Ops.Count > 0 ? workload.Ops[0].Start : SimTime.Zero;
         WorkloadFootprint footprint = proposal.AnonBytes is long anon ? capture.Footprint with { AnonBytes = anon } : capture.Footprint;
@@ -162,21 +166,31 @@ public static class WriteWhatIf
     /// Predicts several proposals in parallel (one independent simulation each). Results come back in
     /// the order of <paramref name="proposals"/> and are identical to predicting them one by one.
     /// </summary>
-    public static IReadOnlyList<WritePrediction> Sweep(WriteWorkload workload, WritePathCosts costs, CaptureConfig capture, IReadOnlyList<WriteProposal> proposals, int maxDegreeOfParallelism = -1)
+    public static IReadOnlyList<WritePrediction> Sweep(WriteWorkload workload, WritePathCosts costs, CaptureConfig capture, IReadOnlyList<WriteProposal> proposals, int maxDegreeOfParallelism = -1) =>
+        Sweep(workload, costs, capture, proposals, WriteReplay.TracingCostPerEvent, maxDegreeOfParallelism);
+
+    /// <summary><see cref="Sweep(WriteWorkload, WritePathCosts, CaptureConfig, IReadOnlyList{WriteProposal}, int)"/> with the captured per-call costs taken net of <paramref name="tracingCostPerEvent"/> per traced event.</summary>
+    internal static IReadOnlyList<WritePrediction> Sweep(WriteWorkload workload, WritePathCosts costs, CaptureConfig capture, IReadOnlyList<WriteProposal> proposals, SimDuration tracingCostPerEvent, int maxDegreeOfParallelism = -1)
     {
         ArgumentNullException.ThrowIfNull(proposals);
         var results = new WritePrediction[proposals.Count];
         Parallel.For(0, proposals.Count, new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism }, i =>
-            results[i] = Predict(workload, costs, capture, proposals[i]));
+            results[i] = Predict(workload, costs, capture, proposals[i], tracingCostPerEvent));
         return results;
     }
 
     /// <summary>The model's input for a workload; <paramref name="measured"/> marks the writes the latency distribution covers.</summary>
-    internal static WriteRequest[] ToRequests(WriteWorkload workload, out bool[] measured) => ToRequests(workload, out measured, out _);
+    internal static WriteRequest[] ToRequests(WriteWorkload workload, out bool[] measured) => ToRequests(workload, WriteReplay.TracingCostPerEvent, out measured, out _);
 
-    /// <summary>The model's input for a workload; <paramref name="measured"/> marks the writes the latency distribution covers,
-    /// <paramref name="readMeasured"/> the reads the read latency distribution covers.</summary>
-    internal static WriteRequest[] ToRequests(WriteWorkload workload, out bool[] measured, out bool[] readMeasured)
+    /// <summary>The model's input with the reads the read latency distribution covers (<paramref name="readMeasured"/>).</summary>
+    internal static WriteRequest[] ToRequests(WriteWorkload workload, out bool[] measured, out bool[] readMeasured) => ToRequests(workload, WriteReplay.TracingCostPerEvent, out measured, out readMeasured);
+
+    /// <summary>The model's input for a workload, each call's captured cost taken net of <paramref name="tracingCostPerEvent"/> per traced event it fired.</summary>
+    internal static WriteRequest[] ToRequests(WriteWorkload workload, SimDuration tracingCostPerEvent, out bool[] measured) => ToRequests(workload, tracingCostPerEvent, out measured, out _);
+
+    /// <summary>The model's input for a workload, each call's captured cost taken net of <paramref name="tracingCostPerEvent"/> per traced event it
+    /// fired; <paramref name="measured"/> marks the writes the latency distribution covers, <paramref name="readMeasured"/> the reads.</summary>
+    internal static WriteRequest[] ToRequests(WriteWorkload workload, SimDuration tracingCostPerEvent, out bool[] measured, out bool[] readMeasured)
     {
         var ops = workload.Ops;
         var fills = workload.CacheFills;
@@ -238,7 +252,7 @@ public static class WriteWhatIf
             if (op.Kind == FileOpKind.Read)
             {
                 SimDuration readThink = seenThread.Add(op.Pid) ? op.Start - origin : op.ThinkBefore;
-                requests[i] = ReadRequest(op, readThink, pageCacheTraced, missWaits, dither);
+                requests[i] = ReadRequest(op, readThink, pageCacheTraced, missWaits, dither, tracingCostPerEvent);
                 readMeasured[i] = requests[i].Kind == WriteRequestKind.Read && (op.Positional || !anyPositionalRead);
                 continue;
             }
@@ -253,7 +267,7 @@ public static class WriteWhatIf
                 op.Offset,
                 write ? Math.Max(op.Bytes, 0) : 0,
                 think,
-                write ? NetOfTracing(Dequantize(op, microsecondClock, modeMeans, dither), pageCacheTraced ? 2 + (op.PagesAdded > 0 ? 1 : 0) : 2) : SyncBaseCost(op),
+                write ? NetOfTracing(Dequantize(op, microsecondClock, modeMeans, dither), pageCacheTraced ? 2 + (op.PagesAdded > 0 ? 1 : 0) : 2, tracingCostPerEvent) : SyncBaseCost(op, tracingCostPerEvent),
                 pageCacheTraced ? op.PagesAdded : -1,
                 op.DeviceWritesInFlight > 0);
             // The latency a prediction covers: writes to the page cache (a socket's, a pipe's or a terminal's are not
@@ -266,16 +280,16 @@ public static class WriteWhatIf
 
     // An fsync's own cost: the call without the wait for the data it wrote back (the simulation writes back and waits for
     // what is dirty in the replay instead), keeping its CPU, the journal commit and the cache flush.
-    private static SimDuration SyncBaseCost(in FileOp op) =>
-        NetOfTracing(SimDuration.FromNanoseconds(Math.Max(0, op.BaseCost.TotalNanoseconds - op.SyncDataWait.TotalNanoseconds)), 2);
+    private static SimDuration SyncBaseCost(in FileOp op, SimDuration tracingCostPerEvent) =>
+        NetOfTracing(SimDuration.FromNanoseconds(Math.Max(0, op.BaseCost.TotalNanoseconds - op.SyncDataWait.TotalNanoseconds)), 2, tracingCostPerEvent);
 
     // A read of a page-cache file is replayed (hits copy, misses read through readahead and wait for the device); a read of
     // anything else (a socket, a pipe, a file never seen adding a page) keeps its captured time.
-    private static WriteRequest ReadRequest(in FileOp op, SimDuration think, bool pageCacheTraced, ReadMissWaits missWaits, KernelSim.Simulation.DeterministicRandom rng)
+    private static WriteRequest ReadRequest(in FileOp op, SimDuration think, bool pageCacheTraced, ReadMissWaits missWaits, KernelSim.Simulation.DeterministicRandom rng, SimDuration tracingCostPerEvent)
     {
         if (!op.PageCacheFile || !pageCacheTraced || op.Returned < 0)
         {
-            return new WriteRequest(WriteRequestKind.Other, op.Pid, op.FileKey, op.Offset, 0, think, NetOfTracing(op.Observed, 2), 0);
+            return new WriteRequest(WriteRequestKind.Other, op.Pid, op.FileKey, op.Offset, 0, think, NetOfTracing(op.Observed, 2, tracingCostPerEvent), 0);
         }
 
         // Its own CPU time: without reclaim and, when it read from the device, without the wait for it. Traced events on
@@ -291,7 +305,7 @@ public static class WriteWhatIf
             op.Offset,
             Math.Max(0, op.Returned),
             think,
-            NetOfTracing(SimDuration.FromNanoseconds(Math.Max(0, own)), events),
+            NetOfTracing(SimDuration.FromNanoseconds(Math.Max(0, own)), events, tracingCostPerEvent),
             op.PagesAdded)
         {
             CapturedMiss = miss,
@@ -410,8 +424,8 @@ public static class WriteWhatIf
     }
 
     // Ground truth is untraced: take the events this op fired while traced off its own cost.
-    private static SimDuration NetOfTracing(SimDuration cost, int events) =>
-        SimDuration.FromNanoseconds(Math.Max(0, cost.TotalNanoseconds - (events * WriteReplay.TracingCostPerEvent.TotalNanoseconds)));
+    private static SimDuration NetOfTracing(SimDuration cost, int events, SimDuration perEvent) =>
+        SimDuration.FromNanoseconds(Math.Max(0, cost.TotalNanoseconds - (events * perEvent.TotalNanoseconds)));
 
     private const int TruncationThread = int.MinValue;
 

@@ -6,7 +6,13 @@ namespace KernelSim.Replay.Tests.WhatIf;
 /// <summary>The corpus validation on two committed corpus captures against the committed ground truth.</summary>
 public class CorpusValidationTests
 {
-    private static readonly Lazy<IReadOnlyList<CorpusPoint>> Points = new(() =>
+    private static readonly string GroundTruth = Path.Combine(Fixtures.RepoRoot, "traces", "groundtruth", "corpus-latency.csv");
+
+    private static readonly Lazy<IReadOnlyList<CorpusPoint>> Points = new(() => InTwoCaptureCorpus(dir => CorpusValidation.Run(dir, GroundTruth)));
+
+    private static readonly Lazy<CorpusValidation.LoadedCorpus> Loaded = new(() => InTwoCaptureCorpus(dir => CorpusValidation.Load(dir, GroundTruth)));
+
+    private static T InTwoCaptureCorpus<T>(Func<string, T> run)
     {
         // Two workloads (the README's dd example, and dd with fsync, whose one fsync is measured and predicted).
         string dir = Directory.CreateTempSubdirectory("ksim-corpus-").FullName;
@@ -20,13 +26,41 @@ public class CorpusValidationTests
 
         try
         {
-            return CorpusValidation.Run(dir, Path.Combine(Fixtures.RepoRoot, "traces", "groundtruth", "corpus-latency.csv"));
+            return run(dir);
         }
         finally
         {
             Directory.Delete(dir, recursive: true);
         }
-    });
+    }
+
+    [Fact]
+    public void Predict_AtTheDefaultConstants_GivesRunsPoints()
+    {
+        Assert.Equal(Points.Value, CorpusValidation.Predict(Loaded.Value, WriteModelConstants.Defaults));
+    }
+
+    [Fact]
+    public void Predict_WithOtherConstants_MovesTheWritePredictions()
+    {
+        // 1 us more per crossing and no tracing cost taken off: every write p50 is slower (tails can stay or even move
+        // down: a tail set by waiting for writeback, or by when reclaim falls, shifts with the timeline), the same
+        // points are listed and the same ones predicted.
+        var slower = new WriteModelConstants(KernelSim.Time.SimDuration.Zero, KernelSim.Time.SimDuration.FromNanoseconds(1530));
+        IReadOnlyList<CorpusPoint> other = CorpusValidation.Predict(Loaded.Value, slower);
+        Assert.Equal(Points.Value.Count, other.Count);
+        for (int i = 0; i < other.Count; i++)
+        {
+            Assert.Equal(Points.Value[i] with { PredictedNs = null, Inside = false }, other[i] with { PredictedNs = null, Inside = false });
+            Assert.Equal(Points.Value[i].PredictedNs is null, other[i].PredictedNs is null);
+            if (other[i].PredictedNs is null)
+            {
+                continue;
+            }
+
+            Assert.True(other[i].Percentile != "p50" || other[i].PredictedNs > Points.Value[i].PredictedNs, $"{other[i]} vs {Points.Value[i].PredictedNs}");
+        }
+    }
 
     [Fact]
     public void Run_EveryMeasuredPointListed_FourPercentilesPerLimitAndOperation()
