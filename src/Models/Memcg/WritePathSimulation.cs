@@ -203,7 +203,8 @@ public sealed partial class WritePathSimulation
             WriteRequest r = requests[i];
             long begin = key.Time.TotalNanoseconds;
             int cpu = -1;
-            if (parallel && tid >= 0)
+            // A call the model does not simulate (a read of a pipe or socket, mostly blocked) holds no CPU.
+            if (parallel && tid >= 0 && r.Kind != WriteRequestKind.Other)
             {
                 cpu = 0;
                 for (int k = 1; k < cpuFree.Length; k++)
