@@ -2,7 +2,7 @@ namespace KernelSim.Models.Memcg;
 
 /// <summary>
 /// mm/filemap.c and mm/truncate.c, the calls the workload makes: buffered write (generic_perform_write),
-/// page-cache fills, fsync and truncate_inode_pages, and the folio order of a file's new folios.
+/// page-cache fills and truncate_inode_pages, and the folio order of a file's new folios (fsync: .Fsync.cs).
 /// </summary>
 public sealed partial class WritePathSimulation
 {
@@ -142,23 +142,9 @@ public sealed partial class WritePathSimulation
         }
 
         _cache.ForgetFile(r.FileKey);
+        _fileDirty.Remove(r.FileKey);
         _throttle?.SyncGlobalCounts(_dirtyPages, _writebackPages, _totalDirtied, _totalWritten);
         return EndOp(begin, 0, 0);
-    }
-
-    // vfs_fsync_range -> file_write_and_wait_range: start writeback of all dirty data and wait for it.
-    private WriteOutcome Fsync(in WriteRequest r, long begin)
-    {
-        BeginOp(begin);
-        _now += r.BaseCost.TotalNanoseconds;
-        AdvanceTo(_now);
-        // Write back everything dirty now and wait until it and what is in flight completes.
-        WakeFlusher(_dirtyPages, byCaller: true);
-        long target = _completedPages + _dirtyPages + _writebackPages;
-        long waitStart = _now;
-        RunBackgroundUntilCompleted(target, long.MaxValue);
-        _opWaitNs += _now - waitStart;
-        return EndOp(begin, r.BaseCost.TotalNanoseconds, 0);
     }
 
     // Large folios, per write as ext4 on 6.18 does: generic_perform_write (mm/filemap.c) passes write_begin the bytes

@@ -23,6 +23,7 @@ public sealed partial class WritePathSimulation
         _totalDirtied += _cache.Pages(f);
         int gen = _cache.NextDirtyGen(f);
         _dirtyQueue.Push(f, gen, _cache.Key(f));
+        NoteFileDirty(f, gen);
     }
 
     // balance_dirty_pages_ratelimited before each chunk (mm/filemap.c generic_perform_write, 6.18 order).
@@ -152,8 +153,19 @@ public sealed partial class WritePathSimulation
                 return;
             }
 
+            StartWriteback(f, at);
+            return;
+        }
+    }
+
+    // folio_start_writeback and the block request it joins: the folio leaves the dirty count for the writeback count
+    // (its file's too) and completes with its request.
+    private void StartWriteback(int f, long at)
+    {
+        {
             int n = _cache.Pages(f);
             _cache.Flags(f) = (byte)((_cache.Flags(f) & ~FolioFlags.Dirty) | FolioFlags.Writeback);
+            NoteFileWriteback(f, n);
             _dirtyPages -= n;
             _writebackPages += n;
             _flushTargetPages = Math.Max(0, _flushTargetPages - n);
@@ -183,7 +195,6 @@ public sealed partial class WritePathSimulation
             _throttle?.OnWritebackStart(n);
             _cache.WritebackDone(f) = _requestDone;
             _inflight.Push(f);
-            return;
         }
     }
 
@@ -191,6 +202,7 @@ public sealed partial class WritePathSimulation
     private void Complete(int f)
     {
         int n = _cache.Pages(f);
+        NoteFileWriteback(f, -n);
         _writebackPages -= n;
         _completedPages += n;
         _stats.PagesWrittenBack += n;

@@ -130,3 +130,25 @@ public class ReadPathTests
         Assert.Equal(a.Counters, b.Counters);
     }
 }
+
+/// <summary>fsync writes back and waits for its own file only (file_write_and_wait_range), not every dirty page.</summary>
+public class FsyncTests
+{
+    [Fact]
+    public void Fsync_WaitsForItsOwnFile_NotForOtherFilesDirtyData()
+    {
+        var costs = new WritePathCosts { HostBackedPages = long.MaxValue };
+        var w = new List<WriteRequest>
+        {
+            new(WriteRequestKind.Write, 1, 1, 0, 64 * 1024, SimDuration.Zero, SimDuration.FromMicroseconds(5), 16),
+            new(WriteRequestKind.Write, 1, 2, 0, 256L << 20, SimDuration.Zero, SimDuration.FromMicroseconds(5), 65536),
+            new(WriteRequestKind.Fsync, 1, 1, 0, 0, SimDuration.Zero, SimDuration.FromMicroseconds(10), 0),
+            new(WriteRequestKind.Fsync, 1, 2, 0, 0, SimDuration.Zero, SimDuration.FromMicroseconds(10), 0),
+        };
+        WritePathResult r = new WritePathSimulation(new MemcgConfig(), costs).Run(w, SimTime.FromSeconds(1), SimDuration.FromMilliseconds(10));
+        SimDuration small = r.Outcomes[2].Latency, large = r.Outcomes[3].Latency;
+        Assert.True(small * 20 < large, $"fsync of 64 KiB {small} vs of 256 MiB {large}");
+        Assert.Equal(0, r.Counters.DirtyPages);
+        Assert.Equal(16 + 65536, r.Counters.PagesWrittenBack);
+    }
+}
