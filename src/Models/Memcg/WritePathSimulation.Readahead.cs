@@ -4,8 +4,8 @@ namespace KernelSim.Models.Memcg;
 
 /// <summary>
 /// Buffered reads: mm/filemap.c (filemap_read, filemap_get_pages) and mm/readahead.c (page_cache_sync_ra,
-/// page_cache_async_ra, the ondemand window of each open file). A read copies the folios it finds (marking the first
-/// accessed), reads the missing ones in through readahead (charged like any page-cache folio, so a read can reclaim),
+/// page_cache_async_ra, the ondemand window of each open file). A read copies the folios it finds (marking each
+/// accessed, but not again the one the previous read ended in), reads the missing ones in through readahead (charged like any page-cache folio, so a read can reclaim),
 /// and waits for the device when its own pages were missing.
 /// </summary>
 public sealed partial class WritePathSimulation
@@ -47,11 +47,11 @@ public sealed partial class WritePathSimulation
             {
                 int have = _cache.Pages(f);
 
-                // "When a read accesses the same folio several times, only mark it as accessed the first time": the
-                // first folio of the read, unless the previous read on this file ended in it.
+                // Every folio the read copies is marked accessed, except the first when the previous read on this file
+                // ended in it ("When a read accesses the same folio several times, only mark it as accessed the first time").
                 long prevPage = ra.PrevPos > 0 ? (ra.PrevPos - 1) / _pageBytes : -1;
-                bool sameFolio = prevPage >= start && prevPage < start + have;
-                if (firstFolio && !sameFolio && _cache.MarkAccessed(f))
+                bool sameFolio = firstFolio && prevPage >= start && prevPage < start + have;
+                if (!sameFolio && _cache.MarkAccessed(f))
                 {
                     WorkingsetActivation(have);
                 }
