@@ -75,7 +75,8 @@ public sealed partial class WritePathSimulation
                 continue;
             }
 
-            newPages += SyncReadahead(r.FileKey, ref ra, p, last - p + 1);
+            // FMODE_RANDOM (posix_fadvise RANDOM): force_page_cache_ra of exactly what is asked, no window, no mark.
+            newPages += r.RandomAccess ? ReadWindow(r.FileKey, p, last - p + 1, 0, 0) : SyncReadahead(r.FileKey, ref ra, p, last - p + 1);
             waits = true;
         }
 

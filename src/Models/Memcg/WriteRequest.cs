@@ -67,4 +67,8 @@ public readonly record struct WriteRequest(
     /// <summary>For a read: how long it waits for the device when the replay has to read its pages (the capture's own wait
     /// when it missed there too, else one drawn from the capture's read misses).</summary>
     public SimDuration MissWait { get; init; }
+
+    /// <summary>For a read: the file was opened for random access (posix_fadvise POSIX_FADV_RANDOM, FMODE_RANDOM): a miss
+    /// reads only the pages asked for, with no readahead window.</summary>
+    public bool RandomAccess { get; init; }
 }

@@ -257,6 +257,23 @@ public sealed class CaptureManifest : IDisposable
             }
         }
 
+        if (Find("host.block_devices") is JsonElement devs && devs.ValueKind != JsonValueKind.Null)
+        {
+            if (devs.ValueKind != JsonValueKind.Array)
+            {
+                throw Invalid("host.block_devices", devs.GetRawText(), "an array of {name, dev, read_ahead_kb}");
+            }
+
+            foreach (JsonElement d in devs.EnumerateArray())
+            {
+                if (d.ValueKind != JsonValueKind.Object || !d.TryGetProperty("read_ahead_kb", out JsonElement ra)
+                    || !ra.TryGetInt64(out long kb) || kb < 0 || kb > MaxReadaheadKb)
+                {
+                    throw Invalid("host.block_devices", d.GetRawText(), string.Create(CultureInfo.InvariantCulture, $"entries with an integer read_ahead_kb in [0, {MaxReadaheadKb}]"));
+                }
+            }
+        }
+
         if (Document.RootElement.TryGetProperty("command", out JsonElement cmd) && cmd.ValueKind != JsonValueKind.Null)
         {
             if (cmd.ValueKind != JsonValueKind.Array || cmd.EnumerateArray().Any(a => a.ValueKind != JsonValueKind.String))
@@ -285,6 +302,36 @@ public sealed class CaptureManifest : IDisposable
 
     private TraceFormatException Invalid(string field, string found, string expected) =>
         new(Path, 0, 0, field + " = " + (found.Length > 80 ? found[..80] + "..." : found), $"'{field}' {expected} in the capture manifest (traces/README.md)");
+
+    /// <summary>
+    /// The readahead window of the capture host's block devices (host.block_devices[].read_ahead_kb, recorded by the kit):
+    /// the largest when there are several (the trace does not say which device the workload's files are on), or null
+    /// when the manifest has none.
+    /// </summary>
+    public int? ReadaheadKb
+    {
+        get
+        {
+            if (Find("host.block_devices") is not { ValueKind: JsonValueKind.Array } devs)
+            {
+                return null;
+            }
+
+            long? max = null;
+            foreach (JsonElement d in devs.EnumerateArray())
+            {
+                if (d.ValueKind == JsonValueKind.Object && d.TryGetProperty("read_ahead_kb", out JsonElement ra) && ra.TryGetInt64(out long kb) && kb >= 0 && kb <= MaxReadaheadKb)
+                {
+                    max = Math.Max(max ?? 0, kb);
+                }
+            }
+
+            return max is long m ? (int)m : null;
+        }
+    }
+
+    // Largest read_ahead_kb accepted (1 GiB).
+    private const long MaxReadaheadKb = 1 << 20;
 
     /// <summary>A top-level (or dotted, "a.b") string property, or null. Keys may contain dots ("sysctl.vm.dirty_ratio").</summary>
     public string? GetString(string name) =>

@@ -70,6 +70,12 @@ public sealed record CaptureConfig
     /// </summary>
     public long DirtyablePages => (MemTotalBytes ?? (4L << 30)) / Kernel.PageSize.Value * 95 / 100;
 
+    /// <summary>
+    /// The capture host's readahead window in KiB (manifest host.block_devices[].read_ahead_kb); null when not recorded,
+    /// and the model keeps the kernel's default (128 KiB).
+    /// </summary>
+    public int? ReadaheadKb { get; init; }
+
     /// <summary>What the workload charges besides its page cache (the manifest's "footprint" block; none when absent).</summary>
     public WorkloadFootprint Footprint { get; init; } = WorkloadFootprint.None;
 
@@ -101,6 +107,7 @@ public sealed record CaptureConfig
             DirtyExpireCentisecs = (int)(SysctlValue(m, "vm.dirty_expire_centisecs") ?? 3000),
             DirtyWritebackCentisecs = (int)(SysctlValue(m, "vm.dirty_writeback_centisecs") ?? 500),
             Cpus = (int)(m.GetInt64("host.cpus") ?? 2),
+            ReadaheadKb = m.ReadaheadKb,
             Footprint = FootprintOf(m),
             HostBackedBytes = m.GetInt64("host.first_touch.backed_bytes") is long b and >= 0 ? b : null,
             HostFaultNsPerPage = m.GetInt64("host.first_touch.fault_ns_per_page") is long c and >= 0 and <= 10_000_000 ? c : 0,
@@ -141,6 +148,7 @@ public sealed record CaptureConfig
             Kernel = p.Kernel ?? Kernel,
             MaxFolioOrder = (p.Kernel ?? Kernel).Ext4LargeFolios ? 9 : 0,
             Cpus = Math.Clamp(Cpus, 1, 4096),
+            ReadaheadPages = ReadaheadKb is int kb ? (int)Math.Min(int.MaxValue, (long)kb * 1024 / (p.Kernel ?? Kernel).PageSize.Value) : new MemcgConfig().ReadaheadPages,
         };
     }
 

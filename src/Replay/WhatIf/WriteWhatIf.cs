@@ -310,6 +310,7 @@ public static class WriteWhatIf
         {
             CapturedMiss = miss,
             MissWait = wait,
+            RandomAccess = op.RandomAccess,
         };
     }
 

@@ -16,6 +16,9 @@ internal sealed class FdState(long key)
     // Writes that added no page while the fd's inode was unknown (a pipe, cgroupfs, a tty, or cached pages):
     // its running offset may belong to another file the fd pointed at before a dup2 the trace did not show.
     public long WritesWithoutPages { get; set; }
+
+    // posix_fadvise(POSIX_FADV_RANDOM) was given on it (FMODE_RANDOM: reads do no readahead).
+    public bool RandomAccess { get; set; }
 }
 
 /// <summary>What the extractor tracks per thread: the open call and its counters, the reclaim episode, off-CPU state.</summary>

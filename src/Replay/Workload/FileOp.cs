@@ -98,6 +98,13 @@ public readonly record struct FileOp(
     public int FoliosAdded { get; init; }
 
     /// <summary>
+    /// True when the application had advised random access on the open file (posix_fadvise POSIX_FADV_RANDOM, traced as
+    /// sys_enter_fadvise64): the kernel then reads only what a read asks for, with no readahead (FMODE_RANDOM). False
+    /// when it did not, or when fadvise64 was not traced (captures before the kit traced it).
+    /// </summary>
+    public bool RandomAccess { get; init; }
+
+    /// <summary>
     /// For fsync/fdatasync: from the call's start to the completion of the last data write it issued itself
     /// (file_write_and_wait_range's WB_SYNC_ALL writeback: block writes without M or F from the calling thread). The rest
     /// of the call is its own CPU and the journal commit and cache flush that follow. Zero when it wrote no data.

@@ -179,6 +179,7 @@ internal sealed partial class WorkloadExtraction
             ReclaimOffCpu = SimDuration.FromNanoseconds(t.ReclaimOffCpuNs),
             CallOffCpu = SimDuration.FromNanoseconds(t.CallOffCpuNs),
             FoliosAdded = t.FoliosAdded,
+            RandomAccess = fd.RandomAccess,
             SyncDataWait = SimDuration.FromNanoseconds(t.SyncDataDoneNs > t.StartNs ? Math.Min(t.SyncDataDoneNs, end) - t.StartNs : 0),
             Incomplete = t.Incomplete,
         };
@@ -233,6 +234,34 @@ internal sealed partial class WorkloadExtraction
         // A new open file behind this fd number: new key, offset 0 (O_APPEND is not visible in the trace).
         ThreadState t = Thread(e.Pid, e.Tgid);
         _fds[(t.Process, (int)ret)] = new FdState(_nextFileKey++);
+    }
+
+    // posix_fadvise (fadvise64): POSIX_FADV_RANDOM (1) sets FMODE_RANDOM on the open file (no readahead; mm/fadvise.c),
+    // POSIX_FADV_NORMAL (0) and POSIX_FADV_SEQUENTIAL (2) clear it. The other advice changes no read-side state modelled.
+    private void OnFadviseEnter(in RawEvent e)
+    {
+        if (_tree is not null && !_tree.Contains(e.Pid) && !_tree.Contains(e.Tgid))
+        {
+            return;
+        }
+
+        var p = new PayloadReader(e.Payload);
+        if (!p.TryGetInt64("fd"u8, out long fdValue) || !p.TryGetInt64("advice"u8, out long advice) || fdValue < 0 || fdValue > int.MaxValue)
+        {
+            _undecoded++;
+            return;
+        }
+
+        ThreadState t = Thread(e.Pid, e.Tgid);
+        FdState fd = Fd(t.Process, (int)fdValue);
+        if (advice is 0 or 2)
+        {
+            fd.RandomAccess = false;
+        }
+        else if (advice == 1)
+        {
+            fd.RandomAccess = true;
+        }
     }
 
     // dup(2), dup2(2), dup3(2): the new fd shares the old one's open file description (and so its offset).

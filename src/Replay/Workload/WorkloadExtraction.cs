@@ -80,6 +80,7 @@ internal sealed partial class WorkloadExtraction
         ExitOpenat,
         EnterDup,
         ExitDup,
+        EnterFadvise,
         MemcgReclaimBegin,
         MemcgReclaimEnd,
         DirectReclaimBegin,
@@ -171,6 +172,9 @@ internal sealed partial class WorkloadExtraction
                 case Kind.ExitDup:
                     OnDupExit(e);
                     break;
+                case Kind.EnterFadvise:
+                    OnFadviseEnter(e);
+                    break;
                 case Kind.MemcgReclaimBegin:
                 case Kind.DirectReclaimBegin:
                     OnReclaimBegin(e);
@@ -245,6 +249,7 @@ internal sealed partial class WorkloadExtraction
         "sys_exit_openat" => Kind.ExitOpenat,
         "sys_enter_dup" or "sys_enter_dup2" or "sys_enter_dup3" => Kind.EnterDup,
         "sys_exit_dup" or "sys_exit_dup2" or "sys_exit_dup3" => Kind.ExitDup,
+        "sys_enter_fadvise64" => Kind.EnterFadvise,
         "mm_vmscan_memcg_reclaim_begin" => Kind.MemcgReclaimBegin,
         "mm_vmscan_memcg_reclaim_end" => Kind.MemcgReclaimEnd,
         "mm_vmscan_direct_reclaim_begin" => Kind.DirectReclaimBegin,

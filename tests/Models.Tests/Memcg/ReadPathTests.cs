@@ -59,6 +59,21 @@ public class ReadPathTests
     }
 
     [Fact]
+    public void RandomAccessAdvice_ReadsOnlyWhatIsAsked_EvenFromTheStartOfTheFile()
+    {
+        // Sequential 4 KiB reads from offset 0 would open a readahead window; with FMODE_RANDOM each reads its one page.
+        var w = new List<WriteRequest>();
+        for (int i = 0; i < 40; i++)
+        {
+            w.Add(Read(1, i * 4096L, 4096) with { RandomAccess = true });
+        }
+
+        WritePathResult r = Run(w);
+        Assert.Equal(40, r.Counters.PagesRead);
+        Assert.All(r.Outcomes, o => Assert.True(o.Latency >= Wait));
+    }
+
+    [Fact]
     public void WrittenPages_AreHits()
     {
         var w = new List<WriteRequest>

@@ -55,4 +55,26 @@ public class ReadExtractionTests
         Assert.False(reads[2].PageCacheFile);
         Assert.Equal(0x20, reads[2].Returned);
     }
+
+    [Fact]
+    public void Extract_FadviseRandom_MarksLaterReadsOfThatFile()
+    {
+        string text = string.Join('\n',
+            "# tracer: nop",
+            "             app-100     [000] ..... 10.000000: sys_openat -> 0x3",
+            "             app-100     [000] ..... 10.000010: sys_pread64(fd: 3, buf: 0x7f0000, count: 0x1000, pos: 0x0)",
+            "             app-100     [000] ..... 10.000012: mm_filemap_add_to_page_cache: dev 254:0 ino 2a pfn=0x100 ofs=0 order=0",
+            "             app-100     [000] ..... 10.000020: sys_pread64 -> 0x1000",
+            "             app-100     [000] ..... 10.000030: sys_fadvise64(fd: 0x00000003, offset: 0x00000000, len: 0x00000000, advice: 0x00000001)",
+            "             app-100     [000] ..... 10.000031: sys_fadvise64 -> 0x0",
+            "             app-100     [000] ..... 10.000040: sys_pread64(fd: 3, buf: 0x7f0000, count: 0x1000, pos: 0x8000)",
+            "             app-100     [000] ..... 10.000042: mm_filemap_add_to_page_cache: dev 254:0 ino 2a pfn=0x101 ofs=32768 order=0",
+            "             app-100     [000] ..... 10.000050: sys_pread64 -> 0x1000",
+            string.Empty);
+        using TraceReader r = TraceReader.FromStream(new MemoryStream(Encoding.UTF8.GetBytes(text)), "synthetic");
+        FileOp[] reads = WorkloadExtractor.Extract(r).Ops.Where(o => o.Kind == FileOpKind.Read).ToArray();
+        Assert.Equal(2, reads.Length);
+        Assert.False(reads[0].RandomAccess);
+        Assert.True(reads[1].RandomAccess);
+    }
 }
