@@ -20,4 +20,12 @@ public sealed record WritePrediction(
     TimeBreakdown Breakdown,
     MemcgCounters Counters,
     IReadOnlyList<MemcgSample> WorkingSet,
-    WritePathCosts Costs);
+    WritePathCosts Costs)
+{
+    /// <summary>
+    /// Predicted latency of every operation of the workload (<c>WriteWorkload.Ops</c>, same order), in ns, whatever the
+    /// kind: what <see cref="RequestWhatIf"/> puts in place of the observed time of the operations the replay predicts.
+    /// Empty for a prediction made by hand.
+    /// </summary>
+    internal long[] OpLatencyNs { get; init; } = [];
+}

@@ -89,6 +89,13 @@ internal sealed partial class WorkloadExtraction
         BlockComplete,
         SchedSwitch,
         ProcessFork,
+        EnterRead,
+        ExitRead,
+        EnterRecvfrom,
+        ExitRecvfrom,
+        EnterSendto,
+        ExitSendto,
+        Marker,
     }
 
     public WriteWorkload Run()
@@ -107,6 +114,11 @@ internal sealed partial class WorkloadExtraction
             if (_offCpuThreads > 0 && e.Pid != 0)
             {
                 Resume(e.Pid, e.Timestamp.TotalNanoseconds, r.EventsRead);
+            }
+
+            if (_countingThreads > 0 && e.Pid != 0)
+            {
+                CountThreadEvent(e.Pid);
             }
 
             if (e.TypeId < 0)
@@ -186,6 +198,25 @@ internal sealed partial class WorkloadExtraction
                 case Kind.BlockComplete:
                     OnBlockComplete(e);
                     break;
+                case Kind.EnterRead:
+                case Kind.EnterRecvfrom:
+                    OnReadEnter(e);
+                    break;
+                case Kind.ExitRead:
+                    OnReadExit(e, socketCall: false);
+                    break;
+                case Kind.ExitRecvfrom:
+                    OnReadExit(e, socketCall: true);
+                    break;
+                case Kind.EnterSendto:
+                    OnSendEnter(e);
+                    break;
+                case Kind.ExitSendto:
+                    OnSendExit(e);
+                    break;
+                case Kind.Marker:
+                    OnMarker(e);
+                    break;
                 default:
                     break;
             }
@@ -238,6 +269,13 @@ internal sealed partial class WorkloadExtraction
         "block_rq_complete" => Kind.BlockComplete,
         "sched_switch" => Kind.SchedSwitch,
         "sched_process_fork" => Kind.ProcessFork,
+        "sys_enter_read" => Kind.EnterRead,
+        "sys_exit_read" => Kind.ExitRead,
+        "sys_enter_recvfrom" => Kind.EnterRecvfrom,
+        "sys_exit_recvfrom" => Kind.ExitRecvfrom,
+        "sys_enter_sendto" => Kind.EnterSendto,
+        "sys_exit_sendto" => Kind.ExitSendto,
+        "print" => Kind.Marker,
         _ => Kind.Ignore,
     };
 
@@ -390,6 +428,7 @@ internal sealed partial class WorkloadExtraction
             Diagnostics = _diag,
             CacheFills = WorkloadFills(),
             Truncations = CanonicalTruncations(),
+            Requests = FinishRequests().AsReadOnly(),
         };
     }
 }
