@@ -14,13 +14,40 @@ namespace KernelSim.Replay.WhatIf;
 /// <param name="MeasuredMaxNs">Largest measured value over the repetitions.</param>
 /// <param name="Inside">The prediction lies inside [min × 0.75, max × 1.25].</param>
 /// <param name="LimitMatters">The measured band at this limit does not overlap the band without a limit.</param>
-public sealed record CorpusPoint(string Workload, string Capture, string Limit, string Op, string Percentile, long? PredictedNs, long MeasuredMinNs, long MeasuredMaxNs, bool Inside, bool LimitMatters);
+public sealed record CorpusPoint(string Workload, string Capture, string Limit, string Op, string Percentile, long? PredictedNs, long MeasuredMinNs, long MeasuredMaxNs, bool Inside, bool LimitMatters)
+{
+    /// <summary>
+    /// True when <see cref="Op"/> is an application request (a transaction, a command, a benchmark event: anything but
+    /// write, read, fsync and fdatasync), predicted by <see cref="RequestWhatIf"/> from the capture's request boundaries.
+    /// </summary>
+    public bool Request { get; init; }
+}
+
+/// <summary>One (workload, limit, request operation) throughput of the corpus ground truth and the prediction.</summary>
+/// <param name="Workload">Workload name.</param>
+/// <param name="Capture">The capture the prediction was made from.</param>
+/// <param name="Limit">Limit ("128M", "max").</param>
+/// <param name="Op">The request operation (txn, set, req).</param>
+/// <param name="PredictedPerSecond">Predicted requests per second, or null when the capture bounds no requests.</param>
+/// <param name="MeasuredMinPerSecond">Smallest measured rate over the repetitions (count / seconds of the CSV).</param>
+/// <param name="MeasuredMaxPerSecond">Largest.</param>
+/// <param name="Inside">The prediction lies inside [min × 0.75, max × 1.25].</param>
+/// <param name="LimitMatters">The measured band at this limit does not overlap the band without a limit.</param>
+public sealed record CorpusThroughputPoint(string Workload, string Capture, string Limit, string Op, double? PredictedPerSecond, double MeasuredMinPerSecond, double MeasuredMaxPerSecond, bool Inside, bool LimitMatters);
+
+/// <summary>What <see cref="CorpusValidation.Evaluate"/> found: latency points (calls and requests) and request throughput points.</summary>
+/// <param name="Points">Every measured latency point.</param>
+/// <param name="Throughput">Every measured request throughput.</param>
+public sealed record CorpusResult(IReadOnlyList<CorpusPoint> Points, IReadOnlyList<CorpusThroughputPoint> Throughput);
 
 /// <summary>
 /// The write what-if against the corpus of foreign workloads (traces/corpus, one capture per workload made by
 /// traces/capture/measure-corpus; untraced ground truth in traces/groundtruth/corpus-latency.csv). Nothing in the
-/// model was fitted on these workloads: every figure here is held out. Operations the model does not predict
-/// (reads, fsync, application transactions) are listed with no prediction and count as misses.
+/// model was fitted on these workloads: every figure here is held out. Calls the model does not predict (reads, fsync)
+/// are listed with no prediction and count as misses. Application requests (transactions, commands, benchmark events)
+/// are predicted by <see cref="RequestWhatIf"/>: sysbench's events ("req") one per file call, the others from the
+/// capture's request boundaries (trace markers, else socket exchanges); a capture without boundaries leaves them
+/// unpredicted.
 /// </summary>
 public static class CorpusValidation
 {
@@ -30,11 +57,27 @@ public static class CorpusValidation
     /// <param name="corpusDir">Folder of the corpus captures (NAME-memcgLIMIT.trace.gz).</param>
     /// <param name="groundTruthCsv">corpus-latency.csv.</param>
     /// <param name="host">Only rows measured on this host id (null: all rows).</param>
-    public static IReadOnlyList<CorpusPoint> Run(string corpusDir, string groundTruthCsv, string? host = null)
+    public static IReadOnlyList<CorpusPoint> Run(string corpusDir, string groundTruthCsv, string? host = null) => Evaluate(corpusDir, groundTruthCsv, host).Points;
+
+    /// <summary>
+    /// True for a ground-truth operation that is an application request rather than a call (anything but write, read,
+    /// fsync and fdatasync).
+    /// </summary>
+    public static bool IsRequestOp(string op) => op is not ("write" or "read" or "fsync" or "fdatasync");
+
+    /// <summary>How a ground-truth request operation's requests are found: sysbench's events ("req") are its file calls.</summary>
+    public static RequestGrouping GroupingFor(string op) => op == "req" ? RequestGrouping.FileOps : RequestGrouping.Auto;
+
+    /// <summary>Predicts every measured point (latency of calls and requests, request throughput) of every corpus workload that has a capture in <paramref name="corpusDir"/>.</summary>
+    /// <param name="corpusDir">Folder of the corpus captures (NAME-memcgLIMIT.trace.gz).</param>
+    /// <param name="groundTruthCsv">corpus-latency.csv.</param>
+    /// <param name="host">Only rows measured on this host id (null: all rows).</param>
+    public static CorpusResult Evaluate(string corpusDir, string groundTruthCsv, string? host = null)
     {
-        // (workload, op, limit) -> each repetition's [p50, p90, p99, p99.9]
+        // (workload, op, limit) -> each repetition's [p50, p90, p99, p99.9], and requests per second for request ops
         var measured = new Dictionary<(string Workload, string Op, string Limit), List<long[]>>();
-        GroundTruthCsv t = GroundTruthCsv.Read(groundTruthCsv, "a measure-corpus CSV", "workload", "limit", "op", "count", "p50_ns", "p90_ns", "p99_ns", "p999_ns", "host");
+        var rates = new Dictionary<(string Workload, string Op, string Limit), List<double>>();
+        GroundTruthCsv t = GroundTruthCsv.Read(groundTruthCsv, "a measure-corpus CSV", "workload", "limit", "op", "count", "p50_ns", "p90_ns", "p99_ns", "p999_ns", "seconds", "host");
         foreach ((int Line, string[] Fields) row in t.Rows)
         {
             if ((host is not null && t.Text(row, "host") != host) || t.Int64(row, "count") <= 0)
@@ -50,9 +93,20 @@ public static class CorpusValidation
             }
 
             list.Add([t.Int64(row, "p50_ns"), t.Int64(row, "p90_ns"), t.Int64(row, "p99_ns"), t.Int64(row, "p999_ns")]);
+            if (IsRequestOp(key.Item2))
+            {
+                if (!rates.TryGetValue(key, out List<double>? r))
+                {
+                    r = [];
+                    rates.Add(key, r);
+                }
+
+                r.Add(t.Int64(row, "count") / t.Number(row, "seconds"));
+            }
         }
 
         var points = new List<CorpusPoint>();
+        var throughput = new List<CorpusThroughputPoint>();
         foreach (string path in CaptureManifest.FindCaptures(corpusDir, "*-memcg*"))
         {
             string baseName = Path.GetFileName(CaptureManifest.CaptureBase(path));
@@ -74,8 +128,16 @@ public static class CorpusValidation
                 List<long[]> reps = measured[(workload, op, limit)];
                 measured.TryGetValue((workload, op, "max"), out List<long[]>? unlimited);
                 WritePrediction p = predictions[limits.IndexOf(limit)];
-                bool predicts = op == "write" && p.Latency.Count > 0;
-                long[] predicted = predicts ? [p.Latency.P50.TotalNanoseconds, p.Latency.P90.TotalNanoseconds, p.Latency.P99.TotalNanoseconds, p.Latency.P999.TotalNanoseconds] : [];
+                bool request = IsRequestOp(op);
+                RequestPrediction? rp = request ? RequestWhatIf.Predict(replay.Workload, p, GroupingFor(op)) : null;
+                bool predicts = request ? rp is not null : op == "write" && p.Latency.Count > 0;
+                long[] predicted = !predicts ? []
+                    : rp is not null ? [rp.Latency.P50.TotalNanoseconds, rp.Latency.P90.TotalNanoseconds, rp.Latency.P99.TotalNanoseconds, rp.Latency.P999.TotalNanoseconds]
+                    : [p.Latency.P50.TotalNanoseconds, p.Latency.P90.TotalNanoseconds, p.Latency.P99.TotalNanoseconds, p.Latency.P999.TotalNanoseconds];
+                if (request && rates.TryGetValue((workload, op, limit), out List<double>? measuredRates))
+                {
+                    throughput.Add(RatePoint(workload, Path.GetFileName(path), limit, op, rp?.PredictedPerSecond, measuredRates, limit == "max" ? null : rates.GetValueOrDefault((workload, op, "max"))));
+                }
                 for (int k = 0; k < Percentiles.Length; k++)
                 {
                     long min = reps.Min(r => r[k]);
@@ -88,12 +150,26 @@ public static class CorpusValidation
                         matters = min * (1 - WriteValidation.Widening) > uMax || max * (1 + WriteValidation.Widening) < uMin;
                     }
 
-                    points.Add(new CorpusPoint(workload, Path.GetFileName(path), limit, op, Percentiles[k], predicts ? predicted[k] : null, min, max, inside, matters));
+                    points.Add(new CorpusPoint(workload, Path.GetFileName(path), limit, op, Percentiles[k], predicts ? predicted[k] : null, min, max, inside, matters) { Request = request });
                 }
             }
         }
 
-        return points;
+        return new CorpusResult(points, throughput);
+    }
+
+    private static CorpusThroughputPoint RatePoint(string workload, string capture, string limit, string op, double? predicted, List<double> reps, List<double>? unlimited)
+    {
+        double min = reps.Min(), max = reps.Max();
+        bool inside = predicted is double v && v >= min * (1 - WriteValidation.Widening) && v <= max * (1 + WriteValidation.Widening);
+        bool matters = false;
+        if (unlimited is not null)
+        {
+            double uMin = unlimited.Min() * (1 - WriteValidation.Widening), uMax = unlimited.Max() * (1 + WriteValidation.Widening);
+            matters = min * (1 - WriteValidation.Widening) > uMax || max * (1 + WriteValidation.Widening) < uMin;
+        }
+
+        return new CorpusThroughputPoint(workload, capture, limit, op, predicted, min, max, inside, matters);
     }
 
     private static long LimitOrder(string limit) => limit == "max" ? long.MaxValue : Bytes.TryParse(limit, out Bytes b) ? b.Value : long.MaxValue - 1;
