@@ -43,13 +43,13 @@ internal static class ValidateCommand
 
         IReadOnlyList<ValidationPoint> points;
         IReadOnlyList<NetValidationPoint> net;
-        IReadOnlyList<CorpusPoint> corpus;
+        CorpusResult corpus;
         try
         {
             bool show = CliProgress.Allowed(json);
             corpus = corpusDir is { Exists: true } && corpusTruth is { Exists: true }
-                ? await CliProgress.StatusAsync(show, "predicting the corpus of foreign workloads", () => CorpusValidation.Run(corpusDir.FullName, corpusTruth.FullName), ct).ConfigureAwait(false)
-                : [];
+                ? await CliProgress.StatusAsync(show, "predicting the corpus of foreign workloads", () => CorpusValidation.Evaluate(corpusDir.FullName, corpusTruth.FullName), ct).ConfigureAwait(false)
+                : new CorpusResult([], []);
             points = await CliProgress.StatusAsync(show, "predicting every measured write point from every capture", () => WriteValidation.Run(traces.FullName, truth.FullName), ct).ConfigureAwait(false);
             net = netTruth is { Exists: true }
                 ? await CliProgress.StatusAsync(show, "predicting the measured round trips from the net captures", () => NetValidation.Run(traces.FullName, netTruth.FullName), ct).ConfigureAwait(false)
@@ -148,7 +148,7 @@ internal static class ValidateCommand
             AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"{netInside} of {net.Count} round-trip points within 25% of the measured median (untraced sockperf ping-pong)"));
         }
 
-        if (corpus.Count > 0)
+        if (corpus.Points.Count > 0)
         {
             WriteCorpusTable(corpus);
         }
@@ -156,29 +156,37 @@ internal static class ValidateCommand
         return ExitCodes.Ok;
     }
 
-    // Per workload: p50/p90/p99 of write() inside the band, those where the limit matters, p99.9 apart, and what is not predicted.
-    private static void WriteCorpusTable(IReadOnlyList<CorpusPoint> corpus)
+    // Per workload: p50/p90/p99 of write() inside the band, those where the limit matters, p99.9 apart; the same for
+    // application requests (transactions, commands, benchmark events) and their throughput; and what is not predicted.
+    private static void WriteCorpusTable(CorpusResult result)
     {
+        IReadOnlyList<CorpusPoint> corpus = result.Points;
         var t = new Table().AddColumn("corpus workload").AddColumn(new TableColumn("write p50/p90/p99 in band").RightAligned())
             .AddColumn(new TableColumn("where the limit matters").RightAligned()).AddColumn(new TableColumn("p99.9 in band").RightAligned())
             .AddColumn(new TableColumn("read p50/p90/p99 (limit matters)").RightAligned())
             .AddColumn(new TableColumn("fsync/fdatasync p50/p90/p99").RightAligned())
+            .AddColumn(new TableColumn("request p50/p90/p99 in band").RightAligned()).AddColumn(new TableColumn("request, limit matters").RightAligned())
+            .AddColumn(new TableColumn("request p99.9").RightAligned()).AddColumn(new TableColumn("requests/s in band").RightAligned())
             .AddColumn("not predicted");
         foreach (IGrouping<string, CorpusPoint> g in corpus.GroupBy(p => p.Workload))
         {
             var writes = g.Where(p => p.Op == "write").ToList();
-            var main = writes.Where(p => p.Percentile != "p99.9").ToList();
-            var matters = main.Where(p => p.LimitMatters).ToList();
-            var tail = writes.Where(p => p.Percentile == "p99.9").ToList();
+            var requests = g.Where(p => p.Request).ToList();
             string others = string.Join(", ", g.Where(p => p.PredictedNs is null).Select(p => p.Op).Distinct());
-            t.AddRow(Markup.Escape(g.Key), Frac(main), Frac(matters), Frac(tail), ReadFrac(g.ToList()), OpFrac(g.ToList(), "fsync", "fdatasync"), others.Length == 0 ? "-" : Markup.Escape(others));
+            var rates = result.Throughput.Where(p => p.Workload == g.Key).ToList();
+            t.AddRow([Markup.Escape(g.Key), .. Columns(writes), ReadFrac(g.ToList()), OpFrac(g.ToList(), "fsync", "fdatasync"), .. Columns(requests), Frac(rates), others.Length == 0 ? "-" : Markup.Escape(others)]);
         }
 
-        var all = corpus.Where(p => p.Op == "write").ToList();
-        var allMain = all.Where(p => p.Percentile != "p99.9").ToList();
-        t.AddRow("[bold]all[/]", Frac(allMain), Frac(allMain.Where(p => p.LimitMatters).ToList()), Frac(all.Where(p => p.Percentile == "p99.9").ToList()), ReadFrac(corpus), OpFrac(corpus, "fsync", "fdatasync"), string.Empty);
+        t.AddRow(["[bold]all[/]", .. Columns(corpus.Where(p => p.Op == "write").ToList()), ReadFrac(corpus), OpFrac(corpus, "fsync", "fdatasync"), .. Columns(corpus.Where(p => p.Request).ToList()), Frac(result.Throughput.ToList()), string.Empty]);
         TableOutput.Write(t);
-        AnsiConsole.MarkupLine("[grey]corpus: foreign workloads nothing in the model was fitted on (held out); band = the repetitions' range widened by 25% each side; 'limit matters' = that band does not overlap the band without a limit[/]");
+        AnsiConsole.MarkupLine("[grey]corpus: foreign workloads nothing in the model was fitted on (held out); band = the repetitions' range widened by 25% each side; 'limit matters' = that band does not overlap the band without a limit; requests = transactions, commands or benchmark events (txn, set, req), predicted from the capture's request boundaries with the page-cache writes inside them replaced by the model's prediction[/]");
+    }
+
+    // In band at p50/p90/p99, at those where the limit matters, at p99.9.
+    private static string[] Columns(List<CorpusPoint> points)
+    {
+        var main = points.Where(p => p.Percentile != "p99.9").ToList();
+        return [Frac(main), Frac(main.Where(p => p.LimitMatters).ToList()), Frac(points.Where(p => p.Percentile == "p99.9").ToList())];
     }
 
     // read() p50/p90/p99 inside the band, with those where the limit matters in parentheses.
@@ -195,8 +203,12 @@ internal static class ValidateCommand
     private static string Frac(List<CorpusPoint> points) =>
         points.Count == 0 ? "-" : string.Create(CultureInfo.InvariantCulture, $"{points.Count(p => p.Inside)}/{points.Count} ({100.0 * points.Count(p => p.Inside) / points.Count:F0}%)");
 
-    private static void WriteCorpusJson(Utf8JsonWriter w, IReadOnlyList<CorpusPoint> corpus)
+    private static string Frac(List<CorpusThroughputPoint> points) =>
+        points.Count == 0 ? "-" : string.Create(CultureInfo.InvariantCulture, $"{points.Count(p => p.Inside)}/{points.Count} ({100.0 * points.Count(p => p.Inside) / points.Count:F0}%)");
+
+    private static void WriteCorpusJson(Utf8JsonWriter w, CorpusResult result)
     {
+        IReadOnlyList<CorpusPoint> corpus = result.Points;
         w.WriteStartObject("corpus");
         var main = corpus.Where(p => p.Op == "write" && p.Percentile != "p99.9").ToList();
         w.WriteNumber("write_points", main.Count);
@@ -214,6 +226,16 @@ internal static class ValidateCommand
         var syncs = corpus.Where(p => p.Op is "fsync" or "fdatasync" && p.Percentile != "p99.9").ToList();
         w.WriteNumber("sync_points", syncs.Count);
         w.WriteNumber("sync_inside", syncs.Count(p => p.Inside));
+        var requests = corpus.Where(p => p.Request && p.Percentile != "p99.9").ToList();
+        w.WriteNumber("request_points", requests.Count);
+        w.WriteNumber("request_inside", requests.Count(p => p.Inside));
+        w.WriteNumber("request_limit_matters_points", requests.Count(p => p.LimitMatters));
+        w.WriteNumber("request_limit_matters_inside", requests.Count(p => p.LimitMatters && p.Inside));
+        var requestTail = corpus.Where(p => p.Request && p.Percentile == "p99.9").ToList();
+        w.WriteNumber("request_p999_points", requestTail.Count);
+        w.WriteNumber("request_p999_inside", requestTail.Count(p => p.Inside));
+        w.WriteNumber("throughput_points", result.Throughput.Count);
+        w.WriteNumber("throughput_inside", result.Throughput.Count(p => p.Inside));
         w.WriteNumber("not_predicted_points", corpus.Count(p => p.PredictedNs is null));
         w.WriteStartArray("results");
         foreach (CorpusPoint p in corpus)
@@ -223,6 +245,7 @@ internal static class ValidateCommand
             w.WriteString("capture", p.Capture);
             w.WriteString("limit", p.Limit);
             w.WriteString("op", p.Op);
+            w.WriteBoolean("request", p.Request);
             w.WriteString("percentile", p.Percentile);
             if (p.PredictedNs is long v)
             {
@@ -235,6 +258,31 @@ internal static class ValidateCommand
 
             w.WriteNumber("measured_min_ns", p.MeasuredMinNs);
             w.WriteNumber("measured_max_ns", p.MeasuredMaxNs);
+            w.WriteBoolean("inside", p.Inside);
+            w.WriteBoolean("limit_matters", p.LimitMatters);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteStartArray("throughput");
+        foreach (CorpusThroughputPoint p in result.Throughput)
+        {
+            w.WriteStartObject();
+            w.WriteString("workload", p.Workload);
+            w.WriteString("capture", p.Capture);
+            w.WriteString("limit", p.Limit);
+            w.WriteString("op", p.Op);
+            if (p.PredictedPerSecond is double v)
+            {
+                w.WriteNumber("predicted_per_s", Math.Round(v, 1));
+            }
+            else
+            {
+                w.WriteNull("predicted_per_s");
+            }
+
+            w.WriteNumber("measured_min_per_s", Math.Round(p.MeasuredMinPerSecond, 1));
+            w.WriteNumber("measured_max_per_s", Math.Round(p.MeasuredMaxPerSecond, 1));
             w.WriteBoolean("inside", p.Inside);
             w.WriteBoolean("limit_matters", p.LimitMatters);
             w.WriteEndObject();

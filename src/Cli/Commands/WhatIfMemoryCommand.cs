@@ -28,7 +28,8 @@ internal static class WhatIfMemoryCommand
         var anon = new Option<string?>("--anon") { Description = "The workload's anonymous memory (what if its heap grows), e.g. 64M; default: the capture's measured footprint." };
         var captureLimit = new Option<string?>("--capture-limit") { Description = "The limit the trace was captured under, when it has no manifest (e.g. 1G or max)." };
         var strict = new Option<bool>("--strict") { Description = "Fail on the first malformed trace line instead of skipping and counting it." };
-        var json = new Option<bool>("--json") { Description = "Print one JSON object (latency_ns with p50/p90/p99/p999/max/mean in integer ns, count, breakdown_ns, proposal, ...)." };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object (latency_ns with p50/p90/p99/p999/max/mean in integer ns, count, breakdown_ns, proposal, requests when the capture bounds any, ...)." };
+        var requests = new Option<string?>("--requests") { Description = "Group the calls into application requests by: auto (trace markers, else socket request/reply), markers, socket, ops (each file call is one request, as sysbench counts) or none. Default auto." };
         var cmd = new Command("memory", "Predict write() latency under a proposed memory limit.\n\nExamples:\n  ksim whatif memory traces/fio-seq64k-memcg1G.trace.gz --memory-limit 128M\n  ksim whatif memory --memory-limit 256M --json");
         cmd.Arguments.Add(trace);
         cmd.Options.Add(limit);
@@ -43,20 +44,21 @@ internal static class WhatIfMemoryCommand
         cmd.Options.Add(captureLimit);
         cmd.Options.Add(json);
         cmd.Options.Add(strict);
+        cmd.Options.Add(requests);
         cmd.SetAction(async (r, ct) =>
         {
             // A pipe or "-" is copied to a temp file first: the trace is read more than once, by path.
             using TraceArgument input = TraceArgument.Resolve(r.GetValue(trace), DefaultTrace.Extract, spoolPipes: true);
             FileInfo file = input.File;
             using Stream stdout = Console.OpenStandardOutput();
-            var extra = new MemoryExtras(r.GetValue(parentLimit), r.GetValue(memoryMin), r.GetValue(memoryLow), r.GetValue(anon), r.GetValue(kernel));
+            var extra = new MemoryExtras(r.GetValue(parentLimit), r.GetValue(memoryMin), r.GetValue(memoryLow), r.GetValue(anon), r.GetValue(kernel), r.GetValue(requests));
             return await RunAsync(file, r.GetValue(limit), r.GetValue(high), r.GetValue(cgroup), r.GetValue(dirtyBytes), r.GetValue(captureLimit), r.GetValue(json), stdout, ct, extra, r.GetValue(strict)).ConfigureAwait(false);
         });
         return cmd;
     }
 
     /// <summary>The hierarchy and footprint options (all optional).</summary>
-    internal sealed record MemoryExtras(string? ParentLimit, string? Min, string? Low, string? Anon, string? Kernel = null);
+    internal sealed record MemoryExtras(string? ParentLimit, string? Min, string? Low, string? Anon, string? Kernel = null, string? Requests = null);
 
     internal static async Task<int> RunAsync(FileInfo file, string? limit, string? high, string? cgroup, string? dirtyBytes, string? captureLimit, bool json, Stream stdout, CancellationToken ct, MemoryExtras? extra = null, bool strict = false)
     {
@@ -68,8 +70,10 @@ internal static class WhatIfMemoryCommand
 
         WriteProposal proposal;
         CaptureConfig capture;
+        RequestGrouping grouping;
         try
         {
+            grouping = RequestOutput.Parse(extra?.Requests);
             proposal = ParseProposal(limit, high, cgroup, dirtyBytes, extra);
             capture = CaptureConfig.ForTrace(file.FullName);
             if (captureLimit is not null)
@@ -104,15 +108,18 @@ internal static class WhatIfMemoryCommand
             "replaying the captured and the proposed configuration",
             () => (WriteWhatIf.Predict(replay.Workload, replay.Costs, capture, new WriteProposal()), WriteWhatIf.Predict(replay.Workload, replay.Costs, capture, proposal)),
             ct).ConfigureAwait(false);
+        RequestPrediction? requestsBaseline = RequestWhatIf.Predict(replay.Workload, baseline, grouping);
+        RequestPrediction? requestsPredicted = RequestWhatIf.Predict(replay.Workload, predicted, grouping);
         WriteTrust trust = TrustOutput.Assess(replay, capture, file.FullName);
         IReadOnlyList<PercentileInterval> intervals = PercentileInterval.For(predicted.Latency, trust.SelfReplay, replay.Observed);
         if (json)
         {
-            WriteJson(stdout, file.FullName, capture, predicted, baseline, replay, trust, intervals);
+            WriteJson(stdout, file.FullName, capture, predicted, baseline, replay, trust, intervals, requestsBaseline, requestsPredicted);
         }
         else
         {
             WriteTable(file.Name, capture, predicted, baseline, replay);
+            RequestOutput.Print(requestsBaseline, requestsPredicted, predicted.Proposal == new WriteProposal());
             TrustOutput.PrintIntervals(intervals);
             TrustOutput.Print(trust);
         }
@@ -178,7 +185,7 @@ internal static class WhatIfMemoryCommand
         : Bytes.TryParse(text, out Bytes b) ? b.Value
         : throw new FormatException($"{option} '{text}': expected a size such as 128M, 1G, or 'max'");
 
-    private static void WriteJson(Stream stdout, string trace, CaptureConfig capture, WritePrediction p, WritePrediction baseline, WriteReplay replay, WriteTrust trust, IReadOnlyList<PercentileInterval> intervals)
+    private static void WriteJson(Stream stdout, string trace, CaptureConfig capture, WritePrediction p, WritePrediction baseline, WriteReplay replay, WriteTrust trust, IReadOnlyList<PercentileInterval> intervals, RequestPrediction? requestsBaseline, RequestPrediction? requests)
     {
         using var w = new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = true });
         w.WriteStartObject();
@@ -203,6 +210,7 @@ internal static class WhatIfMemoryCommand
         }
 
         w.WriteEndObject();
+        RequestOutput.Json(w, requestsBaseline, requests);
         JsonOut.Costs(w, p.Costs);
         TrustOutput.JsonIntervals(w, intervals);
         TrustOutput.Json(w, trust);

@@ -31,6 +31,13 @@ public sealed record WritePrediction(
 
     /// <summary>Latency of the application's fdatasync(2) calls (empty when it made none).</summary>
     public LatencyDistribution Fdatasync { get; init; } = LatencyDistribution.FromNanoseconds([]);
+
+    /// <summary>
+    /// Predicted latency of every operation of the workload (<c>WriteWorkload.Ops</c>, same order), in ns, whatever the
+    /// kind: what <see cref="RequestWhatIf"/> puts in place of the observed time of the operations the replay predicts.
+    /// Empty for a prediction made by hand.
+    /// </summary>
+    internal long[] OpLatencyNs { get; init; } = [];
 }
 
 /// <summary>Predicted reads: latency, throughput, and how the page cache served them.</summary>

@@ -50,7 +50,7 @@ public static class WriteWhatIf
         var sampleEvery = SimDuration.FromNanoseconds(Math.Max(10_000_000L, span / MaxSamples));
         WritePathResult result = new WritePathSimulation(config, costs, capture.ToWritebackConfig(proposal), capture.DirtyablePages, footprint)
             .Run(requests, start, sampleEvery);
-        return Summarize(proposal, config, costs, requests, measured, result) with
+        return Summarize(proposal, config, costs, requests, measured, result, workload.Ops.Count) with
         {
             Reads = ReadSummary(requests, readMeasured, result),
             Fsync = SyncLatency(workload, FileOpKind.Fsync, result),
@@ -267,7 +267,7 @@ public static class WriteWhatIf
                 op.Offset,
                 write ? Math.Max(op.Bytes, 0) : 0,
                 think,
-                write ? NetOfTracing(Dequantize(op, microsecondClock, modeMeans, dither), pageCacheTraced ? 2 + (op.PagesAdded > 0 ? 1 : 0) : 2, tracingCostPerEvent) : SyncBaseCost(op, tracingCostPerEvent),
+                write ? NetOfTracing(Dequantize(op, microsecondClock, modeMeans, dither), TracedEventsOf(op, pageCacheTraced), tracingCostPerEvent) : SyncBaseCost(op, tracingCostPerEvent),
                 pageCacheTraced ? op.PagesAdded : -1,
                 op.DeviceWritesInFlight > 0);
             // The latency a prediction covers: writes to the page cache (a socket's, a pipe's or a terminal's are not
@@ -424,6 +424,26 @@ public static class WriteWhatIf
         return means;
     }
 
+    /// <summary>
+    /// The trace events an operation fires itself, as the replay nets them off its cost: sys_enter and sys_exit, and for
+    /// a write that added pages one mm_filemap_add_to_page_cache (when page-cache events were traced).
+    /// </summary>
+    internal static int TracedEventsOf(in FileOp op, bool pageCacheTraced) =>
+        op.Kind == FileOpKind.Write && pageCacheTraced ? 2 + (op.PagesAdded > 0 ? 1 : 0) : 2;
+
+    /// <summary>
+    /// True when the replay predicts this operation's latency (<see cref="WritePrediction.OpLatencyNs"/>): writes to the
+    /// page cache, reads of page-cache files (replayed through the page cache and readahead) and fsync/fdatasync (their
+    /// data writeback simulated); not a write or read of a socket, pipe or terminal, whose observed cost, net of tracing,
+    /// is kept.
+    /// </summary>
+    internal static bool Predicts(in FileOp op, bool pageCacheTraced) => op.Kind switch
+    {
+        FileOpKind.Write => op.PageCacheFile || !pageCacheTraced,
+        FileOpKind.Read => op.PageCacheFile && pageCacheTraced && op.Returned >= 0,
+        _ => true,
+    };
+
     // Ground truth is untraced: take the events this op fired while traced off its own cost.
     private static SimDuration NetOfTracing(SimDuration cost, int events, SimDuration perEvent) =>
         SimDuration.FromNanoseconds(Math.Max(0, cost.TotalNanoseconds - (events * perEvent.TotalNanoseconds)));
@@ -476,7 +496,7 @@ public static class WriteWhatIf
             result.Counters.WorkingsetActivations);
     }
 
-    private static WritePrediction Summarize(WriteProposal proposal, MemcgConfig config, WritePathCosts costs, WriteRequest[] requests, bool[] measured, WritePathResult result)
+    private static WritePrediction Summarize(WriteProposal proposal, MemcgConfig config, WritePathCosts costs, WriteRequest[] requests, bool[] measured, WritePathResult result, int opCount)
     {
         var latencies = new List<long>(requests.Length);
         long copy = 0, reclaim = 0, wait = 0, throttle = 0, pause = 0, high = 0, bytes = 0;
@@ -516,6 +536,21 @@ public static class WriteWhatIf
                 SimDuration.FromNanoseconds(high)),
             result.Counters,
             result.WorkingSet,
-            costs);
+            costs)
+        {
+            OpLatencyNs = OpLatencies(result, opCount),
+        };
+    }
+
+    // Predicted latency of each workload operation (the first requests are the ops, in order).
+    private static long[] OpLatencies(WritePathResult result, int opCount)
+    {
+        var ns = new long[opCount];
+        for (int i = 0; i < ns.Length; i++)
+        {
+            ns[i] = result.Outcomes[i].Latency.TotalNanoseconds;
+        }
+
+        return ns;
     }
 }

@@ -13,6 +13,9 @@ internal sealed class FdState(long key)
 
     public ulong Ino { get; set; }
 
+    // Returned by openat in the trace (a file, a device), so not a socket a server reads requests from.
+    public bool Opened { get; set; }
+
     // Writes that added no page while the fd's inode was unknown (a pipe, cgroupfs, a tty, or cached pages):
     // its running offset may belong to another file the fd pointed at before a dup2 the trace did not show.
     public long WritesWithoutPages { get; set; }
@@ -24,6 +27,8 @@ internal sealed class FdState(long key)
 /// <summary>What the extractor tracks per thread: the open call and its counters, the reclaim episode, off-CPU state.</summary>
 internal sealed class ThreadState
 {
+    public int Pid { get; init; }
+
     public int Process { get; set; } = -1;
 
     public bool Open { get; set; }
@@ -98,4 +103,25 @@ internal sealed class ThreadState
     public long LastOffCpuNs { get; set; }
 
     public long ResumedAtEvent { get; set; } = -1;
+
+    // Requests (WorkloadExtraction.Requests.cs): events the thread fired since its first request opened (counted while
+    // Counting), the count before its open call's sys_enter, the fd of a read/recvfrom or sendto in flight, the marker
+    // the open write(2) carries, the open marker request and the open socket exchanges.
+    public bool Counting { get; set; }
+
+    public long Events { get; set; }
+
+    public long EventsAtEnter { get; set; }
+
+    public int PendingReadFd { get; set; } = -1;
+
+    public int PendingSendFd { get; set; } = -1;
+
+    public MarkerCallKind MarkerCall { get; set; }
+
+    public long MarkerStartNs { get; set; } = -1;
+
+    public long MarkerStartEvents { get; set; }
+
+    public List<OpenExchange>? Exchanges { get; set; }
 }

@@ -111,6 +111,18 @@ public sealed class WorkloadDiagnostics
     /// </summary>
     public long RebasedOffsets { get; internal set; }
 
+    /// <summary>
+    /// write(2) calls that carried a request marker (ksim-request-begin/end to trace_marker): left out of the workload,
+    /// since the untraced application makes no such call.
+    /// </summary>
+    public long RequestMarkerCalls { get; internal set; }
+
+    /// <summary>Request markers with no partner on their thread (an end with no begin, a begin never ended or begun again).</summary>
+    public long UnmatchedRequestMarkers { get; internal set; }
+
+    /// <summary>Requests read from a socket that got no reply on it before the trace ended (or were dropped past 4,096 open on a thread).</summary>
+    public long UnansweredExchanges { get; internal set; }
+
     /// <summary>Remarks about the extraction, e.g. why the workload is empty.</summary>
     public IReadOnlyList<string> Notes => _notes;
 

@@ -13,7 +13,7 @@ internal sealed partial class WorkloadExtraction
     private ThreadState Thread(int pid, int tgid)
     {
         ref ThreadState? slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_threads, pid, out _);
-        slot ??= new ThreadState();
+        slot ??= new ThreadState { Pid = pid };
         if (tgid >= 0)
         {
             slot.Process = tgid;
@@ -88,6 +88,8 @@ internal sealed partial class WorkloadExtraction
         t.Offset = positional ? pos : fd.Offset;
         t.Bytes = transfer ? count : 0;
         t.StartNs = e.Timestamp.TotalNanoseconds;
+        t.EventsAtEnter = t.Counting ? t.Events - 1 : t.Events;
+        t.MarkerCall = MarkerCallKind.None;
         t.Order = _enterOrdinal++;
         t.InFlightAtStart = _block.InFlightCount;
         t.PagesAdded = 0;
@@ -130,6 +132,13 @@ internal sealed partial class WorkloadExtraction
         }
 
         long end = e.Timestamp.TotalNanoseconds;
+        if (t.MarkerCall != MarkerCallKind.None)
+        {
+            OnMarkerCallExit(t, end);
+            CloseCall(t);
+            return;
+        }
+
         FdState fd = t.File!;
         if (kind is FileOpKind.Write or FileOpKind.Read)
         {
@@ -191,6 +200,11 @@ internal sealed partial class WorkloadExtraction
         }
 
         t.LastExitNs = end;
+        if (kind == FileOpKind.Write && !positional && ret > 0)
+        {
+            OnReplied(t, t.FdNumber, end);
+        }
+
         CloseCall(t);
     }
 
@@ -233,7 +247,7 @@ internal sealed partial class WorkloadExtraction
 
         // A new open file behind this fd number: new key, offset 0 (O_APPEND is not visible in the trace).
         ThreadState t = Thread(e.Pid, e.Tgid);
-        _fds[(t.Process, (int)ret)] = new FdState(_nextFileKey++);
+        _fds[(t.Process, (int)ret)] = new FdState(_nextFileKey++) { Opened = true };
     }
 
     // posix_fadvise (fadvise64): POSIX_FADV_RANDOM (1) sets FMODE_RANDOM on the open file (no readahead; mm/fadvise.c),

@@ -94,6 +94,11 @@ internal sealed partial class WorkloadExtraction
         BlockComplete,
         SchedSwitch,
         ProcessFork,
+        EnterRecvfrom,
+        ExitRecvfrom,
+        EnterSendto,
+        ExitSendto,
+        Marker,
     }
 
     public WriteWorkload Run()
@@ -112,6 +117,11 @@ internal sealed partial class WorkloadExtraction
             if (_offCpuThreads > 0 && e.Pid != 0)
             {
                 Resume(e.Pid, e.Timestamp.TotalNanoseconds, r.EventsRead);
+            }
+
+            if (_countingThreads > 0 && e.Pid != 0)
+            {
+                CountThreadEvent(e.Pid);
             }
 
             if (e.TypeId < 0)
@@ -152,13 +162,16 @@ internal sealed partial class WorkloadExtraction
                     OnExit(e, FileOpKind.Fdatasync, positional: false);
                     break;
                 case Kind.EnterRead:
+                    // A read(2) is both a file operation and, on a socket, the start of a server's request.
                     OnEnter(e, FileOpKind.Read, positional: false);
+                    OnReadEnter(e);
                     break;
                 case Kind.EnterPread:
                     OnEnter(e, FileOpKind.Read, positional: true);
                     break;
                 case Kind.ExitRead:
                     OnExit(e, FileOpKind.Read, positional: false);
+                    OnReadExit(e, socketCall: false);
                     break;
                 case Kind.ExitPread:
                     OnExit(e, FileOpKind.Read, positional: true);
@@ -205,6 +218,21 @@ internal sealed partial class WorkloadExtraction
                     break;
                 case Kind.BlockComplete:
                     OnBlockComplete(e);
+                    break;
+                case Kind.EnterRecvfrom:
+                    OnReadEnter(e);
+                    break;
+                case Kind.ExitRecvfrom:
+                    OnReadExit(e, socketCall: true);
+                    break;
+                case Kind.EnterSendto:
+                    OnSendEnter(e);
+                    break;
+                case Kind.ExitSendto:
+                    OnSendExit(e);
+                    break;
+                case Kind.Marker:
+                    OnMarker(e);
                     break;
                 default:
                     break;
@@ -263,6 +291,11 @@ internal sealed partial class WorkloadExtraction
         "block_rq_complete" => Kind.BlockComplete,
         "sched_switch" => Kind.SchedSwitch,
         "sched_process_fork" => Kind.ProcessFork,
+        "sys_enter_recvfrom" => Kind.EnterRecvfrom,
+        "sys_exit_recvfrom" => Kind.ExitRecvfrom,
+        "sys_enter_sendto" => Kind.EnterSendto,
+        "sys_exit_sendto" => Kind.ExitSendto,
+        "print" => Kind.Marker,
         _ => Kind.Ignore,
     };
 
@@ -420,6 +453,7 @@ internal sealed partial class WorkloadExtraction
             Diagnostics = _diag,
             CacheFills = WorkloadFills(),
             Truncations = CanonicalTruncations(),
+            Requests = FinishRequests().AsReadOnly(),
         };
     }
 }

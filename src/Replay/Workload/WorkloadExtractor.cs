@@ -36,6 +36,12 @@ namespace KernelSim.Replay.Workload;
 /// off-CPU stretch ending at a throttle event is the throttle sleep (usec_delayed counts whole jiffies).</item>
 /// <item>Device: block_rq_issue/complete of writes (rwbs contains W) paired by device and sector; a
 /// re-issue of a request in flight is a requeue and restarts its service time.</item>
+/// <item>Requests (<see cref="WriteWorkload.Requests"/>): a <c>ksim-request-begin</c>/<c>ksim-request-end</c> trace marker
+/// pair on a thread bounds one (a marker written with write(2) bounds it at that call's return and the end marker
+/// call's entry, and the call is left out of the operations; one written otherwise, at the marker event); a read(2)
+/// or recvfrom(2) returning data on a socket (an fd not opened by openat in the trace, not caching pages, not 0-2)
+/// opens one that the same thread's next write(2) or sendto(2) on that fd closes. From a thread's first request on,
+/// every event it fires is counted, so a request knows the tracing it carries.</item>
 /// <item>Lost events: a lost-event marker or ring-buffer restart while calls are open marks those calls
 /// <see cref="FileOp.Incomplete"/>. Snapshot captures record losses only in the manifest, which
 /// <see cref="Extract(string, TraceReaderOptions?)"/> reads.</item>

@@ -37,6 +37,12 @@ public sealed record WriteWorkload(
     /// the replay drops the file's page cache at that point.
     /// </summary>
     public IReadOnlyList<FileTruncation> Truncations { get; init; } = [];
+
+    /// <summary>
+    /// The application's requests the trace bounds (trace markers, a server's socket exchanges), in start order; empty
+    /// when it bounds none. A request's file operations are its thread's <see cref="Ops"/> that lie inside it.
+    /// </summary>
+    public IReadOnlyList<RequestSpan> Requests { get; init; } = [];
 }
 
 /// <summary>A workload thread removed a written file's page cache (truncate or unlink).</summary>

@@ -97,4 +97,68 @@ public class CorpusValidationTests
         // The README example's tail at 64M (p99 10-12 ms measured) is far from its unlimited tail (2-4 ms).
         Assert.Contains(Points.Value, x => x.Workload == "dd-1M-nofsync" && x.Limit == "64M" && x.Percentile == "p99" && x.LimitMatters);
     }
+
+    [Fact]
+    public void Run_WriteAndCallPoints_AreNotRequests()
+    {
+        Assert.All(Points.Value, x => Assert.False(x.Request));
+    }
+}
+
+/// <summary>
+/// Request points of the corpus validation on the committed PostgreSQL capture (traces/corpus/pgbench-tpcb-memcg256M:
+/// each transaction one recvfrom/sendto exchange on a backend's socket) against the committed ground truth.
+/// </summary>
+public class CorpusValidationRequestTests
+{
+    private static readonly Lazy<CorpusResult> Result = new(() =>
+    {
+        string dir = Directory.CreateTempSubdirectory("ksim-corpus-").FullName;
+        foreach (string ext in new[] { ".trace.gz", ".manifest.json" })
+        {
+            File.Copy(Path.Combine(Fixtures.RepoRoot, "traces", "corpus", "pgbench-tpcb-memcg256M" + ext), Path.Combine(dir, "pgbench-tpcb-memcg256M" + ext));
+        }
+
+        try
+        {
+            return CorpusValidation.Evaluate(dir, Path.Combine(Fixtures.RepoRoot, "traces", "groundtruth", "corpus-latency.csv"));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    });
+
+    [Fact]
+    public void Evaluate_Transactions_ArePredictedRequestPointsAtEveryLimit()
+    {
+        var txn = Result.Value.Points.Where(x => x.Op == "txn").ToList();
+        Assert.Equal(6 * 4, txn.Count);
+        Assert.All(txn, x => Assert.True(x.Request));
+        Assert.All(txn, x => Assert.NotNull(x.PredictedNs));
+        foreach (CorpusPoint x in txn)
+        {
+            bool band = x.PredictedNs >= x.MeasuredMinNs * 0.75 && x.PredictedNs <= x.MeasuredMaxNs * 1.25;
+            Assert.Equal(band, x.Inside);
+        }
+
+        // The server's calls are scored as calls, apart from the transactions.
+        Assert.Contains(Result.Value.Points, x => x.Op == "write" && !x.Request && x.PredictedNs is not null);
+    }
+
+    [Fact]
+    public void Evaluate_Throughput_OnePointPerLimit_PredictedAndWithinTheBandRule()
+    {
+        IReadOnlyList<CorpusThroughputPoint> t = Result.Value.Throughput;
+        Assert.Equal(["64M", "128M", "256M", "512M", "1G", "max"], t.Select(x => x.Limit));
+        Assert.All(t, x => Assert.Equal("txn", x.Op));
+        foreach (CorpusThroughputPoint x in t)
+        {
+            double v = Assert.NotNull(x.PredictedPerSecond);
+            Assert.InRange(v, 1, 1e6);
+            Assert.Equal(v >= x.MeasuredMinPerSecond * 0.75 && v <= x.MeasuredMaxPerSecond * 1.25, x.Inside);
+        }
+
+        Assert.DoesNotContain(t, x => x.Limit == "max" && x.LimitMatters);
+    }
 }
