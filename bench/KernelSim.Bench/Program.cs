@@ -10,6 +10,7 @@ namespace KernelSim.Bench;
 ///   dotnet run -c Release -- [BenchmarkDotNet args]      BenchmarkDotNet suites (ParseBenchmarks)
 ///   dotnet run -c Release -- throughput FILE             stream FILE once, print MB/s, events/s and peak RSS
 ///   dotnet run -c Release -- synth FILE SIZE             write a synthetic ftrace text trace of SIZE bytes
+///   dotnet run -c Release -- phases TRACE [LIMIT] [RUNS] time whatif memory's and a sweep's phases (Stopwatch)
 /// </summary>
 internal static class Program
 {
@@ -24,6 +25,11 @@ internal static class Program
         {
             SyntheticTrace.WriteFile(args[1], KernelSim.Units.Bytes.Parse(args[2]).Value);
             return 0;
+        }
+
+        if (args.Length >= 2 && args[0] == "phases")
+        {
+            return PhaseTimer.Run(args[1], args.Length >= 3 ? args[2] : "128M", args.Length >= 4 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 6);
         }
 
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

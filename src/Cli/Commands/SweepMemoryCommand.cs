@@ -130,12 +130,14 @@ internal static class SweepMemoryCommand
             return rc;
         }
 
+        // The trust report is independent of the sweep: it runs beside it.
+        Task<WriteTrust> assessing = TrustOutput.AssessAsync(replay, capture, file.FullName, ct);
         IReadOnlyList<WritePrediction> results = await CliProgress.StatusAsync(
             CliProgress.Allowed(json),
             $"replaying {proposals.Count} limits",
             () => WriteWhatIf.Sweep(replay.Workload, replay.Costs, capture, proposals),
             ct).ConfigureAwait(false);
-        WriteTrust trust = TrustOutput.Assess(replay, capture, file.FullName);
+        WriteTrust trust = await assessing.ConfigureAwait(false);
         if (plot is not null)
         {
             IReadOnlyList<(double, double, double)>? measured = null;

@@ -20,6 +20,10 @@ internal static class TrustOutput
         return WriteTrust.Assess(replay, capture, activity.Switches > 0 ? activity : null);
     }
 
+    /// <summary><see cref="Assess"/> on the thread pool, to run beside the replays it does not depend on.</summary>
+    public static Task<WriteTrust> AssessAsync(WriteReplay replay, CaptureConfig capture, string tracePath, CancellationToken ct) =>
+        Task.Run(() => Assess(replay, capture, tracePath), ct);
+
     public static void Print(WriteTrust trust)
     {
         foreach (TrustReason r in trust.Reasons)

@@ -103,14 +103,18 @@ internal static class WhatIfMemoryCommand
             return rc;
         }
 
-        (WritePrediction baseline, WritePrediction predicted) = await CliProgress.StatusAsync(
+        // The trust report (a second read of the trace, a replay with the traced costs) and the two replays are
+        // independent and deterministic: run them side by side (bench/README.md, "1 GiB-write replay").
+        Task<WriteTrust> assessing = TrustOutput.AssessAsync(replay, capture, file.FullName, ct);
+        IReadOnlyList<WritePrediction> both = await CliProgress.StatusAsync(
             CliProgress.Allowed(json),
             "replaying the captured and the proposed configuration",
-            () => (WriteWhatIf.Predict(replay.Workload, replay.Costs, capture, new WriteProposal()), WriteWhatIf.Predict(replay.Workload, replay.Costs, capture, proposal)),
+            () => WriteWhatIf.Sweep(replay.Workload, replay.Costs, capture, [new WriteProposal(), proposal]),
             ct).ConfigureAwait(false);
+        (WritePrediction baseline, WritePrediction predicted) = (both[0], both[1]);
+        WriteTrust trust = await assessing.ConfigureAwait(false);
         RequestPrediction? requestsBaseline = RequestWhatIf.Predict(replay.Workload, baseline, grouping);
         RequestPrediction? requestsPredicted = RequestWhatIf.Predict(replay.Workload, predicted, grouping);
-        WriteTrust trust = TrustOutput.Assess(replay, capture, file.FullName);
         IReadOnlyList<PercentileInterval> intervals = PercentileInterval.For(predicted.Latency, trust.SelfReplay, replay.Observed);
         if (json)
         {
