@@ -30,7 +30,11 @@ public static class CorpusValidation
     /// <param name="corpusDir">Folder of the corpus captures (NAME-memcgLIMIT.trace.gz).</param>
     /// <param name="groundTruthCsv">corpus-latency.csv.</param>
     /// <param name="host">Only rows measured on this host id (null: all rows).</param>
-    public static IReadOnlyList<CorpusPoint> Run(string corpusDir, string groundTruthCsv, string? host = null)
+    public static IReadOnlyList<CorpusPoint> Run(string corpusDir, string groundTruthCsv, string? host = null) =>
+        Run(corpusDir, groundTruthCsv, host, new Formats.TraceReaderOptions { Lenient = true }, null);
+
+    /// <summary>As <see cref="Run(string, string, string?)"/>, reading the captures with <paramref name="options"/>; what each read met goes to <paramref name="reads"/>.</summary>
+    internal static IReadOnlyList<CorpusPoint> Run(string corpusDir, string groundTruthCsv, string? host, Formats.TraceReaderOptions options, ICollection<CaptureRead>? reads)
     {
         // (workload, op, limit) -> each repetition's [p50, p90, p99, p99.9]
         var measured = new Dictionary<(string Workload, string Op, string Limit), List<long[]>>();
@@ -65,7 +69,11 @@ public static class CorpusValidation
             }
 
             var limits = keys.Select(k => k.Limit).Distinct().OrderBy(LimitOrder).ToList();
-            WriteReplay replay = WriteReplay.Load(path, new Formats.TraceReaderOptions { Lenient = true });
+            WriteReplay replay = WriteReplay.Load(path, options);
+            if (replay.Workload.Diagnostics.Reader is Formats.TraceDiagnostics d)
+            {
+                reads?.Add(new CaptureRead(Path.GetFileName(path), d));
+            }
             CaptureConfig capture = CaptureConfig.ForTrace(path);
             var proposals = limits.Select(l => l == "max" ? new WriteProposal { Unlimited = true } : new WriteProposal { LimitBytes = Bytes.Parse(l).Value }).ToList();
             IReadOnlyList<WritePrediction> predictions = WriteWhatIf.Sweep(replay.Workload, replay.Costs, capture, proposals);
