@@ -4,6 +4,7 @@ using System.Text.Json;
 using KernelSim.Replay;
 using KernelSim.Replay.Check;
 using KernelSim.Replay.Formats;
+using KernelSim.Replay.WhatIf;
 using Spectre.Console;
 
 namespace KernelSim.Cli.Commands;
@@ -12,35 +13,39 @@ namespace KernelSim.Cli.Commands;
 internal static class CheckCommand
 {
     /// <summary>A model check, the events that make it applicable, and what it needs from the capture manifest (null: nothing).</summary>
-    private sealed record Applicable(string Model, string[] NeedsAnyOf, Func<string, ModelCheckResult> Run, string? NeedsManifestFor = null);
+    /// <remarks>Run reads the trace with the given options; the checks that read it their own way (signals, net) read it
+    /// leniently, after the summary pass has refused a malformed trace under --strict.</remarks>
+    private sealed record Applicable(string Model, string[] NeedsAnyOf, Func<string, TraceReaderOptions, ModelCheckResult> Run, string? NeedsManifestFor = null);
 
     private static readonly Applicable[] Checks =
     [
-        new("memcg", ["vmscan:mm_vmscan_memcg_reclaim_begin", "filemap:mm_filemap_add_to_page_cache"], MemcgCheck.Run),
+        new("memcg", ["vmscan:mm_vmscan_memcg_reclaim_begin", "filemap:mm_filemap_add_to_page_cache"], static (p, o) => MemcgCheck.Run(WriteReplay.Load(p, o), p)),
         new("writeback", ["writeback:balance_dirty_pages"], WritebackCheck.Run, "the captured vm.dirty_* sysctls, kernel.hz and host.cpus"),
-        new("signals", ["signal:signal_generate"], SignalsCheck.Run),
-        new("net", ["napi:napi_poll", "net:netif_receive_skb"], NetCheck.Run),
+        new("signals", ["signal:signal_generate"], static (p, _) => SignalsCheck.Run(p)),
+        new("net", ["napi:napi_poll", "net:netif_receive_skb"], static (p, _) => NetCheck.Run(p)),
     ];
 
     public static Command Create()
     {
         var trace = new Argument<FileInfo?>("trace") { Description = "A capture (with its manifest beside it). Default: the capture embedded in ksim.", Arity = ArgumentArity.ZeroOrOne };
-        var json = new Option<bool>("--json") { Description = "Print {\"models\": {\"memcg\": {compared, agreed, figures, mismatches}, ...}, \"skipped\": {\"writeback\": \"why\"}}. A check that needs the capture manifest is skipped without it (exit 4 if nothing else could be checked)." };
+        var json = new Option<bool>("--json") { Description = "Print {\"models\": {\"memcg\": {compared, agreed, figures, mismatches}, ...}, \"skipped\": {\"writeback\": \"why\"}, \"reader\": {malformed_lines, lost_events, truncated, warnings}}. A check that needs the capture manifest is skipped without it (exit 4 if nothing else could be checked)." };
+        var strict = new Option<bool>("--strict") { Description = "Fail on the first malformed trace line instead of skipping and counting it." };
         var cmd = new Command("check", "Replay the models that apply to a trace under its captured configuration and report how well they reproduce what the kernel recorded.\n\nExample:\n  ksim check traces/fio-seq64k-memcg128M.trace.gz --json");
         cmd.Arguments.Add(trace);
         cmd.Options.Add(json);
+        cmd.Options.Add(strict);
         cmd.SetAction(async (r, ct) =>
         {
             // A pipe or "-" is copied to a temp file first: the trace is read more than once, by path.
             using TraceArgument input = TraceArgument.Resolve(r.GetValue(trace), DefaultTrace.Extract, spoolPipes: true);
             FileInfo file = input.File;
             using Stream stdout = Console.OpenStandardOutput();
-            return await RunAsync(file, r.GetValue(json), stdout, ct).ConfigureAwait(false);
+            return await RunAsync(file, r.GetValue(json), stdout, ct, r.GetValue(strict)).ConfigureAwait(false);
         });
         return cmd;
     }
 
-    internal static async Task<int> RunAsync(FileInfo file, bool json, Stream stdout, CancellationToken ct)
+    internal static async Task<int> RunAsync(FileInfo file, bool json, Stream stdout, CancellationToken ct, bool strict = false)
     {
         if (TraceArgument.Problem(file) is string missing)
         {
@@ -50,9 +55,13 @@ internal static class CheckCommand
 
         var results = new List<ModelCheckResult>();
         var skipped = new List<(string Model, string Reason)>();
+        TraceReaderOptions options = ReaderReport.Options(strict);
+        TraceSummary summary;
         try
         {
-            TraceSummary summary = await TraceInspector.SummarizeFileAsync(file.FullName, TraceReaderOptions.Default with { Lenient = true }, null, ct).ConfigureAwait(false);
+            // One pass over the whole trace first: it finds the events that decide which checks apply and, under
+            // --strict, refuses a malformed trace before any model runs.
+            summary = await TraceInspector.SummarizeFileAsync(file.FullName, options, null, ct).ConfigureAwait(false);
             foreach (Applicable c in Checks)
             {
                 if (!c.NeedsAnyOf.Any(summary.EventCounts.ContainsKey))
@@ -67,7 +76,7 @@ internal static class CheckCommand
                 }
                 else
                 {
-                    results.Add(await CliProgress.StatusAsync(CliProgress.Allowed(json), $"checking the {c.Model} model against {file.Name}", () => c.Run(file.FullName), ct).ConfigureAwait(false));
+                    results.Add(await CliProgress.StatusAsync(CliProgress.Allowed(json), $"checking the {c.Model} model against {file.Name}", () => c.Run(file.FullName, options), ct).ConfigureAwait(false));
                 }
             }
         }
@@ -86,6 +95,9 @@ internal static class CheckCommand
         {
             await Console.Error.WriteLineAsync($"ksim: {file.Name}: {model} check skipped: {reason}").ConfigureAwait(false);
         }
+
+        List<string> warnings = InfoCommand.Warnings(summary);
+        await ReaderReport.PrintAsync(warnings).ConfigureAwait(false);
 
         // Every applicable check needed a manifest that is not there: nothing was checked.
         int rc = results.Count == 0 && skipped.Count > 0 ? ExitCodes.NoInput : ExitCodes.Ok;
@@ -130,6 +142,7 @@ internal static class CheckCommand
             }
 
             w.WriteEndObject();
+            ReaderReport.Json(w, summary.MalformedLines, summary.LostEvents, summary.Truncated, warnings);
             w.WriteEndObject();
             w.Flush();
             stdout.Write("\n"u8);

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using KernelSim.Replay;
+using KernelSim.Replay.Formats;
 using KernelSim.Replay.Net;
 using KernelSim.Replay.WhatIf;
 using Spectre.Console;
@@ -17,7 +19,8 @@ internal static class ValidateCommand
         var netTruth = new Option<FileInfo>("--net-groundtruth") { Description = "Measured UDP round trips (CSV from traces/capture/measure-net).", DefaultValueFactory = _ => new FileInfo(Path.Combine("traces", "groundtruth", "net-latency.csv")) };
         var corpus = new Option<DirectoryInfo>("--corpus") { Description = "Folder of the corpus captures NAME-memcgLIMIT.trace.gz (traces/capture/measure-corpus).", DefaultValueFactory = _ => new DirectoryInfo(Path.Combine("traces", "corpus")) };
         var corpusTruth = new Option<FileInfo>("--corpus-groundtruth") { Description = "Measured latencies of the corpus workloads (CSV from traces/capture/measure-corpus).", DefaultValueFactory = _ => new FileInfo(Path.Combine("traces", "groundtruth", "corpus-latency.csv")) };
-        var json = new Option<bool>("--json") { Description = "Print the points as JSON (write points under results, round trips under net, the corpus under corpus)." };
+        var json = new Option<bool>("--json") { Description = "Print the points as JSON (write points under results, round trips under net, the corpus under corpus; what reading each capture met under reader)." };
+        var strict = new Option<bool>("--strict") { Description = "Fail on the first malformed line of any capture instead of skipping and counting it." };
         var cmd = new Command("validate", "Compare predictions with the measured ground truth: write latency (p50, p90, p99 at every measured limit, from every capture) and UDP round trips (p50, p99 per topology and size, idle and flooded, from every pinned net capture).\n\nExample:\n  ksim validate --traces traces --groundtruth traces/groundtruth/write-latency.csv --net-groundtruth traces/groundtruth/net-latency.csv");
         cmd.Options.Add(traces);
         cmd.Options.Add(truth);
@@ -25,15 +28,16 @@ internal static class ValidateCommand
         cmd.Options.Add(corpus);
         cmd.Options.Add(corpusTruth);
         cmd.Options.Add(json);
+        cmd.Options.Add(strict);
         cmd.SetAction(async (r, ct) =>
         {
             using Stream stdout = Console.OpenStandardOutput();
-            return await RunAsync(r.GetValue(traces)!, r.GetValue(truth)!, r.GetValue(json), stdout, ct, r.GetValue(netTruth), r.GetValue(corpus), r.GetValue(corpusTruth)).ConfigureAwait(false);
+            return await RunAsync(r.GetValue(traces)!, r.GetValue(truth)!, r.GetValue(json), stdout, ct, r.GetValue(netTruth), r.GetValue(corpus), r.GetValue(corpusTruth), r.GetValue(strict)).ConfigureAwait(false);
         });
         return cmd;
     }
 
-    internal static async Task<int> RunAsync(DirectoryInfo traces, FileInfo truth, bool json, Stream stdout, CancellationToken ct, FileInfo? netTruth = null, DirectoryInfo? corpusDir = null, FileInfo? corpusTruth = null)
+    internal static async Task<int> RunAsync(DirectoryInfo traces, FileInfo truth, bool json, Stream stdout, CancellationToken ct, FileInfo? netTruth = null, DirectoryInfo? corpusDir = null, FileInfo? corpusTruth = null, bool strict = false)
     {
         if (!traces.Exists || !truth.Exists)
         {
@@ -44,21 +48,40 @@ internal static class ValidateCommand
         IReadOnlyList<ValidationPoint> points;
         IReadOnlyList<NetValidationPoint> net;
         CorpusResult corpus;
+        TraceReaderOptions options = ReaderReport.Options(strict);
+        var corpusReads = new List<CaptureRead>();
+        var writeReads = new List<CaptureRead>();
+        var netReads = new List<CaptureRead>();
         try
         {
             bool show = CliProgress.Allowed(json);
             corpus = corpusDir is { Exists: true } && corpusTruth is { Exists: true }
-                ? await CliProgress.StatusAsync(show, "predicting the corpus of foreign workloads", () => CorpusValidation.Evaluate(corpusDir.FullName, corpusTruth.FullName), ct).ConfigureAwait(false)
+                ? await CliProgress.StatusAsync(show, "predicting the corpus of foreign workloads", () => CorpusValidation.Evaluate(corpusDir.FullName, corpusTruth.FullName, null, options, corpusReads), ct).ConfigureAwait(false)
                 : new CorpusResult([], []);
-            points = await CliProgress.StatusAsync(show, "predicting every measured write point from every capture", () => WriteValidation.Run(traces.FullName, truth.FullName), ct).ConfigureAwait(false);
+            points = await CliProgress.StatusAsync(show, "predicting every measured write point from every capture", () => WriteValidation.Run(traces.FullName, truth.FullName, options, writeReads), ct).ConfigureAwait(false);
             net = netTruth is { Exists: true }
-                ? await CliProgress.StatusAsync(show, "predicting the measured round trips from the net captures", () => NetValidation.Run(traces.FullName, netTruth.FullName), ct).ConfigureAwait(false)
+                ? await CliProgress.StatusAsync(show, "predicting the measured round trips from the net captures", () => NetValidation.Run(traces.FullName, netTruth.FullName, options, netReads), ct).ConfigureAwait(false)
                 : [];
         }
-        catch (InvalidDataException ex)
+        catch (Exception ex) when (ex is InvalidDataException or TraceFormatException)
         {
             await Console.Error.WriteLineAsync("ksim: " + ex.Message).ConfigureAwait(false);
             return ExitCodes.BadInput;
+        }
+
+        // Every capture read, in the order of the output (write, net, corpus); a capture read twice is reported once.
+        var reads = new List<CaptureRead>();
+        foreach (CaptureRead r in writeReads.Concat(netReads).Concat(corpusReads))
+        {
+            if (!reads.Any(x => x.Capture == r.Capture))
+            {
+                reads.Add(r);
+            }
+        }
+
+        foreach (CaptureRead r in reads)
+        {
+            await ReaderReport.PrintAsync(r.Diagnostics.Warnings(), r.Capture).ConfigureAwait(false);
         }
 
         int inside = points.Count(p => p.Inside);
@@ -110,6 +133,7 @@ internal static class ValidateCommand
             w.WriteEndArray();
             w.WriteEndObject();
             WriteCorpusJson(w, corpus);
+            WriteReaderJson(w, reads);
             w.WriteEndObject();
             w.Flush();
             stdout.Write("\n"u8);
@@ -199,6 +223,32 @@ internal static class ValidateCommand
     // p50/p90/p99 of the given operations inside the band.
     private static string OpFrac(IReadOnlyList<CorpusPoint> points, params string[] ops) =>
         Frac(points.Where(p => ops.Contains(p.Op) && p.Percentile != "p99.9").ToList());
+
+    // reader: the totals over every capture read, and each capture with something to say.
+    private static void WriteReaderJson(Utf8JsonWriter w, List<CaptureRead> reads)
+    {
+        w.WriteStartObject("reader");
+        w.WriteNumber("captures", reads.Count);
+        w.WriteNumber("malformed_lines", reads.Sum(r => r.Diagnostics.MalformedLines));
+        w.WriteNumber("lost_events", reads.Sum(r => r.Diagnostics.LostEvents));
+        w.WriteNumber("truncated_captures", reads.Count(r => r.Diagnostics.Truncated));
+        w.WriteStartArray("warnings");
+        foreach (CaptureRead r in reads)
+        {
+            if (r.Diagnostics.Warnings().Count == 0)
+            {
+                continue;
+            }
+
+            w.WriteStartObject();
+            w.WriteString("capture", r.Capture);
+            ReaderReport.Fields(w, r.Diagnostics.MalformedLines, r.Diagnostics.LostEvents, r.Diagnostics.Truncated, r.Diagnostics.Warnings());
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
 
     private static string Frac(List<CorpusPoint> points) =>
         points.Count == 0 ? "-" : string.Create(CultureInfo.InvariantCulture, $"{points.Count(p => p.Inside)}/{points.Count} ({100.0 * points.Count(p => p.Inside) / points.Count:F0}%)");

@@ -22,7 +22,8 @@ internal static class WhatIfNetCommand
         var size = new Option<int?>("--msg-size") { Description = "UDP payload per message in bytes (default: as captured)." };
         var gro = new Option<string?>("--veth-gro") { Description = "on: veth in NAPI mode (ethtool -K gro on rx-udp-gro-forwarding on at every veth end): the socket's skb goes onto the peer's 256-entry ring and veth_poll delivers it, instead of the backlog. off (default): the backlog path." };
         var rps = new Option<bool>("--rps") { Description = "RPS on every veth end to the other CPU (rps_cpus): the receive runs there after an IPI and wakes the pinned peer across CPUs (pinned captures, no --load)." };
-        var json = new Option<bool>("--json") { Description = "Print one JSON object: latency_ns (p50/p90/p99/p999/max/mean, integer ns), count, proposal, softirq figures, costs." };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object: latency_ns (p50/p90/p99/p999/max/mean, integer ns), count, proposal, softirq figures, costs, reader (malformed lines skipped, lost events, truncation, warnings)." };
+        var strict = new Option<bool>("--strict") { Description = "Fail on the first malformed trace line instead of skipping and counting it." };
         var cmd = new Command("net", "Predict UDP request/response round-trip latency on another topology, with other softirq settings or under a flood.\n\nExamples:\n  ksim whatif net --topology veth-bridge\n  ksim whatif net traces/net-loopback-udp64-pinned.trace.gz --topology veth-bridge\n  ksim whatif net traces/net-veth-udp64-pinned.trace.gz --load max --json\n  ksim whatif net traces/net-loopback-udp64-pinned.trace.gz --topology veth --msg-size 1400 --dev-weight 16\n  ksim whatif net traces/net-veth-udp64-pinned.trace.gz --veth-gro on\n  ksim whatif net traces/net-veth-udp64-pinned.trace.gz --rps --json");
         cmd.Arguments.Add(trace);
         cmd.Options.Add(topology);
@@ -34,18 +35,19 @@ internal static class WhatIfNetCommand
         cmd.Options.Add(gro);
         cmd.Options.Add(rps);
         cmd.Options.Add(json);
+        cmd.Options.Add(strict);
         cmd.SetAction(async (r, ct) =>
         {
             // A pipe or "-" is copied to a temp file first: the trace is read more than once, by path.
             using TraceArgument input = TraceArgument.Resolve(r.GetValue(trace), DefaultTrace.ExtractNet, spoolPipes: true);
             FileInfo file = input.File;
             using Stream stdout = Console.OpenStandardOutput();
-            return await RunAsync(file, r.GetValue(topology), r.GetValue(budget), r.GetValue(weight), r.GetValue(backlog), r.GetValue(load), r.GetValue(size), r.GetValue(json), stdout, ct, r.GetValue(gro), r.GetValue(rps)).ConfigureAwait(false);
+            return await RunAsync(file, r.GetValue(topology), r.GetValue(budget), r.GetValue(weight), r.GetValue(backlog), r.GetValue(load), r.GetValue(size), r.GetValue(json), stdout, ct, r.GetValue(gro), r.GetValue(rps), r.GetValue(strict)).ConfigureAwait(false);
         });
         return cmd;
     }
 
-    internal static async Task<int> RunAsync(FileInfo? file, string? topology, int? budget, int? weight, int? backlog, string? load, int? size, bool json, Stream stdout, CancellationToken ct, string? vethGro = null, bool rps = false)
+    internal static async Task<int> RunAsync(FileInfo? file, string? topology, int? budget, int? weight, int? backlog, string? load, int? size, bool json, Stream stdout, CancellationToken ct, string? vethGro = null, bool rps = false, bool strict = false)
     {
         if (file is null)
         {
@@ -98,7 +100,7 @@ internal static class WhatIfNetCommand
         NetPrediction p;
         try
         {
-            cal = await Task.Run(() => NetCalibration.FromFile(file.FullName), ct).ConfigureAwait(false);
+            cal = await Task.Run(() => NetCalibration.FromFile(file.FullName, NetCalibration.DefaultOverheadPerEventNs, ReaderReport.Options(strict)), ct).ConfigureAwait(false);
             p = NetWhatIf.Predict(cal, proposal);
         }
         catch (ArgumentException ex)
@@ -114,6 +116,7 @@ internal static class WhatIfNetCommand
         }
 
         NetPrediction baseline = NetWhatIf.Predict(cal, new NetProposal());
+        await ReaderReport.PrintAsync(cal.Reader?.Warnings() ?? []).ConfigureAwait(false);
         if (json)
         {
             WriteJson(stdout, file.FullName, cal, p, baseline);
@@ -167,6 +170,7 @@ internal static class WhatIfNetCommand
         w.WriteNumber("reply_return_ns", m.ReplyReturnNs);
         w.WriteNumber("client_wake_ns", m.ClientWakeNs);
         w.WriteEndObject();
+        ReaderReport.Json(w, cal.Reader);
         w.WriteEndObject();
         w.Flush();
         stdout.Write("\n"u8);

@@ -54,13 +54,16 @@ public static class WritebackCheck
     /// ".max_rel_err"; plus call placement, sleep decisions, wake times and the inputs used.</returns>
     /// <exception cref="FileNotFoundException">The trace or its manifest is missing.</exception>
     /// <exception cref="TraceFormatException">The trace or manifest is malformed.</exception>
-    public static ModelCheckResult Run(string tracePath)
+    public static ModelCheckResult Run(string tracePath) => Run(tracePath, TraceReaderOptions.Default);
+
+    /// <summary>As <see cref="Run(string)"/>, reading the trace with <paramref name="readerOptions"/> (the manifest's clock and HZ on top).</summary>
+    internal static ModelCheckResult Run(string tracePath, TraceReaderOptions readerOptions)
     {
         ArgumentNullException.ThrowIfNull(tracePath);
         using CaptureManifest manifest = CaptureManifest.TryLoadFor(tracePath)
             ?? throw new FileNotFoundException($"No capture manifest beside the trace (expected {CaptureManifest.PathFor(tracePath)}); the check needs the captured sysctls and HZ.", CaptureManifest.PathFor(tracePath));
         WritebackConfig config = ConfigFrom(manifest);
-        TraceReaderOptions options = manifest.ApplyTo(TraceReaderOptions.Default);
+        TraceReaderOptions options = manifest.ApplyTo(readerOptions);
 
         WritebackCheckSurvey survey = WritebackCheckSurvey.Read(tracePath, options, config.Hz);
         if (survey.FirstGlobalDirtyState is not GlobalDirtyState first)

@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace KernelSim.Replay.Formats;
 
 /// <summary>What one line of text turned out to be.</summary>
@@ -63,6 +65,9 @@ internal static class LineParser
     /// </summary>
     private const int MaxTgidColumn = 24;
 
+    // The bytes an event name is made of (letters, digits, '_', '.', '-'), searched with vector instructions.
+    private static readonly SearchValues<byte> NameChars = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-"u8);
+
     public static void Parse(ReadOnlySpan<byte> line, TraceFormat format, ref ParsedLine p)
     {
         p = default;
@@ -83,7 +88,7 @@ internal static class LineParser
             return;
         }
 
-        if (TryParseMarker(trimmed, ref p))
+        if (TryParseMarker(trimmed, format, ref p))
         {
             return;
         }
@@ -92,7 +97,7 @@ internal static class LineParser
         {
             // trace-cmd prefixes instance buffers' lines, markers included: "inst: CPU:1 [N EVENTS DROPPED]".
             int sp = trimmed.IndexOf((byte)' ');
-            if (sp > 1 && trimmed[sp - 1] == (byte)':' && TryParseMarker(trimmed[sp..].TrimStart((byte)' '), ref p))
+            if (sp > 1 && trimmed[sp - 1] == (byte)':' && TryParseMarker(trimmed[sp..].TrimStart((byte)' '), format, ref p))
             {
                 return;
             }
@@ -100,16 +105,21 @@ internal static class LineParser
 
         if (format == TraceFormat.PerfScript)
         {
-            ParsePerf(line, ref p);
+            ParsePerf(line, first, ref p);
         }
         else
         {
-            ParseFtraceLike(line, format == TraceFormat.TraceCmdReport, ref p);
+            ParseFtraceLike(line, first, format == TraceFormat.TraceCmdReport, ref p);
         }
     }
 
     /// <summary>Lost-event markers and trace-cmd/perf header lines.</summary>
-    private static bool TryParseMarker(ReadOnlySpan<byte> t, ref ParsedLine p)
+    /// <remarks>
+    /// perf's own PERF_RECORD_LOST records are looked for in perf script text only: ftrace and trace-cmd never print
+    /// them, and in their lines the words can only be an event's payload (a trace_marker write), which is an event.
+    /// Not searching every ftrace line for them is also a measurable part of the reader's speed (bench/README.md).
+    /// </remarks>
+    private static bool TryParseMarker(ReadOnlySpan<byte> t, TraceFormat format, ref ParsedLine p)
     {
         // ftrace and trace-cmd: "CPU:1 [LOST 123 EVENTS]"; trace-cmd also "CPU:1 [123 EVENTS DROPPED]".
         if (t.StartsWith("CPU:"u8) || t.StartsWith("CPU "u8))
@@ -154,7 +164,7 @@ internal static class LineParser
         }
 
         // perf script --show-lost-events: "... PERF_RECORD_LOST ... lost: 12" or "LOST 12 events!".
-        int perfLost = t.IndexOf("PERF_RECORD_LOST"u8);
+        int perfLost = format == TraceFormat.PerfScript ? t.IndexOf("PERF_RECORD_LOST"u8) : -1;
         if (perfLost >= 0)
         {
             int lostAt = t.LastIndexOf("lost"u8);
@@ -184,9 +194,12 @@ internal static class LineParser
         return false;
     }
 
-    private static void ParseFtraceLike(ReadOnlySpan<byte> line, bool traceCmd, ref ParsedLine p)
+    /// <param name="line">The line.</param>
+    /// <param name="commStart">Its first byte that is not a space or tab.</param>
+    /// <param name="traceCmd">trace-cmd report layout (an optional instance prefix).</param>
+    /// <param name="p">The result.</param>
+    private static void ParseFtraceLike(ReadOnlySpan<byte> line, int commStart, bool traceCmd, ref ParsedLine p)
     {
-        int commStart = IndexOfNonSpace(line);
         if (traceCmd && commStart == 0)
         {
             // "instance:   comm-pid [cpu]": a token ending in ':' followed by spaces at column 0.
@@ -299,9 +312,8 @@ internal static class LineParser
         }
     }
 
-    private static void ParsePerf(ReadOnlySpan<byte> line, ref ParsedLine p)
+    private static void ParsePerf(ReadOnlySpan<byte> line, int commStart, ref ParsedLine p)
     {
-        int commStart = IndexOfNonSpace(line);
         int searchFrom = commStart;
         long examined = 0;
         while (true)
@@ -425,10 +437,10 @@ internal static class LineParser
             return;
         }
 
-        int i = 0;
-        while (i < ev.Length && IsNameChar(ev[i]))
+        int i = ev.IndexOfAnyExcept(NameChars);
+        if (i < 0)
         {
-            i++;
+            i = ev.Length;
         }
 
         if (i == 0)
@@ -500,34 +512,63 @@ internal static class LineParser
         return after == line.Length || line[after] == (byte)' ';
     }
 
+    /// <summary>
+    /// "SECONDS.FRACTION" (at most 18 fraction digits) or "TICKS", all digits, in one pass; false if either part
+    /// is empty, holds another byte or overflows a long.
+    /// </summary>
     private static bool TryParseTimestamp(ReadOnlySpan<byte> tok, ref ParsedLine p)
     {
-        int dot = tok.IndexOf((byte)'.');
-        if (dot < 0)
+        long seconds = 0;
+        int i = 0;
+        while (i < tok.Length && IsDigit(tok[i]))
         {
-            if (!IsAllDigits(tok) || !TryParseLong(tok, out long ticks, out _))
+            if (seconds > (long.MaxValue - 9) / 10)
             {
                 return false;
             }
 
-            p.Seconds = ticks;
+            seconds = (seconds * 10) + (tok[i] - '0');
+            i++;
+        }
+
+        if (i == 0)
+        {
+            return false;
+        }
+
+        if (i == tok.Length)
+        {
+            p.Seconds = seconds;
             p.HasFraction = false;
             return true;
         }
 
-        ReadOnlySpan<byte> sec = tok[..dot];
-        ReadOnlySpan<byte> frac = tok[(dot + 1)..];
-        if (sec.IsEmpty || frac.IsEmpty || frac.Length > 18 || !IsAllDigits(sec) || !IsAllDigits(frac))
+        if (tok[i] != (byte)'.')
         {
             return false;
         }
 
-        if (!TryParseLong(sec, out p.Seconds, out _) || !TryParseLong(frac, out p.Fraction, out _))
+        int digits = tok.Length - i - 1;
+        if (digits is 0 or > 18)
         {
             return false;
         }
 
-        p.FractionDigits = frac.Length;
+        long fraction = 0;
+        for (int j = i + 1; j < tok.Length; j++)
+        {
+            uint d = (uint)(tok[j] - '0');
+            if (d > 9)
+            {
+                return false;
+            }
+
+            fraction = (fraction * 10) + d;
+        }
+
+        p.Seconds = seconds;
+        p.Fraction = fraction;
+        p.FractionDigits = digits;
         p.HasFraction = true;
         return true;
     }
@@ -557,9 +598,6 @@ internal static class LineParser
     }
 
     private static bool IsDigit(byte b) => (uint)(b - '0') <= 9;
-
-    private static bool IsNameChar(byte b) =>
-        (uint)((b | 0x20) - 'a') <= 'z' - 'a' || IsDigit(b) || b == (byte)'_' || b == (byte)'.' || b == (byte)'-';
 
     private static bool IsAllDigits(ReadOnlySpan<byte> s) => s.IndexOfAnyExceptInRange((byte)'0', (byte)'9') < 0;
 

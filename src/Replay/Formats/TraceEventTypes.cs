@@ -18,6 +18,9 @@ public sealed class TraceEventTypes
     private readonly byte[]?[] _cacheToken = new byte[]?[CacheSlots];
     private readonly int[] _cacheId = new int[CacheSlots];
     private const int CacheSlots = 256;
+    private readonly byte[]?[] _syscallToken = new byte[]?[CacheSlots];
+    private readonly bool[] _syscallEnter = new bool[CacheSlots];
+    private readonly int[] _syscallId = new int[CacheSlots];
 
     internal TraceEventTypes() => _lookup = _byToken.GetAlternateLookup<ReadOnlySpan<char>>();
 
@@ -49,6 +52,31 @@ public sealed class TraceEventTypes
         int id = InternSlow(token);
         _cacheToken[slot] = token.ToArray();
         _cacheId[slot] = id;
+        return id;
+    }
+
+    /// <summary>
+    /// The type of a syscall event ftrace printed in its own shape ("sys_write(...)" or "sys_write -> 0x2"): the
+    /// tracepoint syscalls:sys_enter_write or sys_exit_write. <paramref name="bare"/> is the name after "sys_".
+    /// </summary>
+    internal int InternSyscall(bool enter, ReadOnlySpan<byte> bare)
+    {
+        // Cached by the bare name, so that nearly every syscall line skips building "sys_enter_" + name.
+        int slot = CacheSlot(bare) ^ (enter ? 0 : CacheSlots / 2);
+        if (_syscallToken[slot] is byte[] cached && _syscallEnter[slot] == enter && bare.SequenceEqual(cached))
+        {
+            return _syscallId[slot];
+        }
+
+        ReadOnlySpan<byte> prefix = enter ? "sys_enter_"u8 : "sys_exit_"u8;
+        int len = prefix.Length + bare.Length;
+        Span<byte> token = len <= 256 ? stackalloc byte[len] : new byte[len];
+        prefix.CopyTo(token);
+        bare.CopyTo(token[prefix.Length..]);
+        int id = Intern(token);
+        _syscallToken[slot] = bare.ToArray();
+        _syscallEnter[slot] = enter;
+        _syscallId[slot] = id;
         return id;
     }
 

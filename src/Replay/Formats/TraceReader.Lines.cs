@@ -33,13 +33,7 @@ public sealed partial class TraceReader
         else
         {
             // "sys_write" printed by ftrace is the tracepoint syscalls:sys_enter_write / sys_exit_write.
-            ReadOnlySpan<byte> prefix = p.Syscall == SyscallForm.Enter ? "sys_enter_"u8 : "sys_exit_"u8;
-            ReadOnlySpan<byte> bare = p.EventToken[4..];
-            int len = prefix.Length + bare.Length;
-            Span<byte> token = len <= _scratch.Length ? _scratch.AsSpan(0, len) : new byte[len];
-            prefix.CopyTo(token);
-            bare.CopyTo(token[prefix.Length..]);
-            typeId = EventTypes.Intern(token);
+            typeId = EventTypes.InternSyscall(p.Syscall == SyscallForm.Enter, p.EventToken[4..]);
         }
 
         int cpu = p.Cpu;
@@ -91,24 +85,16 @@ public sealed partial class TraceReader
         return true;
     }
 
+    private static readonly long[] PowersOfTen = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000];
+
     private bool TryConvertTimestamp(ref ParsedLine p, out long ns)
     {
         ns = 0;
         if (p.HasFraction)
         {
-            long frac = p.Fraction;
+            // To nanoseconds: drop the digits past the ninth, or scale up to nine (the parser allows 1 to 18).
             int digits = p.FractionDigits;
-            while (digits > 9)
-            {
-                frac /= 10;
-                digits--;
-            }
-
-            while (digits < 9)
-            {
-                frac *= 10;
-                digits++;
-            }
+            long frac = digits >= 9 ? p.Fraction / PowersOfTen[digits - 9] : p.Fraction * PowersOfTen[9 - digits];
 
             if (p.Seconds > (long.MaxValue - frac) / 1_000_000_000L)
             {

@@ -30,7 +30,6 @@ public sealed partial class TraceReader : IDisposable
     private readonly ToolRun? _tool;
     private readonly DecompressedStream? _decoder;
     private readonly TraceReaderOptions _options;
-    private readonly byte[] _scratch = new byte[256];
     private byte[] _buffer;
     private int _start;
     private int _end;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using KernelSim.Models.Net;
 using KernelSim.Replay.Capture;
+using KernelSim.Replay.Formats;
 
 namespace KernelSim.Replay.Net;
 
@@ -76,6 +77,9 @@ internal sealed record NetCalibration
     /// <summary>Online CPUs of the capture's host (manifest; 2 if unknown).</summary>
     public int Cpus { get; init; } = 2;
 
+    /// <summary>What reading the capture met besides its events (malformed lines skipped, lost events, truncation); null when not calibrated from a file.</summary>
+    public TraceDiagnostics? Reader { get; init; }
+
     /// <summary>Per round trip, in order (stages net of tracing).</summary>
     public required IReadOnlyList<NetRoundTrip> Trips { get; init; }
 
@@ -94,10 +98,16 @@ internal sealed record NetCalibration
     /// <summary>Round trip <paramref name="i"/>'s calibrated stages added up (with its residual), ns.</summary>
     public long TripTotalNs(int i) => NetWhatIf.TotalNs(Trips[i], Means.EntryNs);
 
-    /// <summary>Calibrates from a capture file (its sockperf report and manifest beside it, when present).</summary>
-    public static NetCalibration FromFile(string tracePath, long overheadPerEventNs = DefaultOverheadPerEventNs)
+    /// <summary>Calibrates from a capture file (its sockperf report and manifest beside it, when present), read leniently.</summary>
+    public static NetCalibration FromFile(string tracePath, long overheadPerEventNs = DefaultOverheadPerEventNs) =>
+        FromFile(tracePath, overheadPerEventNs, TraceReaderOptions.Default with { Lenient = true });
+
+    /// <summary>Calibrates from a capture file read with <paramref name="options"/> (strict: the first malformed line throws).</summary>
+    /// <exception cref="TraceFormatException">A malformed line in strict mode.</exception>
+    internal static NetCalibration FromFile(string tracePath, long overheadPerEventNs, TraceReaderOptions options)
     {
-        NetPingPongTrace t = NetPingPongExtractor.Extract(tracePath);
+        List<NetEvent> events = NetTraceEvents.Read(tracePath, options, out _, out TraceDiagnostics reader);
+        NetPingPongTrace t = NetPingPongExtractor.Extract(events, tracePath);
         string basePath = CaptureManifest.CaptureBase(tracePath);
         int msg = 64;
         var config = new NetRxConfig();
@@ -179,7 +189,7 @@ internal sealed record NetCalibration
         }
 
         NetCalibration c = Calibrate(t, overheadPerEventNs, userNs ?? DefaultClientUserNs, msg);
-        return c with { ClientUserSource = userSource, CapturedConfig = config, Cpus = cpus };
+        return c with { ClientUserSource = userSource, CapturedConfig = config, Cpus = cpus, Reader = reader };
     }
 
     /// <summary>Calibrates from an extracted ping-pong.</summary>

@@ -38,10 +38,15 @@ internal readonly record struct NetEvent(long Ns, int Cpu, int Pid, NetEventKind
 /// <summary>Reads a capture into the compact event list the extractor walks (one pass, streaming).</summary>
 internal static class NetTraceEvents
 {
-    /// <summary>Reads every event of <paramref name="tracePath"/> (reader options from its manifest when present).</summary>
-    public static List<NetEvent> Read(string tracePath, out Dictionary<int, string> comms)
+    /// <summary>Reads every event of <paramref name="tracePath"/> leniently (reader options from its manifest when present).</summary>
+    public static List<NetEvent> Read(string tracePath, out Dictionary<int, string> comms) =>
+        Read(tracePath, TraceReaderOptions.Default with { Lenient = true }, out comms, out _);
+
+    /// <summary>Reads every event of <paramref name="tracePath"/> with <paramref name="options"/> (the manifest's clock and HZ on top).</summary>
+    /// <exception cref="TraceFormatException">A malformed line when <paramref name="options"/> is strict.</exception>
+    public static List<NetEvent> Read(string tracePath, TraceReaderOptions options, out Dictionary<int, string> comms, out TraceDiagnostics diagnostics)
     {
-        TraceReaderOptions o = TraceReaderOptions.Default with { Lenient = true };
+        TraceReaderOptions o = options;
         using (CaptureManifest? manifest = CaptureManifest.TryLoadFor(tracePath))
         {
             if (manifest is not null)
@@ -66,6 +71,7 @@ internal static class NetTraceEvents
             list.Add(new NetEvent(e.Timestamp.TotalNanoseconds, e.Cpu, e.Pid, kind, a, b, ksoftirqd));
         }
 
+        diagnostics = reader.Diagnostics;
         return list;
     }
 

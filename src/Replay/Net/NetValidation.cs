@@ -45,13 +45,22 @@ public static class NetValidation
     /// <summary>Runs the comparison.</summary>
     /// <param name="tracesDir">Folder with the net captures.</param>
     /// <param name="groundTruthCsv">The measured round trips.</param>
-    public static IReadOnlyList<NetValidationPoint> Run(string tracesDir, string groundTruthCsv)
+    public static IReadOnlyList<NetValidationPoint> Run(string tracesDir, string groundTruthCsv) =>
+        Run(tracesDir, groundTruthCsv, Formats.TraceReaderOptions.Default with { Lenient = true }, null);
+
+    /// <summary>As <see cref="Run(string, string)"/>, reading the captures with <paramref name="options"/>; what each read met goes to <paramref name="reads"/>.</summary>
+    internal static IReadOnlyList<NetValidationPoint> Run(string tracesDir, string groundTruthCsv, Formats.TraceReaderOptions options, ICollection<CaptureRead>? reads)
     {
         IReadOnlyList<GroundTruthRow> truth = ReadGroundTruth(groundTruthCsv);
         var points = new List<NetValidationPoint>();
         foreach (string path in NetCaptures(tracesDir))
         {
-            NetCalibration cal = NetCalibration.FromFile(path);
+            NetCalibration cal = NetCalibration.FromFile(path, NetCalibration.DefaultOverheadPerEventNs, options);
+            if (cal.Reader is Formats.TraceDiagnostics d)
+            {
+                reads?.Add(new CaptureRead(Path.GetFileName(path), d));
+            }
+
             string name = Path.GetFileName(CaptureManifest.CaptureBase(path));
             bool pinned = !cal.Trace.CrossCpu;
             foreach (IGrouping<(string Topology, int Size, string Load), GroundTruthRow> g in truth

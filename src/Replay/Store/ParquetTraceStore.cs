@@ -42,9 +42,10 @@ public static partial class ParquetTraceStore
     internal static readonly DataField<long> LineField = new("line");
     internal static readonly DataField<long> OffsetField = new("byte_offset");
 
-    // Zstd at the library's default level (CompressionLevel.SmallestSize) held `ksim convert` to ~3 MB/s; Fastest,
-    // with two row groups in flight, converts at 110-115 MB/s (files ~20% larger). Dictionary encoding is tried on
-    // a sample first, so the nearly unique payload column is not hashed in full (bench/README.md, "Front door").
+    // Zstd at the library's default level (CompressionLevel.SmallestSize) held `ksim convert` to ~3 MB/s; Fastest
+    // (zstd level 1) is what RawEventParquetWriter also writes, byte for byte (bench/README.md, "Front door").
+    // Dictionary encoding is off for every column unless a column asks for it, so the sample size only bounds the
+    // check Parquet.Net makes before deciding so.
     private static readonly ParquetOptions WriteOptions = new()
     {
         CompressionMethod = CompressionMethod.Zstd,
@@ -57,81 +58,38 @@ public static partial class ParquetTraceStore
 
     /// <summary>Reads every event of <paramref name="reader"/> and writes it to <paramref name="output"/>.</summary>
     /// <param name="reader">The source; read to its end.</param>
-    /// <param name="output">A writable, seekable stream.</param>
+    /// <param name="output">A writable stream (written forward only).</param>
     /// <param name="progress">Called after each row group with the events written so far.</param>
     /// <param name="cancellationToken">Stops between row groups.</param>
     /// <returns>Number of events written.</returns>
     /// <remarks>
-    /// Two row groups are in flight: while one is encoded and compressed on a pool thread, the caller's
-    /// thread parses the next into the other (raw bytes only; strings are made on the encoding side), so
-    /// memory stays at two row groups and parsing runs at the reader's speed on its own core.
+    /// The reader's thread only parses and copies each event's bytes into a batch; the batches are encoded and
+    /// compressed in parallel on pool threads and written in order, so the file is the same whatever the number of
+    /// cores, and memory stays at a few row groups (see <see cref="RawEventParquetWriter"/>).
     /// </remarks>
-    public static async Task<long> WriteAsync(TraceReader reader, Stream output, Action<long>? progress = null, CancellationToken cancellationToken = default)
+    public static Task<long> WriteAsync(TraceReader reader, Stream output, Action<long>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(reader);
         ArgumentNullException.ThrowIfNull(output);
-        RowBatch[] batches = [new RowBatch(RowGroupSize), new RowBatch(RowGroupSize)];
-        int current = 0;
-        long queued = 0;
-        Task pending = Task.CompletedTask;
-        await using (ParquetWriter writer = await ParquetWriter.CreateAsync(Schema, output, WriteOptions, cancellationToken: cancellationToken).ConfigureAwait(false))
-        {
-            try
-            {
-                while (true)
-                {
-                    RowBatch batch = batches[current];
-                    batch.Clear();
-                    while (batch.Count < RowGroupSize && reader.Read())
-                    {
-                        batch.Add(reader.Current);
-                    }
+        return RawEventParquetWriter.WriteAsync(reader, output, () => Metadata(reader), progress, cancellationToken);
+    }
 
-                    batch.SnapshotTypes(reader.EventTypes);
-                    await pending.ConfigureAwait(false);
-                    progress?.Invoke(queued);
-                    if (batch.Count == 0 && queued > 0)
-                    {
-                        break;
-                    }
-
-                    cancellationToken.ThrowIfCancellationRequested();
-                    pending = Task.Run(() => WriteGroupAsync(writer, batch, cancellationToken), cancellationToken);
-                    queued += batch.Count;
-                    current ^= 1;
-                    if (batch.Count < RowGroupSize)
-                    {
-                        break;
-                    }
-                }
-
-                await pending.ConfigureAwait(false);
-                progress?.Invoke(queued);
-            }
-            catch
-            {
-                // A read error (strict mode) or cancellation while a group is being written: let that write end
-                // before the writer is disposed; its own failure, if any, is secondary to the one thrown here.
-                await pending.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
-                throw;
-            }
-
-            TraceDiagnostics d = reader.Diagnostics;
-            writer.CustomMetadata = new Dictionary<string, string>
-            {
-                ["ksim.layout"] = LayoutTag,
-                ["ksim.source"] = reader.SourceName,
-                ["ksim.format"] = reader.Format.ToString(),
-                ["ksim.lost_events"] = d.LostEvents.ToString(CultureInfo.InvariantCulture),
-                ["ksim.malformed_lines"] = d.MalformedLines.ToString(CultureInfo.InvariantCulture),
-                ["ksim.truncated"] = d.Truncated ? "true" : "false",
-                ["ksim.header_cpus"] = d.HeaderCpuCount?.ToString(CultureInfo.InvariantCulture) ?? string.Empty,
-                ["ksim.buffer_started_markers"] = d.BufferStartedMarkers.ToString(CultureInfo.InvariantCulture),
-                ["ksim.out_of_order_events"] = d.OutOfOrderEvents.ToString(CultureInfo.InvariantCulture),
-            };
-        }
-
-        return queued;
+    /// <summary>The file metadata of a converted trace: the layout tag, the source and what its reader met.</summary>
+    private static KeyValuePair<string, string>[] Metadata(TraceReader reader)
+    {
+        TraceDiagnostics d = reader.Diagnostics;
+        return
+        [
+            new("ksim.layout", LayoutTag),
+            new("ksim.source", reader.SourceName),
+            new("ksim.format", reader.Format.ToString()),
+            new("ksim.lost_events", d.LostEvents.ToString(CultureInfo.InvariantCulture)),
+            new("ksim.malformed_lines", d.MalformedLines.ToString(CultureInfo.InvariantCulture)),
+            new("ksim.truncated", d.Truncated ? "true" : "false"),
+            new("ksim.header_cpus", d.HeaderCpuCount?.ToString(CultureInfo.InvariantCulture) ?? string.Empty),
+            new("ksim.buffer_started_markers", d.BufferStartedMarkers.ToString(CultureInfo.InvariantCulture)),
+            new("ksim.out_of_order_events", d.OutOfOrderEvents.ToString(CultureInfo.InvariantCulture)),
+        ];
     }
 
     /// <summary>Writes owned records (for tests and tools that already hold events in memory).</summary>
@@ -270,7 +228,6 @@ public static partial class ParquetTraceStore
 
     private static async Task WriteGroupAsync(ParquetWriter writer, RowBatch b, CancellationToken ct)
     {
-        b.MakeStrings();
         using ParquetRowGroupWriter rg = writer.CreateRowGroup();
         int n = b.Count;
         await rg.WriteAsync<long>(TsField, b.Ts.AsMemory(0, n), cancellationToken: ct).ConfigureAwait(false);
@@ -288,27 +245,9 @@ public static partial class ParquetTraceStore
         rg.CompleteValidate();
     }
 
-    /// <summary>
-    /// Column buffers for one row group. Events from a reader are kept as raw bytes (comm, payload and
-    /// flags copied into one arena, the type as its id) and turned into strings by <see cref="MakeStrings"/>
-    /// on the encoding thread; comm and flags strings are interned across groups.
-    /// </summary>
+    /// <summary>Column buffers for one row group of owned records (Parquet.Net's general writer; see <see cref="RawEventParquetWriter"/> for a reader's events).</summary>
     private sealed class RowBatch(int capacity)
     {
-        private readonly Dictionary<string, string> _intern = new(StringComparer.Ordinal);
-        private readonly int[] _typeId = new int[capacity];
-        private readonly int[] _commEnd = new int[capacity];
-        private readonly int[] _payloadEnd = new int[capacity];
-        private readonly int[] _flagsEnd = new int[capacity];
-        private byte[] _arena = new byte[1 << 20];
-        private int _arenaUsed;
-        private bool _fromReader;
-        private string[] _typeFull = [];
-        private string[] _typeSystem = [];
-        private string[] _typeName = [];
-
-        private Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> InternLookup => _intern.GetAlternateLookup<ReadOnlySpan<char>>();
-
         public long[] Ts { get; } = new long[capacity];
 
         public int[] Cpu { get; } = new int[capacity];
@@ -338,77 +277,12 @@ public static partial class ParquetTraceStore
         public void Clear()
         {
             Count = 0;
-            _arenaUsed = 0;
-            _fromReader = false;
             Comm.Clear();
             Event.Clear();
             System.Clear();
             Name.Clear();
             Payload.Clear();
             Flags.Clear();
-            if (_intern.Count > 100_000)
-            {
-                _intern.Clear();
-            }
-        }
-
-        /// <summary>Copies a reader's event (no strings made here: this runs on the parsing thread).</summary>
-        public void Add(in RawEvent e)
-        {
-            int i = Count++;
-            _fromReader = true;
-            Ts[i] = e.Timestamp.TotalNanoseconds;
-            Cpu[i] = e.Cpu;
-            Pid[i] = e.Pid;
-            Tgid[i] = e.Tgid;
-            _typeId[i] = e.TypeId;
-            _commEnd[i] = Append(e.Comm);
-            _payloadEnd[i] = Append(e.Payload);
-            _flagsEnd[i] = Append(e.Flags);
-            Line[i] = e.Line;
-            Offset[i] = e.ByteOffset;
-        }
-
-        /// <summary>The reader's type names for the ids in this batch (taken on the reader's thread, which adds types).</summary>
-        public void SnapshotTypes(TraceEventTypes types)
-        {
-            if (_typeFull.Length == types.Count)
-            {
-                return;
-            }
-
-            _typeFull = new string[types.Count];
-            _typeSystem = new string[types.Count];
-            _typeName = new string[types.Count];
-            for (int t = 0; t < types.Count; t++)
-            {
-                _typeFull[t] = types[t];
-                _typeSystem[t] = types.SystemOf(t);
-                _typeName[t] = types.NameOf(t);
-            }
-        }
-
-        /// <summary>Turns the raw bytes of reader events into the string columns.</summary>
-        public void MakeStrings()
-        {
-            if (!_fromReader)
-            {
-                return;
-            }
-
-            ReadOnlySpan<byte> arena = _arena;
-            int at = 0;
-            for (int i = 0; i < Count; i++)
-            {
-                int t = _typeId[i];
-                Event.Add(_typeFull[t]);
-                System.Add(_typeSystem[t]);
-                Name.Add(_typeName[t]);
-                Comm.Add(Intern(arena[at.._commEnd[i]]));
-                Payload.Add(global::System.Text.Encoding.UTF8.GetString(arena[_commEnd[i].._payloadEnd[i]]));
-                Flags.Add(Intern(arena[_payloadEnd[i].._flagsEnd[i]]));
-                at = _flagsEnd[i];
-            }
         }
 
         public void Add(RawEventRecord e)
@@ -426,42 +300,6 @@ public static partial class ParquetTraceStore
             Flags.Add(e.Flags);
             Line[i] = e.Line;
             Offset[i] = e.ByteOffset;
-        }
-
-        private int Append(ReadOnlySpan<byte> bytes)
-        {
-            if (_arenaUsed + bytes.Length > _arena.Length)
-            {
-                Array.Resize(ref _arena, Math.Max(_arena.Length * 2, _arenaUsed + bytes.Length));
-            }
-
-            bytes.CopyTo(_arena.AsSpan(_arenaUsed));
-            _arenaUsed += bytes.Length;
-            return _arenaUsed;
-        }
-
-        private string Intern(ReadOnlySpan<byte> utf8)
-        {
-            if (utf8.IsEmpty)
-            {
-                return string.Empty;
-            }
-
-            Span<char> chars = stackalloc char[Math.Min(utf8.Length, 512)];
-            if (utf8.Length <= 512 && global::System.Text.Encoding.UTF8.TryGetChars(utf8, chars, out int written))
-            {
-                ReadOnlySpan<char> key = chars[..written];
-                if (InternLookup.TryGetValue(key, out string? s))
-                {
-                    return s;
-                }
-
-                string created = new(key);
-                _intern[created] = created;
-                return created;
-            }
-
-            return global::System.Text.Encoding.UTF8.GetString(utf8);
         }
     }
 }

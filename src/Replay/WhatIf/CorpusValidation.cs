@@ -35,7 +35,7 @@ public sealed record CorpusPoint(string Workload, string Capture, string Limit, 
 /// <param name="LimitMatters">The measured band at this limit does not overlap the band without a limit.</param>
 public sealed record CorpusThroughputPoint(string Workload, string Capture, string Limit, string Op, double? PredictedPerSecond, double MeasuredMinPerSecond, double MeasuredMaxPerSecond, bool Inside, bool LimitMatters);
 
-/// <summary>What <see cref="CorpusValidation.Evaluate"/> found: latency points (calls and requests) and request throughput points.</summary>
+/// <summary>What <see cref="CorpusValidation.Evaluate(string, string, string?)"/> found: latency points (calls and requests) and request throughput points.</summary>
 /// <param name="Points">Every measured latency point.</param>
 /// <param name="Throughput">Every measured request throughput.</param>
 public sealed record CorpusResult(IReadOnlyList<CorpusPoint> Points, IReadOnlyList<CorpusThroughputPoint> Throughput);
@@ -73,7 +73,11 @@ public static class CorpusValidation
     /// <param name="corpusDir">Folder of the corpus captures (NAME-memcgLIMIT.trace.gz).</param>
     /// <param name="groundTruthCsv">corpus-latency.csv.</param>
     /// <param name="host">Only rows measured on this host id (null: all rows).</param>
-    public static CorpusResult Evaluate(string corpusDir, string groundTruthCsv, string? host = null)
+    public static CorpusResult Evaluate(string corpusDir, string groundTruthCsv, string? host = null) =>
+        Evaluate(corpusDir, groundTruthCsv, host, new Formats.TraceReaderOptions { Lenient = true }, null);
+
+    /// <summary>As <see cref="Evaluate(string, string, string?)"/>, reading the captures with <paramref name="options"/>; what each read met goes to <paramref name="reads"/>.</summary>
+    internal static CorpusResult Evaluate(string corpusDir, string groundTruthCsv, string? host, Formats.TraceReaderOptions options, ICollection<CaptureRead>? reads)
     {
         // One capture in memory at a time; the points come out in capture order.
         Dictionary<(string Workload, string Op, string Limit), List<long[]>> measured = ReadMeasured(groundTruthCsv, host, out var rates);
@@ -81,7 +85,7 @@ public static class CorpusValidation
         var throughput = new List<CorpusThroughputPoint>();
         foreach (string path in CaptureManifest.FindCaptures(corpusDir, "*-memcg*"))
         {
-            if (LoadCapture(path, measured) is LoadedCapture c)
+            if (LoadCapture(path, measured, options, reads) is LoadedCapture c)
             {
                 points.AddRange(PredictCapture(c, measured, rates, WriteModelConstants.Defaults, throughput));
             }
@@ -167,7 +171,10 @@ public static class CorpusValidation
     }
 
     // Extracts and calibrates one capture, or null when its workload has no ground truth.
-    private static LoadedCapture? LoadCapture(string path, Dictionary<(string Workload, string Op, string Limit), List<long[]>> measured)
+    private static LoadedCapture? LoadCapture(string path, Dictionary<(string Workload, string Op, string Limit), List<long[]>> measured) =>
+        LoadCapture(path, measured, new Formats.TraceReaderOptions { Lenient = true }, null);
+
+    private static LoadedCapture? LoadCapture(string path, Dictionary<(string Workload, string Op, string Limit), List<long[]>> measured, Formats.TraceReaderOptions options, ICollection<CaptureRead>? reads)
     {
         string baseName = Path.GetFileName(CaptureManifest.CaptureBase(path));
         int cut = baseName.LastIndexOf("-memcg", StringComparison.Ordinal);
@@ -179,7 +186,12 @@ public static class CorpusValidation
         }
 
         var limits = keys.Select(k => k.Limit).Distinct().OrderBy(LimitOrder).ToList();
-        WriteReplay replay = WriteReplay.Load(path, new Formats.TraceReaderOptions { Lenient = true });
+        WriteReplay replay = WriteReplay.Load(path, options);
+        if (replay.Workload.Diagnostics.Reader is Formats.TraceDiagnostics d)
+        {
+            reads?.Add(new CaptureRead(Path.GetFileName(path), d));
+        }
+
         CaptureConfig capture = CaptureConfig.ForTrace(path);
         var proposals = limits.Select(l => l == "max" ? new WriteProposal { Unlimited = true } : new WriteProposal { LimitBytes = Bytes.Parse(l).Value }).ToList();
         return new LoadedCapture(path, workload, keys, limits, replay, capture, proposals);

@@ -32,7 +32,10 @@ public static class WriteValidation
     /// <summary>Runs the validation for every capture <c>fio-WORKLOAD-memcgLIMIT.trace.gz</c> (or .xz, .zst) in <paramref name="tracesDir"/>.</summary>
     /// <param name="tracesDir">Folder of captures (traces/).</param>
     /// <param name="groundTruthCsv">The measurements (write-latency.csv).</param>
-    public static IReadOnlyList<ValidationPoint> Run(string tracesDir, string groundTruthCsv)
+    public static IReadOnlyList<ValidationPoint> Run(string tracesDir, string groundTruthCsv) => Run(tracesDir, groundTruthCsv, Formats.TraceReaderOptions.Default, null);
+
+    /// <summary>As <see cref="Run(string, string)"/>, reading the captures with <paramref name="options"/>; what each read met goes to <paramref name="reads"/>.</summary>
+    internal static IReadOnlyList<ValidationPoint> Run(string tracesDir, string groundTruthCsv, Formats.TraceReaderOptions options, ICollection<CaptureRead>? reads)
     {
         Dictionary<(string Workload, string Limit), List<long[]>> measured = ReadGroundTruth(groundTruthCsv);
         var points = new List<ValidationPoint>();
@@ -52,7 +55,11 @@ public static class WriteValidation
                 continue;
             }
 
-            WriteReplay replay = WriteReplay.Load(path);
+            WriteReplay replay = WriteReplay.Load(path, options);
+            if (replay.Workload.Diagnostics.Reader is Formats.TraceDiagnostics d)
+            {
+                reads?.Add(new CaptureRead(name, d));
+            }
             CaptureConfig capture = CaptureConfig.ForTrace(path);
             var proposals = limits.Select(l => l == "max" ? new WriteProposal { Unlimited = true } : new WriteProposal { LimitBytes = Bytes.Parse(l).Value }).ToList();
             IReadOnlyList<WritePrediction> predictions = WriteWhatIf.Sweep(replay.Workload, replay.Costs, capture, proposals);
