@@ -39,8 +39,17 @@ done
 for i in 1 2 3; do
   q bash -c "l=\$(cut -d' ' -f1 /proc/loadavg); /usr/bin/time -f \"ksim --version (start-up alone) run $i: %e s wall, 1-min load \$l\" $ksim --version >/dev/null"
 done
-echo "phases (KernelSim.Bench phases, tiered compilation off as in ksim's runtimeconfig; 1-min load $(load)):"
+echo "phases, JIT only (KernelSim.Bench phases, tiered compilation off as in ksim's runtimeconfig; 1-min load $(load)):"
 q env DOTNET_TieredCompilation=0 dotnet bench/KernelSim.Bench/bin/Release/net10.0/KernelSim.Bench.dll phases "$trace" 128M 6
+# The same with ksim's ReadyToRun images of the libraries (what the CLI runs): the bench's output with them laid over.
+r2r=$(mktemp -d)
+cp -r bench/KernelSim.Bench/bin/Release/net10.0/. "$r2r/"
+for a in KernelSim.Core KernelSim.Models KernelSim.Replay MathNet.Numerics SharpCompress ZstdSharp; do
+  if [ -f "src/Cli/obj/Release/net10.0/r2r/$a.dll" ]; then cp "src/Cli/obj/Release/net10.0/r2r/$a.dll" "$r2r/"; fi
+done
+echo "phases, ReadyToRun libraries (1-min load $(load)):"
+q env DOTNET_TieredCompilation=0 dotnet "$r2r/KernelSim.Bench.dll" phases "$trace" 128M 6
+rm -rf "$r2r"
 
 largest=$(ls -S traces/fio-*.trace.gz traces/fio-*.trace.xz 2>/dev/null | head -1)
 echo "== largest fio capture: $largest ($(du -h "$largest" | cut -f1))"
