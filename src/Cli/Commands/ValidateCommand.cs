@@ -250,11 +250,13 @@ internal static class ValidateCommand
         w.WriteEndObject();
     }
 
-    private static string Frac(List<CorpusPoint> points) =>
-        points.Count == 0 ? "-" : string.Create(CultureInfo.InvariantCulture, $"{points.Count(p => p.Inside)}/{points.Count} ({100.0 * points.Count(p => p.Inside) / points.Count:F0}%)");
+    private static string Frac(List<CorpusPoint> points) => Frac(points.Count(p => p.Inside), points.Count);
 
-    private static string Frac(List<CorpusThroughputPoint> points) =>
-        points.Count == 0 ? "-" : string.Create(CultureInfo.InvariantCulture, $"{points.Count(p => p.Inside)}/{points.Count} ({100.0 * points.Count(p => p.Inside) / points.Count:F0}%)");
+    private static string Frac(List<CorpusThroughputPoint> points) => Frac(points.Count(p => p.Inside), points.Count);
+
+    // "inside/count (share%)", or "-" for no points.
+    private static string Frac(int inside, int count) =>
+        count == 0 ? "-" : string.Create(CultureInfo.InvariantCulture, $"{inside}/{count} ({100.0 * inside / count:F0}%)");
 
     private static void WriteCorpusJson(Utf8JsonWriter w, CorpusResult result)
     {

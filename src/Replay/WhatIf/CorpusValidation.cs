@@ -104,7 +104,7 @@ public static class CorpusValidation
         var captures = new List<LoadedCapture>();
         foreach (string path in CaptureManifest.FindCaptures(corpusDir, "*-memcg*"))
         {
-            if (LoadCapture(path, measured) is LoadedCapture c)
+            if (LoadCapture(path, measured, new Formats.TraceReaderOptions { Lenient = true }, null) is LoadedCapture c)
             {
                 captures.Add(c);
             }
@@ -171,9 +171,6 @@ public static class CorpusValidation
     }
 
     // Extracts and calibrates one capture, or null when its workload has no ground truth.
-    private static LoadedCapture? LoadCapture(string path, Dictionary<(string Workload, string Op, string Limit), List<long[]>> measured) =>
-        LoadCapture(path, measured, new Formats.TraceReaderOptions { Lenient = true }, null);
-
     private static LoadedCapture? LoadCapture(string path, Dictionary<(string Workload, string Op, string Limit), List<long[]>> measured, Formats.TraceReaderOptions options, ICollection<CaptureRead>? reads)
     {
         string baseName = Path.GetFileName(CaptureManifest.CaptureBase(path));
