@@ -115,7 +115,7 @@ internal static class WhatIfMemoryCommand
         WriteTrust trust = await assessing.ConfigureAwait(false);
         RequestPrediction? requestsBaseline = RequestWhatIf.Predict(replay.Workload, baseline, grouping);
         RequestPrediction? requestsPredicted = RequestWhatIf.Predict(replay.Workload, predicted, grouping);
-        IReadOnlyList<PercentileInterval> intervals = PercentileInterval.For(predicted.Latency, trust.SelfReplay, replay.Observed);
+        IReadOnlyList<PercentileInterval> intervals = PercentileInterval.For(predicted.Latency, trust.SelfReplay, replay.Observed, trust.TracedFrameOffset);
         if (json)
         {
             WriteJson(stdout, file.FullName, capture, predicted, baseline, replay, trust, intervals, requestsBaseline, requestsPredicted);

@@ -111,6 +111,8 @@ public sealed record CaptureConfig
             Footprint = FootprintOf(m),
             HostBackedBytes = m.GetInt64("host.first_touch.backed_bytes") is long b and >= 0 ? b : null,
             HostFaultNsPerPage = m.GetInt64("host.first_touch.fault_ns_per_page") is long c and >= 0 and <= 10_000_000 ? c : 0,
+            SyscallCrossingNs = m.GetInt64("host.syscall.crossing_ns") is long x and >= 0 and <= 1_000_000 ? x : null,
+            TracingNsPerEvent = m.GetInt64("host.syscall.tracing_ns_per_event") is long t and >= 0 and <= 1_000_000 ? t : null,
             Source = "manifest " + Path.GetFileName(m.Path),
         };
     }
@@ -124,10 +126,33 @@ public sealed record CaptureConfig
     /// <summary>Cost of one host-faulted page in ns (manifest host.first_touch.fault_ns_per_page; 0 when not probed).</summary>
     public long HostFaultNsPerPage { get; init; }
 
-    /// <summary>The costs with this capture's host facts (the first-touch probe) applied.</summary>
+    /// <summary>
+    /// What an application's own timing of a call adds to the call's traced window net of its two syscall events, on the
+    /// capture's host (the kit's syscall probe, manifest host.syscall.crossing_ns: entering and leaving the kernel, and the
+    /// application's clock reads); null when the capture has no probe (the model's default, measured on the lab VM of
+    /// the first captures, applies).
+    /// </summary>
+    public long? SyscallCrossingNs { get; init; }
+
+    /// <summary>
+    /// What one traced event added to a call on the capture's host (manifest host.syscall.tracing_ns_per_event); null when
+    /// the capture has no probe (the model's default applies). Captured costs are taken net of it: ground truth is untraced.
+    /// </summary>
+    public long? TracingNsPerEvent { get; init; }
+
+    /// <summary>The cost of one traced event the replay takes off captured costs: the host's probe, else the lab default.</summary>
+    internal KernelSim.Time.SimDuration TracingCostPerEvent =>
+        TracingNsPerEvent is long t ? KernelSim.Time.SimDuration.FromNanoseconds(t) : WriteReplay.TracingCostPerEvent;
+
+    /// <summary>The costs with this capture's host facts (the first-touch probe, the syscall probe) applied.</summary>
     public KernelSim.Models.Memcg.WritePathCosts WithHostFacts(KernelSim.Models.Memcg.WritePathCosts costs)
     {
         ArgumentNullException.ThrowIfNull(costs);
+        if (SyscallCrossingNs is long x)
+        {
+            costs = costs with { SyscallCrossing = KernelSim.Time.SimDuration.FromNanoseconds(x) };
+        }
+
         return HostBackedBytes is long b && HostFaultNsPerPage > 0
             ? costs with { HostBackedPages = b / Kernel.PageSize.Value, HostFaultPerPage = KernelSim.Time.SimDuration.FromNanoseconds(HostFaultNsPerPage) }
             : costs;

@@ -203,6 +203,7 @@ public static class CorpusValidation
         List<CorpusThroughputPoint>? throughput)
     {
         var points = new List<CorpusPoint>();
+        constants = constants.For(c.Capture);
         IReadOnlyList<WritePrediction> predictions = WriteWhatIf.Sweep(c.Replay.Workload, constants.CostsFor(c.Replay), c.Capture, c.Proposals, constants.TracingCostPerEvent);
         foreach ((string _, string op, string limit) in c.Keys)
         {

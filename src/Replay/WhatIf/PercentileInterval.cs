@@ -27,7 +27,22 @@ public sealed record PercentileInterval(double Percentile, SimDuration Estimate,
     /// <param name="predicted">The proposal's prediction.</param>
     /// <param name="selfReplay">The capture replayed as captured with traced costs (null: no model-error term).</param>
     /// <param name="observed">The trace's own latencies (with tracing overhead).</param>
-    public static IReadOnlyList<PercentileInterval> For(LatencyDistribution predicted, LatencyDistribution? selfReplay, LatencyDistribution observed)
+    public static IReadOnlyList<PercentileInterval> For(LatencyDistribution predicted, LatencyDistribution? selfReplay, LatencyDistribution observed) =>
+        For(predicted, selfReplay, observed, DefaultTracedFrameOffset);
+
+    /// <summary>
+    /// The default of <see cref="WriteTrust.TracedFrameOffset"/>: three traced events of the lab default cost put back, its
+    /// default crossing taken off (for a capture without the kit's syscall probe).
+    /// </summary>
+    public static readonly SimDuration DefaultTracedFrameOffset =
+        SimDuration.FromNanoseconds((3 * WriteReplay.TracingCostPerEvent.TotalNanoseconds) - new KernelSim.Models.Memcg.WritePathCosts().SyscallCrossing.TotalNanoseconds);
+
+    /// <summary>Intervals as <see cref="For(LatencyDistribution, LatencyDistribution?, LatencyDistribution)"/>, with the self replay moved into the trace's frame by <paramref name="tracedFrameOffset"/> (<see cref="WriteTrust.TracedFrameOffset"/>).</summary>
+    /// <param name="predicted">The proposal's prediction.</param>
+    /// <param name="selfReplay">The capture replayed as captured with traced costs (null: no model-error term).</param>
+    /// <param name="observed">The trace's own latencies (with tracing overhead).</param>
+    /// <param name="tracedFrameOffset">Added to the self replay's percentiles before they are compared with the trace's.</param>
+    public static IReadOnlyList<PercentileInterval> For(LatencyDistribution predicted, LatencyDistribution? selfReplay, LatencyDistribution observed, SimDuration tracedFrameOffset)
     {
         ArgumentNullException.ThrowIfNull(predicted);
         ArgumentNullException.ThrowIfNull(observed);
@@ -39,7 +54,7 @@ public sealed record PercentileInterval(double Percentile, SimDuration Estimate,
 
         ReadOnlySpan<long> sorted = predicted.SortedNanoseconds;
         int n = sorted.Length;
-        double perWriteTracing = WriteReplay.TracingCostPerEvent.TotalNanoseconds * 3.0;
+        double perWriteTracing = tracedFrameOffset.TotalNanoseconds;
         foreach (double pct in Reported)
         {
             double q = pct / 100;

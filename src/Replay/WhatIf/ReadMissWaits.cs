@@ -15,35 +15,38 @@ internal sealed class ReadMissWaits
 
     private readonly long[] _sorted;
     private readonly long _fallbackNs;
+    private readonly long _tracingNsPerEvent;
 
-    private ReadMissWaits(long[] sorted, long fallbackNs)
+    private ReadMissWaits(long[] sorted, long fallbackNs, long tracingNsPerEvent)
     {
         _sorted = sorted;
         _fallbackNs = fallbackNs;
+        _tracingNsPerEvent = tracingNsPerEvent;
     }
 
     /// <summary>Read misses the waits come from (0: the fallback is used).</summary>
     public int Samples => _sorted.Length;
 
     /// <summary>The waits of the capture's read misses; with none, the captured write requests' mean service time.</summary>
-    public static ReadMissWaits From(IReadOnlyList<FileOp> ops, DeviceActivity device)
+    public static ReadMissWaits From(IReadOnlyList<FileOp> ops, DeviceActivity device, SimDuration tracingCostPerEvent)
     {
+        long t = tracingCostPerEvent.TotalNanoseconds;
         var waits = new List<long>();
         foreach (FileOp op in ops)
         {
             if (op.Kind == FileOpKind.Read && op.PageCacheFile && op.PagesAdded > 0 && op.CallOffCpu.TotalNanoseconds > 0)
             {
-                waits.Add(NetNs(op.CallOffCpu));
+                waits.Add(NetNs(op.CallOffCpu, t));
             }
         }
 
         long[] sorted = [.. waits];
         Array.Sort(sorted);
-        return new ReadMissWaits(sorted, device.WriteRequests > 0 ? device.MeanServiceTime.TotalNanoseconds : 0);
+        return new ReadMissWaits(sorted, device.WriteRequests > 0 ? device.MeanServiceTime.TotalNanoseconds : 0, t);
     }
 
     /// <summary>A captured wait taken net of tracing.</summary>
-    public static SimDuration Net(SimDuration wait) => SimDuration.FromNanoseconds(NetNs(wait));
+    public SimDuration Net(SimDuration wait) => SimDuration.FromNanoseconds(NetNs(wait, _tracingNsPerEvent));
 
     /// <summary>One of the captured waits, drawn uniformly by <paramref name="rng"/>.</summary>
     public SimDuration Draw(KernelSim.Simulation.DeterministicRandom rng)
@@ -57,5 +60,5 @@ internal sealed class ReadMissWaits
         return SimDuration.FromNanoseconds(_sorted[i]);
     }
 
-    private static long NetNs(SimDuration wait) => Math.Max(0, wait.TotalNanoseconds - (EventsOnWakePath * WriteReplay.TracingCostPerEvent.TotalNanoseconds));
+    private static long NetNs(SimDuration wait, long tracingNsPerEvent) => Math.Max(0, wait.TotalNanoseconds - (EventsOnWakePath * tracingNsPerEvent));
 }

@@ -69,7 +69,8 @@ public static class RequestWhatIf
         }
 
         bool pageCacheTraced = (workload.Diagnostics.EventGroupsSeen & TracedEventGroups.PageCache) != 0;
-        long c = WriteReplay.TracingCostPerEvent.TotalNanoseconds;
+        long c = prediction.TracingCostPerEvent.TotalNanoseconds;
+        long crossingNs = prediction.Costs.SyscallCrossing.TotalNanoseconds;
 
         // Per thread: its operations in start order, with each one's predicted change (predicted - observed net of tracing).
         var byThread = new Dictionary<int, ThreadOps>();
@@ -80,7 +81,10 @@ public static class RequestWhatIf
             FileOp op = ops[i];
             long net = Math.Max(0, op.Observed.TotalNanoseconds - (WriteWhatIf.TracedEventsOf(op, pageCacheTraced) * c));
             replaced[i] = WriteWhatIf.Predicts(op, pageCacheTraced);
-            delta[i] = replaced[i] ? predicted[i] - net : 0;
+            // A replayed write or read includes the crossing into and out of the kernel, which the request's traced span
+            // already holds between its calls: compare like with like.
+            long crossing = op.Kind is FileOpKind.Write or FileOpKind.Read ? crossingNs : 0;
+            delta[i] = replaced[i] ? predicted[i] - net - crossing : 0;
             ref ThreadOps? t = ref CollectionsMarshal.GetValueRefOrAddDefault(byThread, op.Pid, out _);
             t ??= new ThreadOps();
             t.Indices.Add(i);

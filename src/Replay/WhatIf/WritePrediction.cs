@@ -38,6 +38,9 @@ public sealed record WritePrediction(
     /// Empty for a prediction made by hand.
     /// </summary>
     internal long[] OpLatencyNs { get; init; } = [];
+
+    /// <summary>The cost of one traced event the replay took off the captured costs (the capture host's, else the default).</summary>
+    internal KernelSim.Time.SimDuration TracingCostPerEvent { get; init; } = WriteReplay.TracingCostPerEvent;
 }
 
 /// <summary>Predicted reads: latency, throughput, and how the page cache served them.</summary>

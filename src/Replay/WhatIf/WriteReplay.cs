@@ -25,6 +25,9 @@ public sealed record WriteReplay(string Source, WriteWorkload Workload, WriteCal
     /// </summary>
     public static readonly SimDuration TracingCostPerEvent = SimDuration.FromNanoseconds(280);
 
+    /// <summary>What one traced event added to a call on the capture's host, as this replay took it off the captured costs.</summary>
+    internal SimDuration TracingCost { get; init; } = TracingCostPerEvent;
+
     /// <summary>Observed latency of the reads a prediction's read distribution covers (read/pread64 of page-cache files), as traced.</summary>
     public LatencyDistribution ObservedReads { get; init; } = LatencyDistribution.FromNanoseconds([]);
 
@@ -45,8 +48,11 @@ public sealed record WriteReplay(string Source, WriteWorkload Workload, WriteCal
         }
 
         WriteCalibration calibration = WriteCalibrator.Fit(workload);
-        WritePathCosts costs = CostsFrom(calibration, workload);
-        WriteWhatIf.ToRequests(workload, out bool[] measured, out bool[] readMeasured);
+
+        // The capture host's own tracing cost (the kit's syscall probe in the manifest), else the lab default.
+        SimDuration tracing = CaptureConfig.ForTrace(tracePath).TracingCostPerEvent;
+        WritePathCosts costs = CostsFrom(calibration, workload, tracing);
+        WriteWhatIf.ToRequests(workload, tracing, out bool[] measured, out bool[] readMeasured);
         var observed = new List<long>();
         var observedReads = new List<long>();
         for (int i = 0; i < workload.Ops.Count; i++)
@@ -63,6 +69,7 @@ public sealed record WriteReplay(string Source, WriteWorkload Workload, WriteCal
 
         return new WriteReplay(tracePath, workload, calibration, costs, LatencyDistribution.FromNanoseconds(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(observed)))
         {
+            TracingCost = tracing,
             ObservedReads = LatencyDistribution.FromNanoseconds(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(observedReads)),
         };
     }

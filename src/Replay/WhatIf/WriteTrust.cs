@@ -2,6 +2,7 @@ using System.Globalization;
 using KernelSim.Models.Memcg;
 using KernelSim.Replay.Check;
 using KernelSim.Replay.Workload;
+using KernelSim.Time;
 
 namespace KernelSim.Replay.WhatIf;
 
@@ -42,6 +43,16 @@ public sealed record WriteTrust(IReadOnlyList<TrustReason> Reasons)
 
     /// <summary>The write latency of the capture replayed as captured with the reclaim costs as traced (null when not assessed).</summary>
     public KernelSim.Statistics.LatencyDistribution? SelfReplay { get; init; }
+
+    /// <summary>
+    /// What turns a replayed write's latency into the trace's frame: the three events a write fires put back (sys_enter,
+    /// sys_exit, mm_filemap_add_to_page_cache), the crossing into and out of the kernel the trace's window does not
+    /// hold taken off.
+    /// </summary>
+    public SimDuration TracedFrameOffset { get; init; } = PercentileInterval.DefaultTracedFrameOffset;
+
+    private static SimDuration TracedFrameOffsetOf(WriteReplay replay, CaptureConfig capture, WritePathCosts traced) =>
+        SimDuration.FromNanoseconds((3 * replay.TracingCost.TotalNanoseconds) - capture.WithHostFacts(traced).SyscallCrossing.TotalNanoseconds);
 
     /// <summary>False when any reason is <see cref="TrustSeverity.Untrusted"/>.</summary>
     public bool Ok
@@ -118,7 +129,7 @@ public sealed record WriteTrust(IReadOnlyList<TrustReason> Reasons)
         if (replay.Observed.Count > 0 && self.Latency.Count > 0)
         {
             // The trace's latencies include the tracepoints the write fired; add them back to the replay's.
-            double perWrite = WriteReplay.TracingCostPerEvent.TotalNanoseconds * 3 / 1000.0;
+            double perWrite = TracedFrameOffsetOf(replay, capture, traced).TotalNanoseconds / 1000.0;
             Compare(reasons, "write_p50", "write p50 (us)", replay.Observed.P50.TotalNanoseconds / 1000.0, (self.Latency.P50.TotalNanoseconds / 1000.0) + perWrite, P50Tolerance, slack: 1.0);
             if (replay.Observed.Count >= 200)
             {
@@ -126,7 +137,7 @@ public sealed record WriteTrust(IReadOnlyList<TrustReason> Reasons)
             }
         }
 
-        return new WriteTrust(reasons) { SelfReplay = self.Latency };
+        return new WriteTrust(reasons) { SelfReplay = self.Latency, TracedFrameOffset = TracedFrameOffsetOf(replay, capture, traced) };
     }
 
     private static void CompareCount(List<TrustReason> reasons, string code, string label, long recorded, long model, double tolerance, long slack)

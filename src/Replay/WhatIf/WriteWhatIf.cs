@@ -18,7 +18,7 @@ public static class WriteWhatIf
     /// <param name="proposal">What to change.</param>
     /// <exception cref="ArgumentException">The proposal cannot be replayed (see <see cref="ProposalProblem"/>), or the workload spans more than <see cref="MaxSpan"/>.</exception>
     public static WritePrediction Predict(WriteWorkload workload, WritePathCosts costs, CaptureConfig capture, WriteProposal proposal) =>
-        Predict(workload, costs, capture, proposal, WriteReplay.TracingCostPerEvent);
+        Predict(workload, costs, capture, proposal, (capture ?? throw new ArgumentNullException(nameof(capture))).TracingCostPerEvent);
 
     /// <summary>Predicts one proposal with the captured per-call costs taken net of <paramref name="tracingCostPerEvent"/> per traced event (validation runs; see <see cref="WriteModelConstants"/>).</summary>
     internal static WritePrediction Predict(WriteWorkload workload, WritePathCosts costs, CaptureConfig capture, WriteProposal proposal, SimDuration tracingCostPerEvent)
@@ -52,6 +52,7 @@ public static class WriteWhatIf
             .Run(requests, start, sampleEvery);
         return Summarize(proposal, config, costs, requests, measured, result, workload.Ops.Count) with
         {
+            TracingCostPerEvent = tracingCostPerEvent,
             Reads = ReadSummary(requests, readMeasured, result),
             Fsync = SyncLatency(workload, FileOpKind.Fsync, result),
             Fdatasync = SyncLatency(workload, FileOpKind.Fdatasync, result),
@@ -167,7 +168,7 @@ public static class WriteWhatIf
     /// the order of <paramref name="proposals"/> and are identical to predicting them one by one.
     /// </summary>
     public static IReadOnlyList<WritePrediction> Sweep(WriteWorkload workload, WritePathCosts costs, CaptureConfig capture, IReadOnlyList<WriteProposal> proposals, int maxDegreeOfParallelism = -1) =>
-        Sweep(workload, costs, capture, proposals, WriteReplay.TracingCostPerEvent, maxDegreeOfParallelism);
+        Sweep(workload, costs, capture, proposals, (capture ?? throw new ArgumentNullException(nameof(capture))).TracingCostPerEvent, maxDegreeOfParallelism);
 
     /// <summary><see cref="Sweep(WriteWorkload, WritePathCosts, CaptureConfig, IReadOnlyList{WriteProposal}, int)"/> with the captured per-call costs taken net of <paramref name="tracingCostPerEvent"/> per traced event.</summary>
     internal static IReadOnlyList<WritePrediction> Sweep(WriteWorkload workload, WritePathCosts costs, CaptureConfig capture, IReadOnlyList<WriteProposal> proposals, SimDuration tracingCostPerEvent, int maxDegreeOfParallelism = -1)
@@ -236,7 +237,7 @@ public static class WriteWhatIf
         }
 
         readMeasured = new bool[requests.Length];
-        ReadMissWaits missWaits = ReadMissWaits.From(ops, workload.Device);
+        ReadMissWaits missWaits = ReadMissWaits.From(ops, workload.Device, tracingCostPerEvent);
 
         // ftrace prints microseconds: an op's observed time is a difference of two truncated timestamps,
         // so short ops come out as whole microseconds (see Dequantize).
@@ -297,7 +298,7 @@ public static class WriteWhatIf
         bool miss = op.PagesAdded > 0;
         long own = op.BaseCost.TotalNanoseconds - (miss ? op.CallOffCpu.TotalNanoseconds : 0);
         int events = 2 + (int)Math.Min(op.FoliosAdded, 64) + (miss ? 2 : 0);
-        SimDuration wait = miss && op.CallOffCpu.TotalNanoseconds > 0 ? ReadMissWaits.Net(op.CallOffCpu) : missWaits.Draw(rng);
+        SimDuration wait = miss && op.CallOffCpu.TotalNanoseconds > 0 ? missWaits.Net(op.CallOffCpu) : missWaits.Draw(rng);
         return new WriteRequest(
             WriteRequestKind.Read,
             op.Pid,
