@@ -111,6 +111,11 @@ public sealed record WriteTrust(IReadOnlyList<TrustReason> Reasons)
             reasons.Add(new("no_footprint", TrustSeverity.Warning, "the manifest has no footprint (anon, mapped and kmem memory besides the written cache): run traces/capture/measure-footprint MANIFEST --write"));
         }
 
+        if (capture.Source != "defaults" && (capture.SyscallCrossingNs is null || capture.TracingNsPerEvent is null))
+        {
+            reasons.Add(new("no_syscall_probe", TrustSeverity.Warning, Inv($"the manifest has no syscall probe (host.syscall): each call is taken net of the lab VM's {WriteReplay.TracingCostPerEvent.TotalNanoseconds} ns per traced event and pays its {new WritePathCosts().SyscallCrossing.TotalNanoseconds} ns crossing, not this host's; run traces/capture/syscall-probe --write MANIFEST on the capture host (ksim-capture does it after the run)")));
+        }
+
         if (d.ForeignCalls > 0)
         {
             reasons.Add(new("foreign_calls", TrustSeverity.Warning, Inv($"{d.ForeignCalls:N0} file calls of other programs were left out of the workload (most: {d.TopForeignProgram}); their memory and I/O still shaped what the trace recorded")));

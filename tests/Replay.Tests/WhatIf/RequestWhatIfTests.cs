@@ -13,6 +13,9 @@ public class RequestWhatIfTests
 {
     private const long PerEvent = 280;
 
+    // The default crossing: a replayed write or read includes it, the request's traced span holds it already.
+    private static readonly long Crossing = new WritePathCosts().SyscallCrossing.TotalNanoseconds;
+
     private static readonly Lazy<WriteWorkload> W = new(() => RequestTrace.Extract(RequestTrace.Text));
 
     // The workload's own prediction, with each operation's predicted latency set by hand (50 us each).
@@ -40,9 +43,10 @@ public class RequestWhatIfTests
     {
         RequestPrediction r = RequestWhatIf.Predict(W.Value, Prediction(), RequestGrouping.Markers)!;
 
-        // A: 28 us less its 3 events, with the pwrite64 (10 us less its 3 events) replaced by 50 us. B: 30 us less its 2
-        // events, with its fsync (10 us less its 2 events) replaced by 50 us (the replay simulates its data writeback).
-        long a = (28_000 - (3 * PerEvent)) - (10_000 - (3 * PerEvent)) + 50_000;
+        // A: 28 us less its 3 events, with the pwrite64 (10 us less its 3 events) replaced by 50 us less the crossing the
+        // span already holds. B: 30 us less its 2 events, with its fsync (10 us less its 2 events) replaced by 50 us (the
+        // replay simulates its data writeback; no crossing is added to an fsync).
+        long a = (28_000 - (3 * PerEvent)) - (10_000 - (3 * PerEvent)) + 50_000 - Crossing;
         long b = (30_000 - (2 * PerEvent)) - (10_000 - (2 * PerEvent)) + 50_000;
         Assert.Equal([a, b], r.Latency.SortedNanoseconds.ToArray());
         Assert.Equal([28_000L - (3 * PerEvent), 30_000L - (2 * PerEvent)], r.Observed.SortedNanoseconds.ToArray());
@@ -56,9 +60,9 @@ public class RequestWhatIfTests
     {
         RequestPrediction r = RequestWhatIf.Predict(W.Value, Prediction(), RequestGrouping.SocketExchanges)!;
 
-        // C: the file write inside (10 us, 3 events) and the read of that file (1 us, 2 events) become 50 us each; the
-        // reply on the socket is kept. D has no file call.
-        long c = (34_000 - (7 * PerEvent)) - (10_000 - (3 * PerEvent)) - (1_000 - (2 * PerEvent)) + 50_000 + 50_000;
+        // C: the file write inside (10 us, 3 events) and the read of that file (1 us, 2 events) become 50 us each, less the
+        // crossing each already has in the span; the reply on the socket is kept. D has no file call.
+        long c = (34_000 - (7 * PerEvent)) - (10_000 - (3 * PerEvent)) - (1_000 - (2 * PerEvent)) + 50_000 + 50_000 - (2 * Crossing);
         long d = 11_000 - (2 * PerEvent);
         Assert.Equal([d, c], r.Latency.SortedNanoseconds.ToArray());
         Assert.Equal(1, r.ObservedOps["write (socket, pipe or terminal)"]);
@@ -74,7 +78,7 @@ public class RequestWhatIfTests
         long net = 68_000 - (9 * PerEvent);
         Assert.Equal(2e9 / 68_000, r.TracedPerSecond, 6);
         Assert.Equal(2e9 / net, r.ObservedPerSecond, 6);
-        Assert.Equal(2e9 / (net - (10_000 - (3 * PerEvent)) + 50_000 - (10_000 - (2 * PerEvent)) + 50_000), r.PredictedPerSecond, 6);
+        Assert.Equal(2e9 / (net - (10_000 - (3 * PerEvent)) + 50_000 - Crossing - (10_000 - (2 * PerEvent)) + 50_000), r.PredictedPerSecond, 6);
     }
 
     [Fact]

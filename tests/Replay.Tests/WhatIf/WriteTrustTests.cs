@@ -96,6 +96,41 @@ public class WriteTrustTests
     }
 
     [Fact]
+    public void Assess_ManifestWithoutSyscallProbe_Warns_WithOneTheHostsFiguresAreUsed()
+    {
+        Assert.Contains(Assess(Dd.Value).Reasons, x => x.Code == "no_syscall_probe" && x.Severity == TrustSeverity.Warning);
+
+        // The same capture with the kit's syscall probe in its manifest: read, applied, no warning; values out of range are ignored.
+        string src = Fixtures.Trace("dd-1M-memcg256M.trace.gz");
+        string dir = Directory.CreateTempSubdirectory("ksim-trust-").FullName;
+        try
+        {
+            string path = Path.Combine(dir, "probed.trace.gz");
+            File.Copy(src, path);
+            string manifest = File.ReadAllText(Path.ChangeExtension(Path.ChangeExtension(src, null), null) + ".manifest.json");
+            var doc = System.Text.Json.Nodes.JsonNode.Parse(manifest)!.AsObject();
+            doc["host"]!.AsObject()["syscall"] = new System.Text.Json.Nodes.JsonObject { ["crossing_ns"] = 1316, ["tracing_ns_per_event"] = 248 };
+            File.WriteAllText(Path.Combine(dir, "probed.manifest.json"), doc.ToJsonString());
+            CaptureConfig c = CaptureConfig.ForTrace(path);
+            Assert.Equal(1316, c.SyscallCrossingNs);
+            Assert.Equal(248, c.TracingNsPerEvent);
+            Assert.Equal(1316, c.WithHostFacts(new KernelSim.Models.Memcg.WritePathCosts()).SyscallCrossing.TotalNanoseconds);
+            WriteReplay r = WriteReplay.Load(path);
+            Assert.DoesNotContain(WriteTrust.Assess(r, c).Reasons, x => x.Code == "no_syscall_probe");
+
+            doc["host"]!.AsObject()["syscall"] = new System.Text.Json.Nodes.JsonObject { ["crossing_ns"] = -5, ["tracing_ns_per_event"] = 1e12 };
+            File.WriteAllText(Path.Combine(dir, "probed.manifest.json"), doc.ToJsonString());
+            CaptureConfig bad = CaptureConfig.ForTrace(path);
+            Assert.Null(bad.SyscallCrossingNs);
+            Assert.Null(bad.TracingNsPerEvent);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Assess_SameInput_SameReasons()
     {
         WriteTrust a = Assess(Noisy.Value);
