@@ -69,7 +69,7 @@ public sealed partial class WritePathSimulation
             f = _cache.Add(key, n);
             WorkingsetRefault(r.FileKey, p - folioPages, f);
             hostFaultPages += HostFaultPages();
-            if (!dirty && IsMappedFill(n))
+            if (!dirty && !r.DataFill && IsMappedFill(n))
             {
                 // A fill outside write calls comes from a fault on a mapping (exec, libraries); readahead around
                 // it brings in pages nobody maps (those are plain clean cache).

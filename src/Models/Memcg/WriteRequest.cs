@@ -71,4 +71,10 @@ public readonly record struct WriteRequest(
     /// <summary>For a read: the file was opened for random access (posix_fadvise POSIX_FADV_RANDOM, FMODE_RANDOM): a miss
     /// reads only the pages asked for, with no readahead window.</summary>
     public bool RandomAccess { get; init; }
+
+    /// <summary>
+    /// For a <see cref="WriteRequestKind.CacheFill"/>: the pages are a file's data, read by a process whose calls the capture
+    /// did not trace, at their place in the file (<see cref="FileKey"/>, <see cref="Offset"/>); not a fault on a mapping.
+    /// </summary>
+    public bool DataFill { get; init; }
 }

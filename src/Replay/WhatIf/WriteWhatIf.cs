@@ -206,6 +206,23 @@ public static class WriteWhatIf
             CacheFill fill = fills[j];
             long t = Math.Max(fill.Time.TotalNanoseconds, origin.TotalNanoseconds);
             (long prevT, long nextPage) = lastFill.TryGetValue(fill.Pid, out var prev) ? prev : (origin.TotalNanoseconds, 0L);
+            if (fill.FileKey is long fileKey)
+            {
+                // A workload file's data read without traced calls: its pages at their place in the file.
+                requests[ops.Count + j] = new WriteRequest(
+                    WriteRequestKind.CacheFill,
+                    FillThread(fill.Pid),
+                    fileKey,
+                    fill.FirstPage * 4096,
+                    fill.Pages * 4096,
+                    SimDuration.FromNanoseconds(Math.Max(0, t - prevT)),
+                    SimDuration.Zero,
+                    0)
+                { DataFill = true };
+                lastFill[fill.Pid] = (t, nextPage);
+                continue;
+            }
+
             requests[ops.Count + j] = new WriteRequest(
                 WriteRequestKind.CacheFill,
                 FillThread(fill.Pid),

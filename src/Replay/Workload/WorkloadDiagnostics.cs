@@ -44,6 +44,12 @@ public sealed class WorkloadDiagnostics
     /// <summary>Pages added to the page cache outside any traced file operation (program loading, readahead, other tasks).</summary>
     public long PagesAddedOutsideOps { get; internal set; }
 
+    /// <summary>
+    /// Of <see cref="PagesAddedOutsideOps"/>, pages of the workload's own files that a process of the capture read without
+    /// traced calls (kept as that file's cache in the replay: <see cref="CacheFill.FileKey"/>).
+    /// </summary>
+    public long FileDataFillPages { get; internal set; }
+
     /// <summary>Which event groups appeared in the trace (absent means not traced, or nothing to record).</summary>
     public TracedEventGroups EventGroupsSeen { get; internal set; }
 

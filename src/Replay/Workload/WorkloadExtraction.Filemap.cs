@@ -60,7 +60,7 @@ internal sealed partial class WorkloadExtraction
             // the workload's threads (those that made file calls, and their siblings with the same comm, such as
             // fio's main process) count: they share the memcg.
             NoteComm(e);
-            AddCacheFill(e.Timestamp.TotalNanoseconds, e.Pid, pages);
+            AddFillCandidate(e.Timestamp.TotalNanoseconds, e.Pid, dev.ToKernel(), ino, (long)Math.Min(index, long.MaxValue / 2), pages);
 
             return;
         }
@@ -114,17 +114,35 @@ internal sealed partial class WorkloadExtraction
         }
     }
 
-    // Fills are bucketed per thread and millisecond so a long read stays a handful of records.
-    private void AddCacheFill(long timeNs, int pid, long pages)
+    // A page added outside any call, kept with its file until the end (only then is every workload file's inode known):
+    // contiguous adds of one file by one thread within a millisecond are one candidate.
+    private void AddFillCandidate(long timeNs, int pid, uint dev, ulong ino, long index, long pages)
     {
-        int last = _fills.Count - 1;
-        if (last >= 0 && _fills[last].Pid == pid && timeNs - _fills[last].Time.TotalNanoseconds < 1_000_000)
+        int last = _fillCandidates.Count - 1;
+        if (last >= 0)
         {
-            _fills[last] = _fills[last] with { Pages = _fills[last].Pages + pages };
+            FillCandidate c = _fillCandidates[last];
+            if (c.Pid == pid && c.Dev == dev && c.Ino == ino && c.FirstPage + c.Pages == index && timeNs - c.TimeNs < 1_000_000)
+            {
+                _fillCandidates[last] = c with { Pages = c.Pages + pages };
+                return;
+            }
+        }
+
+        _fillCandidates.Add(new FillCandidate(timeNs, pid, dev, ino, index, pages));
+    }
+
+    // Fills are bucketed per thread and millisecond so a long read stays a handful of records.
+    private static void AddCacheFill(List<CacheFill> fills, long timeNs, int pid, long pages)
+    {
+        int last = fills.Count - 1;
+        if (last >= 0 && fills[last].Pid == pid && fills[last].FileKey is null && timeNs - fills[last].Time.TotalNanoseconds < 1_000_000)
+        {
+            fills[last] = fills[last] with { Pages = fills[last].Pages + pages };
             return;
         }
 
-        _fills.Add(new CacheFill(SimTime.FromNanoseconds(timeNs), pid, pages));
+        fills.Add(new CacheFill(SimTime.FromNanoseconds(timeNs), pid, pages));
     }
 
     private void NoteComm(in RawEvent e)
@@ -135,28 +153,62 @@ internal sealed partial class WorkloadExtraction
         }
     }
 
-    // Fills of the workload: threads with file calls, plus threads sharing one of their comms.
+    // Fills of the workload. Pages of a file the workload's calls use, added by another process of the capture's tree
+    // (a loader warming the cache, a program whose calls the capture filtered out), are that file's: the replay caches
+    // them where the workload will look. The workload threads' own fills (those with file calls, and threads sharing
+    // one of their comms) are memory charged beside its files (executables and libraries faulted in).
     private List<CacheFill> WorkloadFills()
     {
         var comms = new HashSet<string>(StringComparer.Ordinal);
+        var callers = new HashSet<int>();
         foreach (FileOp op in _ops)
         {
-            if (_commByPid.TryGetValue(op.Pid, out string? c))
+            if (callers.Add(op.Pid) && _opCommByPid.TryGetValue(op.Pid, out string? c))
             {
                 comms.Add(c);
             }
         }
 
-        var list = new List<CacheFill>(_fills.Count);
-        foreach (CacheFill f in _fills)
+        // Threads that made file calls (a thread known only from reclaim or scheduler events is not one), and their comms' threads.
+        bool Workload(int pid) => callers.Contains(pid) || (_commByPid.TryGetValue(pid, out string? c) && comms.Contains(c));
+        var anonymous = new List<CacheFill>(_fillCandidates.Count);
+        var keyed = new List<CacheFill>();
+        foreach (FillCandidate f in _fillCandidates)
         {
-            if (_threads.ContainsKey(f.Pid) || (_commByPid.TryGetValue(f.Pid, out string? c) && comms.Contains(c)))
+            // A workload thread's own adds outside its calls are faults on mappings (its libraries, mapped files): those
+            // stay memory charged beside the files. Another process of the capture (any, without a manifest's tree)
+            // adding a workload file's pages read them for it.
+            if (!Workload(f.Pid) && (_tree is null || _tree.Contains(f.Pid)) && _keyByInode.TryGetValue((f.Dev, f.Ino), out long key))
+            {
+                keyed.Add(new CacheFill(SimTime.FromNanoseconds(f.TimeNs), f.Pid, f.Pages)
+                {
+                    FileKey = _keyAlias.TryGetValue(key, out long canonical) ? canonical : key,
+                    FirstPage = f.FirstPage,
+                });
+                _diag.FileDataFillPages += f.Pages;
+                continue;
+            }
+
+            AddCacheFill(anonymous, f.TimeNs, f.Pid, f.Pages);
+        }
+
+        var list = new List<CacheFill>(anonymous.Count + keyed.Count);
+        foreach (CacheFill f in anonymous)
+        {
+            if (Workload(f.Pid))
             {
                 list.Add(f);
             }
         }
 
-        return list;
+        if (keyed.Count == 0)
+        {
+            return list;
+        }
+
+        // In time order (stable: each thread's fills stay in the order it made them).
+        list.AddRange(keyed);
+        return [.. list.OrderBy(f => f.Time.TotalNanoseconds)];
     }
 
     private List<FileTruncation> CanonicalTruncations()

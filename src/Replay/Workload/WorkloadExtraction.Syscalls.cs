@@ -54,6 +54,12 @@ internal sealed partial class WorkloadExtraction
         }
 
         NoteComm(e);
+        if (e.Pid != 0 && !_opCommByPid.ContainsKey(e.Pid))
+        {
+            // The comm the thread makes its calls under (a forked child noted before its exec had its parent's).
+            _opCommByPid.Add(e.Pid, System.Text.Encoding.UTF8.GetString(e.Comm));
+        }
+
         var p = new PayloadReader(e.Payload);
         if (!p.TryGetInt64("fd"u8, out long fdValue))
         {

@@ -25,9 +25,10 @@ internal sealed partial class WorkloadExtraction
     private readonly HashSet<long> _pageCacheKeys = [];
     private readonly BlockWriteTracker _block = new();
     private readonly List<FileOp> _ops = [];
-    private readonly List<CacheFill> _fills = [];
+    private readonly List<FillCandidate> _fillCandidates = [];
     private readonly List<FileTruncation> _truncations = [];
     private readonly Dictionary<int, string> _commByPid = [];
+    private readonly Dictionary<int, string> _opCommByPid = [];
     private readonly Dictionary<long, long> _lastTruncation = [];
     private readonly List<long> _opOrder = [];
     private readonly WorkloadDiagnostics _diag = new();
@@ -456,4 +457,7 @@ internal sealed partial class WorkloadExtraction
             Requests = FinishRequests().AsReadOnly(),
         };
     }
+
+    // A page-cache add outside any call: when, by whom, which file's pages.
+    private readonly record struct FillCandidate(long TimeNs, int Pid, uint Dev, ulong Ino, long FirstPage, long Pages);
 }

@@ -55,7 +55,19 @@ public sealed record FileTruncation(SimTime Time, int Pid, long FileKey);
 /// <param name="Time">When (the first add of the bucket).</param>
 /// <param name="Pid">The thread.</param>
 /// <param name="Pages">Pages added (within one millisecond of <paramref name="Time"/>).</param>
-public sealed record CacheFill(SimTime Time, int Pid, long Pages);
+public sealed record CacheFill(SimTime Time, int Pid, long Pages)
+{
+    /// <summary>
+    /// The workload file whose pages these are (as in <see cref="FileOp.FileKey"/>), when a process of the capture read
+    /// them without traced calls (a loader warming the cache, a program whose syscalls the capture filtered out): the
+    /// replay then caches that file's pages, which the workload's own calls later find. Null: a fill of pages the
+    /// workload never touches through its calls (executables and libraries faulted in).
+    /// </summary>
+    public long? FileKey { get; init; }
+
+    /// <summary>The first page (file index) of a fill with a <see cref="FileKey"/>; 0 otherwise.</summary>
+    public long FirstPage { get; init; }
+}
 
 /// <summary>Block-layer activity: requests issued and completed, bytes moved and busy time.</summary>
 /// <param name="WriteRequests">Completed write requests.</param>

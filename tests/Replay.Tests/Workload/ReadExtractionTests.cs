@@ -77,4 +77,36 @@ public class ReadExtractionTests
         Assert.False(reads[0].RandomAccess);
         Assert.True(reads[1].RandomAccess);
     }
+
+    [Fact]
+    public void Extract_PagesOfAWorkloadFileAddedByAnotherProcess_AreThatFilesFill_TheWorkloadsOwnStayAnonymous()
+    {
+        // Another program (no calls, no shared comm; no manifest, so no tree to check) adds pages of the file the workload
+        // will read: a fill of that file at its place. The workload thread's own adds outside its calls (faults on a
+        // mapping of the same file and of a library, ino 99) stay anonymous fills.
+        string text = string.Join('\n',
+            "# tracer: nop",
+            "          loader-200     [001] ..... 9.000000: mm_filemap_add_to_page_cache: dev 254:0 ino 2a pfn=0x200 ofs=65536 order=0",
+            "          loader-200     [001] ..... 9.000001: mm_filemap_add_to_page_cache: dev 254:0 ino 2a pfn=0x201 ofs=69632 order=0",
+            "          loader-200     [001] ..... 9.000002: mm_filemap_add_to_page_cache: dev 254:0 ino 77 pfn=0x204 ofs=0 order=0",
+            "             app-100     [000] ..... 9.000003: mm_filemap_add_to_page_cache: dev 254:0 ino 2a pfn=0x203 ofs=81920 order=0",
+            "             app-100     [000] ..... 9.000004: mm_filemap_add_to_page_cache: dev 254:0 ino 99 pfn=0x202 ofs=0 order=0",
+            "             app-100     [000] ..... 10.000000: sys_openat -> 0x3",
+            "             app-100     [000] ..... 10.000010: sys_pread64(fd: 3, buf: 0x7f0000, count: 0x1000, pos: 0x20000)",
+            "             app-100     [000] ..... 10.000012: mm_filemap_add_to_page_cache: dev 254:0 ino 2a pfn=0x100 ofs=131072 order=0",
+            "             app-100     [000] ..... 10.000020: sys_pread64 -> 0x1000",
+            string.Empty);
+        using TraceReader r = TraceReader.FromStream(new MemoryStream(Encoding.UTF8.GetBytes(text)), "synthetic");
+        WriteWorkload w = WorkloadExtractor.Extract(r);
+        FileOp read = Assert.Single(w.Ops, o => o.Kind == FileOpKind.Read);
+        CacheFill keyed = Assert.Single(w.CacheFills, f => f.FileKey is not null);
+        Assert.Equal(read.FileKey, keyed.FileKey);
+        Assert.Equal(200, keyed.Pid);
+        Assert.Equal(16, keyed.FirstPage);
+        Assert.Equal(2, keyed.Pages);
+        CacheFill own = Assert.Single(w.CacheFills, f => f.FileKey is null);
+        Assert.Equal(100, own.Pid);
+        Assert.Equal(2, own.Pages);
+        Assert.Equal(2, w.Diagnostics.FileDataFillPages);
+    }
 }
