@@ -196,9 +196,25 @@ public sealed partial class WritePathSimulation
             ready.Enqueue(start + requests[queues[tid].Peek()].ThinkBefore, tid);
         }
 
+        // A request that must follow another thread's (WriteRequest.After) waits, parked, until that one has run.
+        var done = new bool[requests.Count];
+        var parked = new Dictionary<int, List<(int Tid, long Time)>>();
         while (ready.TryDequeue(out int tid, out EventKey key))
         {
             Queue<int> q = queues[tid];
+            int after = requests[q.Peek()].After;
+            if (after >= 0 && after < done.Length && !done[after])
+            {
+                if (!parked.TryGetValue(after, out List<(int Tid, long Time)>? waiting))
+                {
+                    waiting = [];
+                    parked.Add(after, waiting);
+                }
+
+                waiting.Add((tid, key.Time.TotalNanoseconds));
+                continue;
+            }
+
             int i = q.Dequeue();
             WriteRequest r = requests[i];
             long begin = key.Time.TotalNanoseconds;
@@ -259,6 +275,16 @@ public sealed partial class WritePathSimulation
             if (q.Count > 0)
             {
                 ready.Enqueue(SimTime.FromNanoseconds(outcomes[i].Start.TotalNanoseconds + outcomes[i].Latency.TotalNanoseconds + requests[q.Peek()].ThinkBefore.TotalNanoseconds), tid);
+            }
+
+            done[i] = true;
+            if (parked.Remove(i, out List<(int Tid, long Time)>? released))
+            {
+                long end = outcomes[i].Start.TotalNanoseconds + outcomes[i].Latency.TotalNanoseconds;
+                foreach ((int waitingTid, long time) in released)
+                {
+                    ready.Enqueue(SimTime.FromNanoseconds(Math.Max(time, end)), waitingTid);
+                }
             }
         }
 

@@ -77,4 +77,10 @@ public readonly record struct WriteRequest(
     /// did not trace, at their place in the file (<see cref="FileKey"/>, <see cref="Offset"/>); not a fault on a mapping.
     /// </summary>
     public bool DataFill { get; init; }
+
+    /// <summary>
+    /// Index of another thread's request this one may not begin before (-1: none): a truncation follows the last write of
+    /// the file that came before it in the capture, however much later that write runs in the replay.
+    /// </summary>
+    public int After { get; init; } = -1;
 }

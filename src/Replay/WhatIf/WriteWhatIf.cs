@@ -235,14 +235,34 @@ public static class WriteWhatIf
             lastFill[fill.Pid] = (t, nextPage + fill.Pages);
         }
 
+        // Each file's operations in capture order (ops are in start order), for the truncations to follow.
+        Dictionary<long, List<int>>? opsByFile = truncations.Count > 0 ? [] : null;
+        if (opsByFile is not null)
+        {
+            for (int i = 0; i < ops.Count; i++)
+            {
+                if (!opsByFile.TryGetValue(ops[i].FileKey, out List<int>? list))
+                {
+                    list = [];
+                    opsByFile.Add(ops[i].FileKey, list);
+                }
+
+                list.Add(i);
+            }
+        }
+
         long lastTruncation = origin.TotalNanoseconds;
         for (int j = 0; j < truncations.Count; j++)
         {
-            // Truncations run on their own pseudo-thread at their captured times.
+            // Truncations run on their own pseudo-thread at their captured times, each after the file's last operation
+            // that began before it in the capture (a replay that runs the writer later must not drop its pages early).
             FileTruncation tr = truncations[j];
             long t = Math.Max(tr.Time.TotalNanoseconds, lastTruncation);
             requests[ops.Count + fills.Count + j] = new WriteRequest(
-                WriteRequestKind.Truncate, TruncationThread, tr.FileKey, 0, 0, SimDuration.FromNanoseconds(t - lastTruncation), SimDuration.Zero, 0);
+                WriteRequestKind.Truncate, TruncationThread, tr.FileKey, 0, 0, SimDuration.FromNanoseconds(t - lastTruncation), SimDuration.Zero, 0)
+            {
+                After = LastOpBefore(ops, opsByFile!, tr.FileKey, tr.Time.TotalNanoseconds),
+            };
             lastTruncation = t;
         }
 
@@ -294,6 +314,32 @@ public static class WriteWhatIf
         }
 
         return requests;
+    }
+
+    // The index of the last operation on a file that began before a moment (-1: none).
+    private static int LastOpBefore(IReadOnlyList<FileOp> ops, Dictionary<long, List<int>> opsByFile, long fileKey, long timeNs)
+    {
+        if (!opsByFile.TryGetValue(fileKey, out List<int>? list))
+        {
+            return -1;
+        }
+
+        int lo = 0, hi = list.Count - 1, found = -1;
+        while (lo <= hi)
+        {
+            int mid = lo + ((hi - lo) / 2);
+            if (ops[list[mid]].Start.TotalNanoseconds < timeNs)
+            {
+                found = list[mid];
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+
+        return found;
     }
 
     // An fsync's own cost: the call without the wait for the data it wrote back (the simulation writes back and waits for

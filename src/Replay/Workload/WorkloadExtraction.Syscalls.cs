@@ -28,15 +28,41 @@ internal sealed partial class WorkloadExtraction
 
     private FdState Fd(int process, int fd)
     {
+        if (!_fds.ContainsKey((process, fd)))
+        {
+            // An fd the task never opened came from the task that cloned it: a thread shares its process's fd table
+            // (kernel/fork.c copy_files with CLONE_FILES), a forked child copies it, both onto the same open files. The
+            // text trace does not say which (no tgid column), so the fd follows its creator's table until the task
+            // opens that number itself: right for a thread (redis's bio thread fsyncing the AOF its main thread
+            // reopens), and for a child that uses what it inherited.
+            int p = process;
+            for (int depth = 0; depth < 8 && _parentOf.TryGetValue(p, out int parent) && parent != p; depth++)
+            {
+                if (_fds.TryGetValue((parent, fd), out FdState? inherited))
+                {
+                    return inherited;
+                }
+
+                p = parent;
+            }
+        }
+
         ref FdState? slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_fds, (process, fd), out _);
         slot ??= new FdState(_nextFileKey++);
         return slot;
     }
 
-    // sched_process_fork (every clone, threads too): a child of the workload's tree joins it.
+    // sched_process_fork (every clone, threads too): a child of the workload's tree joins it; every child's creator is
+    // kept (for the fds it inherits).
     private void OnFork(in RawEvent e)
     {
-        if (_tree is not null && SchedProcessFork.TryDecode(e, out SchedProcessFork f) && _tree.Contains(f.ParentPid))
+        if (!SchedProcessFork.TryDecode(e, out SchedProcessFork f))
+        {
+            return;
+        }
+
+        _parentOf.TryAdd(f.ChildPid, f.ParentPid);
+        if (_tree is not null && _tree.Contains(f.ParentPid))
         {
             _tree.Add(f.ChildPid);
         }

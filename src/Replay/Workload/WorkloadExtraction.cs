@@ -29,6 +29,7 @@ internal sealed partial class WorkloadExtraction
     private readonly List<FileTruncation> _truncations = [];
     private readonly Dictionary<int, string> _commByPid = [];
     private readonly Dictionary<int, string> _opCommByPid = [];
+    private readonly Dictionary<int, int> _parentOf = [];
     private readonly Dictionary<long, long> _lastTruncation = [];
     private readonly List<long> _opOrder = [];
     private readonly WorkloadDiagnostics _diag = new();

@@ -15,6 +15,31 @@ public class WritePathSimulationTests
             new MemcgConfig { LimitBytes = limitPages * 4096, HighBytes = highPages * 4096, Version = v },
             Costs).Run(w, SimTime.FromSeconds(1), SimDuration.FromMilliseconds(1));
 
+    [Fact]
+    public void Truncate_After_WaitsForTheWriteItFollowed_HoweverLateThatRuns()
+    {
+        // A writer (thread 1) writes 100 pages of file 7, each call 1 ms apart; a truncation of file 7 on its own thread
+        // is due at 10 us, long before the writer's last write begins. With After = that write, the truncation waits for
+        // it and the file's pages are gone at the end; without, it runs first and the writes fill the cache again.
+        WriteRequest[] Requests(int after)
+        {
+            var list = new List<WriteRequest>();
+            for (int i = 0; i < 100; i++)
+            {
+                list.Add(new WriteRequest(WriteRequestKind.Write, 1, 7, i * 4096L, 4096, SimDuration.FromMilliseconds(1), SimDuration.FromMicroseconds(2), 0));
+            }
+
+            list.Add(new WriteRequest(WriteRequestKind.Truncate, -5, 7, 0, 0, SimDuration.FromMicroseconds(10), SimDuration.Zero, 0) { After = after });
+            return [.. list];
+        }
+
+        WritePathResult waited = Run(Requests(after: 99), limitPages: null);
+        WritePathResult early = Run(Requests(after: -1), limitPages: null);
+        Assert.Equal(0, waited.Counters.CachePages);
+        Assert.Equal(100, early.Counters.CachePages);
+        Assert.True(waited.Outcomes[100].Start.TotalNanoseconds >= waited.Outcomes[99].Start.TotalNanoseconds + waited.Outcomes[99].Latency.TotalNanoseconds);
+    }
+
     [FsCheck.Xunit.Property(MaxTest = 60)]
     public Property Charge_UsageNeverExceedsTheLimit_WithoutOom() =>
         Prop.ForAll(MemcgArbitraries.Workload().ToArbitrary(), MemcgArbitraries.LimitPages().ToArbitrary(), (w, limit) =>

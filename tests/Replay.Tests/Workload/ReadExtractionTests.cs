@@ -109,4 +109,36 @@ public class ReadExtractionTests
         Assert.Equal(2, own.Pages);
         Assert.Equal(2, w.Diagnostics.FileDataFillPages);
     }
+
+    [Fact]
+    public void Extract_AThreadsFdItNeverOpened_IsItsCreatorsFile()
+    {
+        // The main thread opens fd 3 and writes it; a thread it created (no tgid column in the text) fdatasyncs fd 3, as
+        // redis's bio thread does the AOF: the same file. Then the main thread opens fd 3 anew; the helper follows.
+        string text = string.Join('\n',
+            "# tracer: nop",
+            "    redis-server-100     [000] ..... 9.000000: sched_process_fork: comm=redis-server pid=100 child_comm=redis-server child_pid=101",
+            "    redis-server-100     [000] ..... 10.000000: sys_openat -> 0x3",
+            "    redis-server-100     [000] ..... 10.000010: sys_write(fd: 3, buf: 0x7f0000, count: 0x1000)",
+            "    redis-server-100     [000] ..... 10.000012: mm_filemap_add_to_page_cache: dev 254:0 ino 2a pfn=0x100 ofs=0 order=0",
+            "    redis-server-100     [000] ..... 10.000020: sys_write -> 0x1000",
+            "  bio_aof_fsync-101     [001] ..... 10.000030: sys_fdatasync(fd: 3)",
+            "  bio_aof_fsync-101     [001] ..... 10.000090: sys_fdatasync -> 0x0",
+            "    redis-server-100     [000] ..... 10.000100: sys_openat -> 0x3",
+            "    redis-server-100     [000] ..... 10.000110: sys_write(fd: 3, buf: 0x7f0000, count: 0x1000)",
+            "    redis-server-100     [000] ..... 10.000112: mm_filemap_add_to_page_cache: dev 254:0 ino 2b pfn=0x101 ofs=0 order=0",
+            "    redis-server-100     [000] ..... 10.000120: sys_write -> 0x1000",
+            "  bio_aof_fsync-101     [001] ..... 10.000130: sys_fdatasync(fd: 3)",
+            "  bio_aof_fsync-101     [001] ..... 10.000190: sys_fdatasync -> 0x0",
+            string.Empty);
+        using TraceReader r = TraceReader.FromStream(new MemoryStream(Encoding.UTF8.GetBytes(text)), "synthetic");
+        WriteWorkload w = WorkloadExtractor.Extract(r);
+        FileOp[] writes = w.Ops.Where(o => o.Kind == FileOpKind.Write).ToArray();
+        FileOp[] syncs = w.Ops.Where(o => o.Kind == FileOpKind.Fdatasync).ToArray();
+        Assert.Equal(2, writes.Length);
+        Assert.Equal(2, syncs.Length);
+        Assert.NotEqual(writes[0].FileKey, writes[1].FileKey);
+        Assert.Equal(writes[0].FileKey, syncs[0].FileKey);
+        Assert.Equal(writes[1].FileKey, syncs[1].FileKey);
+    }
 }
