@@ -188,6 +188,13 @@ internal sealed record NetCalibration
             }
         }
 
+        if (userNs is null && t.Mode == NetExtractionMode.Packets)
+        {
+            // packet mode: the round trip ends at the client's switch-in, before any user time of the client
+            userNs = 0;
+            userSource = "0: packet mode (no syscalls in the capture; the round trip runs from the request's first transmit to the client's switch-in)";
+        }
+
         NetCalibration c = Calibrate(t, overheadPerEventNs, userNs ?? DefaultClientUserNs, msg);
         return c with { ClientUserSource = userSource, CapturedConfig = config, Cpus = cpus, Reader = reader };
     }

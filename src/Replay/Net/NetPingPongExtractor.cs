@@ -18,14 +18,45 @@ internal static class NetPingPongExtractor
 
     internal static NetPingPongTrace Extract(List<NetEvent> ev, string source)
     {
-        (int client, int server) = FindPair(ev) ?? throw new InvalidDataException($"{source}: no UDP ping-pong found (needs sys_enter_sendto and sys_exit_recvfrom of two tasks and the net events)");
+        // One client and one server (sockperf's ping-pong, a service with one connection): the original extraction,
+        // unchanged. Several request/response flows: the same walk per flow, matched by socket (fd) and skb. No
+        // syscall events at all: requests and responses from the packets and the receivers' wakeups.
+        List<NetFlow> flows = NetServiceFlows.Find(ev, packets: false);
+        if (FindPair(ev) is { } pair && flows.Count <= 1 && SendFds(ev, pair.Client) <= 1)
+        {
+            return Extract(ev, source, [new NetFlow(pair.Client, pair.Server)], NetExtractionMode.PingPong);
+        }
+
+        if (flows.Count > 0)
+        {
+            return Extract(ev, source, flows, NetExtractionMode.Flows);
+        }
+
+        if (!NetServiceFlows.HasSyscalls(ev) && NetServiceFlows.Find(ev, packets: true) is { Count: > 0 } packetFlows)
+        {
+            return NetServiceFlows.ExtractPackets(ev, source, packetFlows);
+        }
+
+        throw new InvalidDataException(NetServiceFlows.Refusal(ev, source));
+    }
+
+    private static NetPingPongTrace Extract(List<NetEvent> ev, string source, List<NetFlow> flowList, NetExtractionMode mode)
+    {
+        bool byFlow = mode == NetExtractionMode.Flows;
+        var serverOf = new Dictionary<int, int>();
+        foreach (NetFlow f in flowList)
+        {
+            serverOf.TryAdd(f.Client, f.Server);
+        }
+
+        int client = flowList[0].Client, server = flowList[0].Server;
         var trips = new List<NetTripStages>();
         var polls = new Dictionary<(int, int), int>();
         int softirqs = 0, inKsoftirqd = 0, softirqsTotal = 0;
         var hopVotes = new Dictionary<int, int>();
         bool loopback = false;
         int cpu = -1;
-        var sendTimes = new List<long>();
+        var sendTimes = new Dictionary<int, List<long>>();
         int clientSwitches = 0, clientSwitchesRunnable = 0;
 
         foreach (NetEvent e in ev)
@@ -34,30 +65,39 @@ internal static class NetPingPongExtractor
             {
                 softirqsTotal++;
             }
-            else if (e.Kind == NetEventKind.Switch && e.Pid == client && e.A != client)
+            else if (e.Kind == NetEventKind.Switch && serverOf.ContainsKey(e.Pid) && e.A != e.Pid)
             {
                 clientSwitches++;
                 clientSwitchesRunnable += e.B;
             }
         }
 
+        var done = new HashSet<int>();
         for (int i = 0; i < ev.Count; i++)
         {
-            if (ev[i].Kind != NetEventKind.SendEnter || ev[i].Pid != client)
+            if (ev[i].Kind != NetEventKind.SendEnter || done.Contains(ev[i].Pid) || !serverOf.TryGetValue(ev[i].Pid, out server))
             {
                 continue;
             }
 
-            sendTimes.Add(ev[i].Ns);
-            int c = ev[i].Cpu;
-            cpu = cpu < 0 ? c : cpu;
-            int j = Next(ev, i + 1, ev.Count, x => x.Kind == NetEventKind.RecvExit && x.Pid == client);
-            if (j < 0)
+            client = ev[i].Pid;
+            int fd = ev[i].Fd;
+            if (!sendTimes.TryGetValue(client, out List<long>? times))
             {
-                break;
+                sendTimes[client] = times = [];
             }
 
-            int nextSend = Next(ev, i + 1, j, x => x.Kind == NetEventKind.SendEnter && x.Pid == client);
+            times.Add(ev[i].Ns);
+            int c = ev[i].Cpu;
+            cpu = cpu < 0 ? c : cpu;
+            int j = Next(ev, i + 1, ev.Count, x => x.Kind == NetEventKind.RecvExit && x.Pid == client && (!byFlow || x.Fd == fd));
+            if (j < 0)
+            {
+                done.Add(client);
+                continue;
+            }
+
+            int nextSend = Next(ev, i + 1, j, x => x.Kind == NetEventKind.SendEnter && x.Pid == client && (!byFlow || x.Fd == fd));
             if (nextSend >= 0)
             {
                 continue; // a send without its reply (lost, or not a ping-pong step)
@@ -84,7 +124,7 @@ internal static class NetPingPongExtractor
                 }
             }
 
-            NetDirectionStages? req = ParseDirection(ev, i, j, c, client, server, out int serverRecvExit, out int hopsReq, out bool lo);
+            NetDirectionStages? req = ParseDirection(ev, i, j, c, client, server, out int serverRecvExit, out int hopsReq, out bool lo, byFlow);
             NetDirectionStages? rep = null;
             long turnaround = 0;
             int turnaroundEvents = 0;
@@ -97,7 +137,7 @@ internal static class NetPingPongExtractor
                     int sc = ev[serverSend].Cpu;
                     turnaround = ev[serverSend].Ns - ev[serverRecvExit].Ns;
                     turnaroundEvents = CountOn(ev, serverRecvExit, serverSend, sc);
-                    rep = ParseDirection(ev, serverSend, j, sc, server, client, out int clientRecvExit, out int hopsRep, out _);
+                    rep = ParseDirection(ev, serverSend, j, sc, server, client, out int clientRecvExit, out int hopsRep, out _, byFlow);
                     if (rep is not null && (clientRecvExit != j || hopsRep != hopsReq))
                     {
                         rep = null;
@@ -136,6 +176,11 @@ internal static class NetPingPongExtractor
             throw new InvalidDataException($"{source}: the ping-pong's client (pid {client}) never got a reply");
         }
 
+        if (byFlow)
+        {
+            trips.Sort((a, b) => a.StartNs.CompareTo(b.StartNs)); // flows walked one after the other
+        }
+
         int hops = 1;
         int best = -1;
         foreach ((int h, int n) in hopVotes)
@@ -157,10 +202,13 @@ internal static class NetPingPongExtractor
 
         MarkStalls(trips);
 
-        var gaps = new List<long>(sendTimes.Count);
-        for (int k = 1; k < sendTimes.Count; k++)
+        var gaps = new List<long>();
+        foreach (List<long> times in sendTimes.Values)
         {
-            gaps.Add(sendTimes[k] - sendTimes[k - 1]);
+            for (int k = 1; k < times.Count; k++)
+            {
+                gaps.Add(times[k] - times[k - 1]);
+            }
         }
 
         gaps.Sort();
@@ -178,8 +226,8 @@ internal static class NetPingPongExtractor
         {
             CrossCpu = cross > pinned,
             Source = source,
-            ClientPid = client,
-            ServerPid = server,
+            ClientPid = flowList[0].Client,
+            ServerPid = flowList[0].Server,
             Cpu = cpu,
             Hops = hops,
             Loopback = loopback,
@@ -190,11 +238,15 @@ internal static class NetPingPongExtractor
             NetRxSoftirqsTotal = softirqsTotal,
             IntervalNs = gaps.Count > 0 ? gaps[gaps.Count / 2] : 500_000,
             ClientRunnableShare = clientSwitches == 0 ? 0 : (double)clientSwitchesRunnable / clientSwitches,
+            Mode = mode,
+            Flows = flowList.Count,
         };
     }
 
     // One packet, from the sender's sys_enter_sendto at i to the peer's sys_exit_recvfrom (returned in peerRecvExit).
-    private static NetDirectionStages? ParseDirection(List<NetEvent> ev, int i, int end, int cpu, int sender, int peer, out int peerRecvExit, out int hops, out bool loopback)
+    // With followSkb, hops are the same skb's (skbaddr) net_dev_queue/netif_receive_skb; another skb's in the same
+    // softirq (a TCP ACK the receive sent, an earlier packet) belongs to the stage it falls in.
+    private static NetDirectionStages? ParseDirection(List<NetEvent> ev, int i, int end, int cpu, int sender, int peer, out int peerRecvExit, out int hops, out bool loopback, bool followSkb = false)
     {
         peerRecvExit = -1;
         hops = 0;
@@ -203,6 +255,11 @@ internal static class NetPingPongExtractor
         if (q0 < 0)
         {
             return null;
+        }
+
+        if (followSkb)
+        {
+            return ParseFollowingSkb(ev, i, q0, end, cpu, sender, peer, out peerRecvExit, out hops, out loopback);
         }
 
         loopback = ev[q0].B == 1;
@@ -313,6 +370,148 @@ internal static class NetPingPongExtractor
         return d;
     }
 
+    // How many sockets (fds) a task sent on: more than one means concurrent requests on several connections.
+    private static int SendFds(List<NetEvent> ev, int pid)
+    {
+        var fds = new HashSet<int>();
+        foreach (NetEvent e in ev)
+        {
+            if (e.Kind == NetEventKind.SendEnter && e.Pid == pid)
+            {
+                fds.Add(e.Fd);
+            }
+        }
+
+        return fds.Count;
+    }
+
+    // ParseDirection for one skb followed through its hops (service flows): the sender's syscall entry i, its
+    // net_dev_queue q0, and the peer's receive-syscall return.
+    private static NetDirectionStages? ParseFollowingSkb(List<NetEvent> ev, int i, int q0, int end, int cpu, int sender, int peer, out int peerRecvExit, out int hops, out bool loopback)
+    {
+        peerRecvExit = -1;
+        hops = 0;
+        loopback = ev[q0].B == 1;
+        int se = Next(ev, q0 + 1, end, x => x.Cpu == cpu && x.Kind is NetEventKind.SoftirqEntry or NetEventKind.SendExit);
+        if (se < 0 || ev[se].Kind != NetEventKind.SoftirqEntry || ev[se].InKsoftirqd)
+        {
+            return null;
+        }
+
+        if (FollowSkb(ev, q0, se, end, cpu) is not { } path)
+        {
+            return null;
+        }
+
+        int sx = Next(ev, path.Poll + 1, end, x => x.Cpu == cpu && (x.Kind is NetEventKind.SendExit or NetEventKind.SoftirqEntry or NetEventKind.DevQueue));
+        if (sx < 0 || ev[sx].Kind != NetEventKind.SendExit || ev[sx].Pid != sender)
+        {
+            return null;
+        }
+
+        int rx = Next(ev, sx + 1, end + 1, x => x.Kind == NetEventKind.RecvExit && x.Pid == peer);
+        if (rx < 0)
+        {
+            return null;
+        }
+
+        hops = path.Receives.Count;
+        peerRecvExit = rx;
+        return Build(ev, i, q0, se, path.Queues, path.Receives, path.Poll, sx, rx, cpu);
+    }
+
+    /// <summary>
+    /// The hops of the skb transmitted at <paramref name="q0"/> inside the NET_RX softirq entered at <paramref name="se"/>:
+    /// its netif_receive_skb per hop, its net_dev_queue per forward (the same skbaddr: veth and the bridge pass the skb
+    /// on, drivers/net/veth.c veth_xmit, net/bridge/br_forward.c), up to the napi_poll that ends the backlog poll.
+    /// Another skb's events in between (an ACK the receive sent) stay inside the stage they fall in.
+    /// </summary>
+    internal static (List<int> Queues, List<int> Receives, int Poll)? FollowSkb(List<NetEvent> ev, int q0, int se, int end, int cpu)
+    {
+        long skb = ev[q0].Skb;
+        bool Same(long x) => skb == 0 || x == 0 || x == skb;
+        var queues = new List<int> { q0 };
+        var receives = new List<int>();
+        int k = se + 1;
+        while (k <= end)
+        {
+            int r = Next(ev, k, end, x => x.Cpu == cpu && ((x.Kind == NetEventKind.ReceiveSkb && Same(x.Skb)) || x.Kind is NetEventKind.NapiPoll or NetEventKind.SoftirqExit));
+            if (r < 0 || ev[r].Kind != NetEventKind.ReceiveSkb)
+            {
+                return null;
+            }
+
+            receives.Add(r);
+            int after = Next(ev, r + 1, end, x => x.Cpu == cpu && ((x.Kind is NetEventKind.DevQueue or NetEventKind.ReceiveSkb && Same(x.Skb)) || x.Kind is NetEventKind.NapiPoll or NetEventKind.SoftirqExit));
+            if (after < 0)
+            {
+                return null;
+            }
+
+            if (ev[after].Kind == NetEventKind.DevQueue)
+            {
+                queues.Add(after);
+                k = after + 1;
+                continue;
+            }
+
+            return ev[after].Kind == NetEventKind.NapiPoll && queues.Count == receives.Count ? (queues, receives, after) : null;
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// One direction's stages from its boundary events: the send's start <paramref name="i"/> (the syscall entry, or the
+    /// net_dev_queue itself when the capture has no syscalls: then the send stage is empty), the hops, the napi_poll,
+    /// the sender's end <paramref name="sx"/> (syscall exit or softirq exit) and the peer's <paramref name="rx"/> (its
+    /// receive-syscall return, or its switch-in). Same stage rules as the ping-pong's.
+    /// </summary>
+    internal static NetDirectionStages Build(List<NetEvent> ev, int i, int q0, int se, List<int> queues, List<int> receives, int poll, int sx, int rx, int cpu)
+    {
+        int hops = receives.Count;
+        int peerCpu = ev[rx].Cpu;
+        bool crossCpu = peerCpu != cpu;
+        var d = new NetDirectionStages(hops)
+        {
+            CrossCpu = crossCpu,
+            SendNs = ev[q0].Ns - ev[i].Ns,
+            SendEvents = CountOn(ev, i, q0, cpu),
+            EntryNs = ev[receives[0]].Ns - ev[se].Ns,
+            EntryEvents = CountOn(ev, se, receives[0], cpu),
+        };
+        d.XmitNs[0] = ev[se].Ns - ev[q0].Ns;
+        d.XmitEvents[0] = CountOn(ev, q0, se, cpu);
+        for (int h = 0; h < hops; h++)
+        {
+            if (h > 0)
+            {
+                d.XmitNs[h] = ev[receives[h]].Ns - ev[queues[h]].Ns;
+                d.XmitEvents[h] = CountOn(ev, queues[h], receives[h], cpu);
+            }
+
+            int stop = h + 1 < hops ? queues[h + 1] : poll;
+            d.ReceiveNs[h] = ev[stop].Ns - ev[receives[h]].Ns;
+            d.ReceiveEvents[h] = CountOn(ev, receives[h], stop, cpu);
+        }
+
+        int last = hops - 1;
+        if (crossCpu)
+        {
+            d.ReceiveNs[last] = ev[rx].Ns - ev[receives[last]].Ns;
+            d.ReceiveEvents[last] += CountOn(ev, receives[last], rx, peerCpu);
+        }
+        else
+        {
+            d.ReturnNs = ev[sx].Ns - ev[poll].Ns;
+            d.ReturnEvents = CountOn(ev, poll, sx, cpu);
+            d.WakeNs = ev[rx].Ns - ev[sx].Ns;
+            d.WakeEvents = CountOn(ev, sx, rx, cpu);
+        }
+
+        return d;
+    }
+
     // The ping-pong pair: the client is the task whose send is answered (its own next recvfrom return) fastest; the
     // server is the task whose recvfrom returns first after the client's sends.
     private static (int Client, int Server)? FindPair(List<NetEvent> ev)
@@ -385,7 +584,7 @@ internal static class NetPingPongExtractor
         return server < 0 ? null : (client, server);
     }
 
-    private static int Next(List<NetEvent> ev, int from, int toExclusive, Func<NetEvent, bool> match)
+    internal static int Next(List<NetEvent> ev, int from, int toExclusive, Func<NetEvent, bool> match)
     {
         for (int k = from; k < toExclusive && k < ev.Count; k++)
         {
@@ -402,7 +601,7 @@ internal static class NetPingPongExtractor
     internal const long StallGapNs = 8_000;
 
     // Marks each round trip's silent stall: its longest gap beyond the median longest gap of all round trips.
-    private static void MarkStalls(List<NetTripStages> trips)
+    internal static void MarkStalls(List<NetTripStages> trips)
     {
         var gaps = new List<long>(trips.Count);
         foreach (NetTripStages t in trips)
@@ -426,7 +625,7 @@ internal static class NetPingPongExtractor
         }
     }
 
-    private static long MaxGapOn(List<NetEvent> ev, int from, int to, int cpu)
+    internal static long MaxGapOn(List<NetEvent> ev, int from, int to, int cpu)
     {
         long max = 0, prev = -1;
         for (int k = from; k <= to; k++)
@@ -447,7 +646,7 @@ internal static class NetPingPongExtractor
         return max;
     }
 
-    private static int CountOn(List<NetEvent> ev, int from, int toExclusive, int cpu)
+    internal static int CountOn(List<NetEvent> ev, int from, int toExclusive, int cpu)
     {
         int n = 0;
         for (int k = from; k < toExclusive; k++)
