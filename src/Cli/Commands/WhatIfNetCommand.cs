@@ -13,7 +13,7 @@ internal static class WhatIfNetCommand
 {
     public static Command Create()
     {
-        var trace = new Argument<FileInfo?>("trace") { Description = "A net capture of a pinned UDP ping-pong (capture-net: x.trace.gz with x.manifest.json and sockperf's x.sockperf-full.csv beside it). Default: the pinned loopback capture embedded in ksim (traces/net-loopback-udp64-pinned).", Arity = ArgumentArity.ZeroOrOne };
+        var trace = new Argument<FileInfo?>("trace") { Description = "A net capture of a request/response service, UDP or TCP (capture-net: x.trace.gz with x.manifest.json beside it; for sockperf also its x.sockperf-full.csv); without syscall events the requests come from the packets and the receivers' wakeups. Default: the pinned loopback capture embedded in ksim (traces/net-loopback-udp64-pinned).", Arity = ArgumentArity.ZeroOrOne };
         var topology = new Option<string?>("--topology") { Description = "Proposed path: loopback, veth or veth-bridge (default: as captured)." };
         var budget = new Option<int?>("--netdev-budget") { Description = "Proposed net.core.netdev_budget (packets per NET_RX softirq)." };
         var weight = new Option<int?>("--dev-weight") { Description = "Proposed net.core.dev_weight (packets per backlog poll)." };
@@ -147,6 +147,8 @@ internal static class WhatIfNetCommand
         w.WriteNumber("round_trips", cal.Trace.Trips.Count);
         w.WriteNumber("round_trips_regular", cal.RegularTrips);
         w.WriteNumber("interval_ns", cal.Trace.IntervalNs);
+        w.WriteString("extraction", cal.Trace.Mode switch { NetExtractionMode.Flows => "flows", NetExtractionMode.Packets => "packets", _ => "ping-pong" });
+        w.WriteNumber("flows", cal.Trace.Flows);
         w.WriteEndObject();
         Prediction(w, p);
         w.WriteStartObject("baseline");
@@ -216,7 +218,13 @@ internal static class WhatIfNetCommand
 
     private static void WriteTable(string name, NetCalibration cal, NetPrediction p, NetPrediction baseline)
     {
-        AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"[bold]{Markup.Escape(name)}[/]: {cal.Trace.Trips.Count:N0} round trips ({cal.RegularTrips:N0} split into stages), captured on {cal.Trace.Topology}, {cal.MessageBytes} B, netdev_budget {cal.CapturedConfig.NetdevBudget}, dev_weight {cal.CapturedConfig.DevWeight}, backlog {cal.CapturedConfig.NetdevMaxBacklog}"));
+        string found = cal.Trace.Mode switch
+        {
+            NetExtractionMode.Flows => string.Create(CultureInfo.InvariantCulture, $" from {cal.Trace.Flows} flow(s) matched by socket and skb"),
+            NetExtractionMode.Packets => " from packets and wakeups (no syscalls: transmit to the client's switch-in)",
+            _ => string.Empty,
+        };
+        AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"[bold]{Markup.Escape(name)}[/]: {cal.Trace.Trips.Count:N0} round trips{found} ({cal.RegularTrips:N0} split into stages), captured on {cal.Trace.Topology}, {cal.MessageBytes} B, netdev_budget {cal.CapturedConfig.NetdevBudget}, dev_weight {cal.CapturedConfig.DevWeight}, backlog {cal.CapturedConfig.NetdevMaxBacklog}"));
         var t = new Table().AddColumn("round trip").AddColumn("n").AddColumn("p50").AddColumn("p90").AddColumn("p99").AddColumn("p99.9").AddColumn("max").AddColumn("mean");
         AddRow(t, "model as captured", baseline.Latency);
         AddRow(t, "[bold]model " + Markup.Escape(Describe(p)) + "[/]", p.Latency);

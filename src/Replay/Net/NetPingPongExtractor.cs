@@ -21,6 +21,11 @@ internal static class NetPingPongExtractor
         // One client and one server (sockperf's ping-pong, a service with one connection): the original extraction,
         // unchanged. Several request/response flows: the same walk per flow, matched by socket (fd) and skb. No
         // syscall events at all: requests and responses from the packets and the receivers' wakeups.
+        if (NetServiceFlows.Missing(ev).Count > 0)
+        {
+            throw new InvalidDataException(NetServiceFlows.Refusal(ev, source));
+        }
+
         List<NetFlow> flows = NetServiceFlows.Find(ev, packets: false);
         if (FindPair(ev) is { } pair && flows.Count <= 1 && SendFds(ev, pair.Client) <= 1)
         {
@@ -124,7 +129,7 @@ internal static class NetPingPongExtractor
                 }
             }
 
-            NetDirectionStages? req = ParseDirection(ev, i, j, c, client, server, out int serverRecvExit, out int hopsReq, out bool lo, byFlow);
+            NetDirectionStages? req = ParseDirection(ev, i, j, c, client, server, out int serverRecvExit, out int hopsReq, out bool lo);
             NetDirectionStages? rep = null;
             long turnaround = 0;
             int turnaroundEvents = 0;
@@ -137,7 +142,7 @@ internal static class NetPingPongExtractor
                     int sc = ev[serverSend].Cpu;
                     turnaround = ev[serverSend].Ns - ev[serverRecvExit].Ns;
                     turnaroundEvents = CountOn(ev, serverRecvExit, serverSend, sc);
-                    rep = ParseDirection(ev, serverSend, j, sc, server, client, out int clientRecvExit, out int hopsRep, out _, byFlow);
+                    rep = ParseDirection(ev, serverSend, j, sc, server, client, out int clientRecvExit, out int hopsRep, out _);
                     if (rep is not null && (clientRecvExit != j || hopsRep != hopsReq))
                     {
                         rep = null;
@@ -244,130 +249,16 @@ internal static class NetPingPongExtractor
     }
 
     // One packet, from the sender's sys_enter_sendto at i to the peer's sys_exit_recvfrom (returned in peerRecvExit).
-    // With followSkb, hops are the same skb's (skbaddr) net_dev_queue/netif_receive_skb; another skb's in the same
-    // softirq (a TCP ACK the receive sent, an earlier packet) belongs to the stage it falls in.
-    private static NetDirectionStages? ParseDirection(List<NetEvent> ev, int i, int end, int cpu, int sender, int peer, out int peerRecvExit, out int hops, out bool loopback, bool followSkb = false)
+    // One packet, from the sender's send-syscall entry at i to the peer's receive-syscall return (returned in
+    // peerRecvExit). Hops are the same skb's (skbaddr) net_dev_queue/netif_receive_skb; another skb's in the same
+    // softirq (a TCP ACK the receive sent) belongs to the stage it falls in.
+    private static NetDirectionStages? ParseDirection(List<NetEvent> ev, int i, int end, int cpu, int sender, int peer, out int peerRecvExit, out int hops, out bool loopback)
     {
         peerRecvExit = -1;
         hops = 0;
         loopback = false;
         int q0 = Next(ev, i + 1, end, x => x.Cpu == cpu && x.Kind == NetEventKind.DevQueue && x.Pid == sender);
-        if (q0 < 0)
-        {
-            return null;
-        }
-
-        if (followSkb)
-        {
-            return ParseFollowingSkb(ev, i, q0, end, cpu, sender, peer, out peerRecvExit, out hops, out loopback);
-        }
-
-        loopback = ev[q0].B == 1;
-        int se = Next(ev, q0 + 1, end, x => x.Cpu == cpu && x.Kind is NetEventKind.SoftirqEntry or NetEventKind.SendExit);
-        if (se < 0 || ev[se].Kind != NetEventKind.SoftirqEntry || ev[se].InKsoftirqd)
-        {
-            return null;
-        }
-
-        var queues = new List<int> { q0 };
-        var receives = new List<int>();
-        int k = se + 1;
-        int poll = -1;
-        while (k <= end)
-        {
-            int r = Next(ev, k, end, x => x.Cpu == cpu && x.Kind is NetEventKind.ReceiveSkb or NetEventKind.NapiPoll or NetEventKind.SoftirqExit);
-            if (r < 0 || ev[r].Kind != NetEventKind.ReceiveSkb)
-            {
-                return null;
-            }
-
-            receives.Add(r);
-            int after = Next(ev, r + 1, end, x => x.Cpu == cpu && x.Kind is NetEventKind.DevQueue or NetEventKind.NapiPoll or NetEventKind.ReceiveSkb or NetEventKind.SoftirqExit);
-            if (after < 0)
-            {
-                return null;
-            }
-
-            if (ev[after].Kind == NetEventKind.DevQueue)
-            {
-                queues.Add(after);
-                k = after + 1;
-                continue;
-            }
-
-            if (ev[after].Kind != NetEventKind.NapiPoll)
-            {
-                return null;
-            }
-
-            poll = after;
-            break;
-        }
-
-        if (poll < 0 || queues.Count != receives.Count)
-        {
-            return null;
-        }
-
-        int sx = Next(ev, poll + 1, end, x => x.Cpu == cpu && (x.Kind is NetEventKind.SendExit or NetEventKind.SoftirqEntry or NetEventKind.DevQueue));
-        if (sx < 0 || ev[sx].Kind != NetEventKind.SendExit || ev[sx].Pid != sender)
-        {
-            return null;
-        }
-
-        int rx = Next(ev, sx + 1, end + 1, x => x.Kind == NetEventKind.RecvExit && x.Pid == peer);
-        if (rx < 0)
-        {
-            return null;
-        }
-
-        hops = receives.Count;
-        int peerCpu = ev[rx].Cpu;
-        bool crossCpu = peerCpu != cpu;
-        var d = new NetDirectionStages(hops)
-        {
-            CrossCpu = crossCpu,
-            SendNs = ev[q0].Ns - ev[i].Ns,
-            SendEvents = CountOn(ev, i, q0, cpu),
-            EntryNs = ev[receives[0]].Ns - ev[se].Ns,
-            EntryEvents = CountOn(ev, se, receives[0], cpu),
-        };
-        d.XmitNs[0] = ev[se].Ns - ev[q0].Ns;
-        d.XmitEvents[0] = CountOn(ev, q0, se, cpu);
-        for (int h = 0; h < hops; h++)
-        {
-            if (h > 0)
-            {
-                d.XmitNs[h] = ev[receives[h]].Ns - ev[queues[h]].Ns;
-                d.XmitEvents[h] = CountOn(ev, queues[h], receives[h], cpu);
-            }
-
-            int stop = h + 1 < hops ? queues[h + 1] : poll;
-            d.ReceiveNs[h] = ev[stop].Ns - ev[receives[h]].Ns;
-            d.ReceiveEvents[h] = CountOn(ev, receives[h], stop, cpu);
-        }
-
-        int last = hops - 1;
-        if (crossCpu)
-        {
-            // The peer sleeps on another CPU: the last receive queues its wakeup there and sends an IPI; the critical
-            // path runs from that receive to the peer's recvfrom return on its CPU, while the sender's softirq exit and
-            // syscall return go on in parallel (kernel/sched/core.c ttwu_queue_wakelist). Only events on the critical
-            // path are counted: the sender's up to its napi_poll, the peer CPU's up to the recvfrom return; the return
-            // and wake stages stay 0 (off the critical path).
-            d.ReceiveNs[last] = ev[rx].Ns - ev[receives[last]].Ns;
-            d.ReceiveEvents[last] += CountOn(ev, receives[last], rx, peerCpu);
-        }
-        else
-        {
-            d.ReturnNs = ev[sx].Ns - ev[poll].Ns;
-            d.ReturnEvents = CountOn(ev, poll, sx, cpu);
-            d.WakeNs = ev[rx].Ns - ev[sx].Ns;
-            d.WakeEvents = CountOn(ev, sx, rx, cpu);
-        }
-
-        peerRecvExit = rx;
-        return d;
+        return q0 < 0 ? null : ParseFollowingSkb(ev, i, q0, end, cpu, sender, peer, out peerRecvExit, out hops, out loopback);
     }
 
     // How many sockets (fds) a task sent on: more than one means concurrent requests on several connections.
@@ -498,6 +389,11 @@ internal static class NetPingPongExtractor
         int last = hops - 1;
         if (crossCpu)
         {
+            // The peer sleeps on another CPU: the last receive queues its wakeup there and sends an IPI; the critical
+            // path runs from that receive to the peer's return on its CPU, while the sender's softirq exit and syscall
+            // return go on in parallel (kernel/sched/core.c ttwu_queue_wakelist). Only events on the critical path are
+            // counted: the sender's up to its napi_poll, the peer CPU's up to its return; the return and wake stages
+            // stay 0 (off the critical path).
             d.ReceiveNs[last] = ev[rx].Ns - ev[receives[last]].Ns;
             d.ReceiveEvents[last] += CountOn(ev, receives[last], rx, peerCpu);
         }

@@ -22,7 +22,7 @@ internal static class NetServiceFlows
     // Events on the sender's CPU searched for the receiver's wakeup after a process-context transmit.
     private const int WakeSearchEvents = 400;
 
-    /// <summary>A packet a task transmitted in process context, and the task its delivery woke (-1 if none seen).</summary>
+    /// <summary>A packet a task transmitted in process context, and the task its delivery woke (-1 if none seen) with the index of that wakeup (or of the sender's switch to it when nobody was woken).</summary>
     internal readonly record struct PacketSend(int Index, int Sender, int Receiver, int WakeIndex);
 
     /// <summary>Whether the capture has any send or receive syscall event.</summary>
@@ -167,7 +167,7 @@ internal static class NetServiceFlows
             else if (e.Kind == NetEventKind.DevQueue && !e.InKsoftirqd && e.Pid > 0 && !inSoftirq.GetValueOrDefault(e.Cpu))
             {
                 int receiver = -1, wake = -1, seen = 0;
-                bool entered = false;
+                bool entered = false, exited = false;
                 for (int k = i + 1; k < ev.Count && seen < WakeSearchEvents; k++)
                 {
                     NetEvent x = ev[k];
@@ -183,15 +183,26 @@ internal static class NetServiceFlows
                     }
                     else if (x.Kind == NetEventKind.SoftirqExit && entered)
                     {
-                        break;
+                        exited = true;
                     }
-                    else if (x.Kind == NetEventKind.Wakeup && entered && x.A != e.Pid && x.A > 0)
+                    else if (x.Kind == NetEventKind.DevQueue && exited && x.Pid == e.Pid)
+                    {
+                        break; // the sender's next packet
+                    }
+                    else if (x.Kind == NetEventKind.Wakeup && entered && !exited && x.A != e.Pid && x.A > 0)
                     {
                         (receiver, wake) = (x.A, k);
                         break;
                     }
                     else if (x.Kind == NetEventKind.Switch)
                     {
+                        // nobody woken (the receiver was runnable, e.g. preempted by the sender's own wakeup): when the
+                        // sender goes off the CPU next, the task switched in is the one it was talking to
+                        if (x.Pid == e.Pid && x.A != e.Pid && x.A > 0)
+                        {
+                            (receiver, wake) = (x.A, k);
+                        }
+
                         break;
                     }
                 }
@@ -266,7 +277,7 @@ internal static class NetServiceFlows
             }
 
             PacketSend rp = sends[reply];
-            int clientIn = NetPingPongExtractor.Next(ev, rp.WakeIndex + 1, ev.Count, x => x.Kind == NetEventKind.Switch && x.A == client);
+            int clientIn = NetPingPongExtractor.Next(ev, rp.WakeIndex, ev.Count, x => x.Kind == NetEventKind.Switch && x.A == client);
             if (clientIn < 0)
             {
                 continue;
@@ -274,7 +285,7 @@ internal static class NetServiceFlows
 
             int c = ev[rq.Index].Cpu;
             cpu = cpu < 0 ? c : cpu;
-            int serverIn = NetPingPongExtractor.Next(ev, rq.WakeIndex + 1, rp.Index, x => x.Kind == NetEventKind.Switch && x.A == server);
+            int serverIn = NetPingPongExtractor.Next(ev, rq.WakeIndex, rp.Index, x => x.Kind == NetEventKind.Switch && x.A == server);
             NetDirectionStages? req = serverIn < 0 ? null : Direction(ev, rq.Index, serverIn, out bool lo);
             NetDirectionStages? rep = req is null ? null : Direction(ev, rp.Index, clientIn, out _);
             if (rep is not null && rep.XmitNs.Length != req!.XmitNs.Length)
@@ -419,6 +430,28 @@ internal static class NetServiceFlows
     /// <summary>The message of a capture that holds no usable request/response: what it lacks, or why nothing matched.</summary>
     public static string Refusal(List<NetEvent> ev, string source)
     {
+        List<string> missing = Missing(ev);
+        bool syscalls = HasSyscalls(ev);
+        var text = new StringBuilder();
+        text.Append(source).Append(": no request/response found");
+        if (missing.Count > 0)
+        {
+            text.Append("; missing events: ").Append(string.Join(", ", missing));
+            text.Append(" (with syscalls: a send and a receive of the service, any of sendto/sendmsg/sendmmsg/write/writev and recvfrom/recvmsg/recvmmsg/read/readv, plus the net events; without syscalls: the net events, sched_wakeup and sched_switch; traces/capture/capture-net --server/--client records them)");
+        }
+        else
+        {
+            text.Append(syscalls
+                ? "; no two tasks answered each other at least " + MinExchanges + " times over sockets (a send that transmitted, answered by a receive on the same fd)"
+                : "; no two tasks woke each other with packets at least " + MinExchanges + " times each way (no syscall events in the capture: packet mode)");
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>The events the extraction needs that the capture does not have (tracepoint names; empty when it has them all).</summary>
+    public static List<string> Missing(List<NetEvent> ev)
+    {
         var have = new HashSet<NetEventKind>();
         foreach (NetEvent e in ev)
         {
@@ -446,20 +479,6 @@ internal static class NetServiceFlows
             Need(NetEventKind.Wakeup, "sched:sched_wakeup");
         }
 
-        var text = new StringBuilder();
-        text.Append(source).Append(": no request/response found");
-        if (missing.Count > 0)
-        {
-            text.Append("; missing events: ").Append(string.Join(", ", missing));
-            text.Append(" (with syscalls: a send and a receive of the service, any of sendto/sendmsg/sendmmsg/write/writev and recvfrom/recvmsg/recvmmsg/read/readv, plus the net events; without syscalls: the net events, sched_wakeup and sched_switch; traces/capture/capture-net --server/--client records them)");
-        }
-        else
-        {
-            text.Append(syscalls
-                ? "; no two tasks answered each other at least " + MinExchanges + " times over sockets (a send that transmitted, answered by a receive on the same fd)"
-                : "; no two tasks woke each other with packets at least " + MinExchanges + " times each way (no syscall events in the capture: packet mode)");
-        }
-
-        return text.ToString();
+        return missing;
     }
 }
