@@ -144,11 +144,11 @@ public sealed class NetServiceExtractionTests : IDisposable
     [Fact]
     public void Extract_CommittedRedisCapture_OneTcpFlowOnLoopback()
     {
-        NetCalibration c = NetCalibration.FromFile(Path.Combine(Services, "redis-get-c1-loopback.trace.gz"));
+        NetCalibration c = NetCalibration.FromFile(Path.Combine(Services, "redis-get-rr-loopback.trace.gz"));
         NetPingPongTrace t = c.Trace;
         Assert.Equal(NetExtractionMode.PingPong, t.Mode);
         Assert.Equal("loopback", t.Topology);
-        Assert.InRange(t.Trips.Count, 2990, 3010); // redis-benchmark -n 3000
+        Assert.InRange(t.Trips.Count, 3190, 3210); // rr-client: 200 warm-up and 3,000 timed requests
         Assert.True(c.RegularTrips >= 0.99 * t.Trips.Count, $"{c.RegularTrips} of {t.Trips.Count} regular");
         Assert.False(t.CrossCpu);
     }
@@ -156,7 +156,7 @@ public sealed class NetServiceExtractionTests : IDisposable
     [Fact]
     public void Extract_CommittedRedisCaptureWithoutItsSyscalls_PacketModeFindsTheSameRequests()
     {
-        string path = Path.Combine(Services, "redis-get-c1-loopback.trace.gz");
+        string path = Path.Combine(Services, "redis-get-rr-loopback.trace.gz");
         List<NetEvent> all = NetTraceEvents.Read(path, out _);
         NetPingPongTrace withSyscalls = NetPingPongExtractor.Extract(all, path);
         List<NetEvent> packets = all.Where(e => e.Kind is not (NetEventKind.SendEnter or NetEventKind.SendExit or NetEventKind.RecvEnter or NetEventKind.RecvExit or NetEventKind.PollEnter or NetEventKind.PollExit or NetEventKind.Other)).ToList();
@@ -174,7 +174,7 @@ public sealed class NetServiceExtractionTests : IDisposable
     [InlineData("veth-bridge")]
     public void Predict_CommittedRedisCapture_LongerPathIsSlowerAtTheMedian(string topology)
     {
-        NetCalibration c = NetCalibration.FromFile(Path.Combine(Services, "redis-get-c1-loopback.trace.gz"));
+        NetCalibration c = NetCalibration.FromFile(Path.Combine(Services, "redis-get-rr-loopback.trace.gz"));
         NetPrediction lo = NetWhatIf.Predict(c, new NetProposal { Topology = "loopback" });
         NetPrediction p = NetWhatIf.Predict(c, new NetProposal { Topology = topology });
         Assert.True(p.Latency.P50 > lo.Latency.P50, $"{topology} p50 {p.Latency.P50} vs loopback {lo.Latency.P50}");
