@@ -7,6 +7,7 @@
  * this range in 8 us steps). Closed loop, one request in flight, back to back unless -i paces it.
  *
  *   rr-client -h HOST -p PORT -q REQUEST -r REPLY [-u] [-n N] [-w WARMUP] [-i INTERVAL_US] [-o FILE]
+ *   rr-client -s -p PORT        a UDP echo server (recvfrom, sendto the same bytes back), for net-overhead-probe
  *   REQUEST   the bytes to send; \r \n \t \\ and \xHH are unescaped
  *             (redis GET of a missing key: '*2\r\n$3\r\nGET\r\n$3\r\nkey\r\n', reply 5 bytes "$-1\r\n")
  *   -n N      timed requests (default 20000), after -w WARMUP untimed ones (default 200)
@@ -66,7 +67,8 @@ int main(int argc, char **argv)
 {
     const char *host = NULL, *port = NULL, *req = NULL, *outpath = NULL;
     int reply = -1, udp = 0, n = 20000, warm = 200, interval = 0, c;
-    while ((c = getopt(argc, argv, "h:p:q:r:un:w:i:o:")) != -1) {
+    int serve = 0;
+    while ((c = getopt(argc, argv, "h:p:q:r:un:w:i:o:s")) != -1) {
         switch (c) {
         case 'h': host = optarg; break;
         case 'p': port = optarg; break;
@@ -77,7 +79,22 @@ int main(int argc, char **argv)
         case 'w': warm = atoi(optarg); break;
         case 'i': interval = atoi(optarg); break;
         case 'o': outpath = optarg; break;
+        case 's': serve = 1; break;
         default: fprintf(stderr, "usage: rr-client -h HOST -p PORT -q REQUEST -r REPLY [-u] [-n N] [-w W] [-i US] [-o FILE]\n"); return 2;
+        }
+    }
+    if (serve && port) {
+        struct sockaddr_in a = {0}, from;
+        a.sin_family = AF_INET;
+        a.sin_port = htons((unsigned short)atoi(port));
+        a.sin_addr.s_addr = htonl(INADDR_ANY);
+        int s = socket(AF_INET, SOCK_DGRAM, 0);
+        if (s < 0 || bind(s, (struct sockaddr *)&a, sizeof a) != 0) { perror("rr-client: bind"); return 1; }
+        static char b[65536];
+        for (;;) {
+            socklen_t fl = sizeof from;
+            ssize_t r = recvfrom(s, b, sizeof b, 0, (struct sockaddr *)&from, &fl);
+            if (r > 0) sendto(s, b, (size_t)r, 0, (struct sockaddr *)&from, fl);
         }
     }
     if (!host || !port || !req || reply <= 0 || n <= 0) {

@@ -156,6 +156,8 @@ internal static class WhatIfNetCommand
         w.WriteEndObject();
         w.WriteStartObject("costs");
         w.WriteNumber("tracing_overhead_per_event_ns", cal.OverheadPerEventNs);
+        w.WriteString("tracing_overhead_source", cal.OverheadSource);
+        w.WriteString("vm_stalls", cal.RecordsItsHost ? "the capture's own (it records its host)" : "the lab VM's pooled stall process (the capture does not record its host)");
         w.WriteNumber("traced_events_per_round_trip", Math.Round(cal.EventsPerTrip, 2));
         w.WriteNumber("client_user_ns", cal.ClientUserNs);
         w.WriteString("client_user_source", cal.ClientUserSource);
