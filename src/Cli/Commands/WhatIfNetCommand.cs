@@ -24,7 +24,7 @@ internal static class WhatIfNetCommand
         var rps = new Option<bool>("--rps") { Description = "RPS on every veth end to the other CPU (rps_cpus): the receive runs there after an IPI and wakes the pinned peer across CPUs (pinned captures, no --load)." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object: latency_ns (p50/p90/p99/p999/max/mean, integer ns), count, proposal, softirq figures, costs, reader (malformed lines skipped, lost events, truncation, warnings)." };
         var strict = new Option<bool>("--strict") { Description = "Fail on the first malformed trace line instead of skipping and counting it." };
-        var cmd = new Command("net", "Predict UDP request/response round-trip latency on another topology, with other softirq settings or under a flood.\n\nExamples:\n  ksim whatif net --topology veth-bridge\n  ksim whatif net traces/net-loopback-udp64-pinned.trace.gz --topology veth-bridge\n  ksim whatif net traces/net-veth-udp64-pinned.trace.gz --load max --json\n  ksim whatif net traces/net-loopback-udp64-pinned.trace.gz --topology veth --msg-size 1400 --dev-weight 16\n  ksim whatif net traces/net-veth-udp64-pinned.trace.gz --veth-gro on\n  ksim whatif net traces/net-veth-udp64-pinned.trace.gz --rps --json");
+        var cmd = new Command("net", "Predict the request/response round-trip latency of a UDP or TCP service on another topology, with other softirq settings or under a flood.\n\nExamples:\n  ksim whatif net --topology veth-bridge\n  ksim whatif net traces/net-loopback-udp64-pinned.trace.gz --topology veth-bridge\n  ksim whatif net traces/net-veth-udp64-pinned.trace.gz --load max --json\n  ksim whatif net traces/net-loopback-udp64-pinned.trace.gz --topology veth --msg-size 1400 --dev-weight 16\n  ksim whatif net traces/net-veth-udp64-pinned.trace.gz --veth-gro on\n  ksim whatif net traces/net-veth-udp64-pinned.trace.gz --rps --json");
         cmd.Arguments.Add(trace);
         cmd.Options.Add(topology);
         cmd.Options.Add(budget);
@@ -231,7 +231,7 @@ internal static class WhatIfNetCommand
         AddRow(t, "model as captured", baseline.Latency);
         AddRow(t, "[bold]model " + Markup.Escape(Describe(p)) + "[/]", p.Latency);
         TableOutput.Write(t);
-        AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"[grey]µs, untraced (tracing netted out: {cal.OverheadPerEventNs} ns x {cal.EventsPerTrip:F0} events per round trip), as sockperf ping-pong measures a round trip[/]"));
+        AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"[grey]µs, untraced (tracing netted out: {cal.OverheadPerEventNs} ns x {cal.EventsPerTrip:F0} events per round trip), {(cal.Trace.Mode == NetExtractionMode.Packets ? "from the request's first transmit to the client's switch-in" : cal.ClientUserSource.StartsWith("sockperf", StringComparison.Ordinal) ? "as sockperf ping-pong measures a round trip" : "from the client's send syscall to its receive's return, plus " + cal.ClientUserNs + " ns of its own time")}[/]"));
         AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
             $"NET_RX softirqs {p.NetRxPasses:N0}, napi_polls {p.NapiPolls:N0} taking {p.NapiPollWork:N0} packets, backlog drops {p.BacklogDrops:N0}, time_squeeze {p.TimeSqueeze:N0}, ksoftirqd hand-offs {p.KsoftirqdWakeups:N0}, lost {p.Lost}{(p.VethGro ? $", veth ring drops {p.RingDrops:N0}" : string.Empty)}{(p.Rps ? $", RPS IPIs {p.RpsIpis:N0}" : string.Empty)}"));
         if (p.LoadPps > 0)
