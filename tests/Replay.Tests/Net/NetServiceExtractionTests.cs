@@ -169,6 +169,27 @@ public sealed class NetServiceExtractionTests : IDisposable
         Assert.InRange(Median(t), 0.3 * Median(withSyscalls), Median(withSyscalls));
     }
 
+    [Fact]
+    public void Extract_CommittedRedisBenchmarkWithFourConnections_WalksTheFlowPerSocket()
+    {
+        // redis-benchmark -c 4: one client thread keeps four requests in flight on four sockets (epoll)
+        string path = Path.Combine(Services, "redis-bench-c4-loopback.trace.gz");
+        List<NetEvent> ev = NetTraceEvents.Read(path, out Dictionary<int, string> comms);
+        int client = comms.Single(c => c.Value == "redis-benchmark").Key;
+        Assert.Equal(4, ev.Where(e => e.Kind == NetEventKind.SendEnter && e.Pid == client).Select(e => e.Fd).Distinct().Count());
+
+        NetPingPongTrace t = NetPingPongExtractor.Extract(ev, path);
+        Assert.Equal(NetExtractionMode.Flows, t.Mode);
+        Assert.Equal(client, t.ClientPid);
+        Assert.InRange(t.Trips.Count, 1995, 2010); // -n 2000
+        Assert.All(t.Trips, trip => Assert.True(trip.RttNs > 0));
+
+        // with four in flight each request waits behind the others: its round trip is longer than one connection's
+        NetPingPongTrace one = NetPingPongExtractor.Extract(Path.Combine(Services, "redis-get-rr-loopback.trace.gz"));
+        static long Median(NetPingPongTrace x) => x.Trips.Select(r => r.RttNs).Order().ElementAt(x.Trips.Count / 2);
+        Assert.True(Median(t) > 2 * Median(one), $"{Median(t)} vs {Median(one)} ns");
+    }
+
     [Theory]
     [InlineData("veth")]
     [InlineData("veth-bridge")]
