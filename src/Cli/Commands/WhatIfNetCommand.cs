@@ -13,7 +13,7 @@ internal static class WhatIfNetCommand
 {
     public static Command Create()
     {
-        var trace = new Argument<FileInfo?>("trace") { Description = "A net capture of a pinned UDP ping-pong (capture-net: x.trace.gz with x.manifest.json and sockperf's x.sockperf-full.csv beside it). Default: the pinned loopback capture embedded in ksim (traces/net-loopback-udp64-pinned).", Arity = ArgumentArity.ZeroOrOne };
+        var trace = new Argument<FileInfo?>("trace") { Description = "A net capture of a request/response service, UDP or TCP (capture-net: x.trace.gz with x.manifest.json beside it; for sockperf also its x.sockperf-full.csv); without syscall events the requests come from the packets and the receivers' wakeups. Default: the pinned loopback capture embedded in ksim (traces/net-loopback-udp64-pinned).", Arity = ArgumentArity.ZeroOrOne };
         var topology = new Option<string?>("--topology") { Description = "Proposed path: loopback, veth or veth-bridge (default: as captured)." };
         var budget = new Option<int?>("--netdev-budget") { Description = "Proposed net.core.netdev_budget (packets per NET_RX softirq)." };
         var weight = new Option<int?>("--dev-weight") { Description = "Proposed net.core.dev_weight (packets per backlog poll)." };
@@ -24,7 +24,7 @@ internal static class WhatIfNetCommand
         var rps = new Option<bool>("--rps") { Description = "RPS on every veth end to the other CPU (rps_cpus): the receive runs there after an IPI and wakes the pinned peer across CPUs (pinned captures, no --load)." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object: latency_ns (p50/p90/p99/p999/max/mean, integer ns), count, proposal, softirq figures, costs, reader (malformed lines skipped, lost events, truncation, warnings)." };
         var strict = new Option<bool>("--strict") { Description = "Fail on the first malformed trace line instead of skipping and counting it." };
-        var cmd = new Command("net", "Predict UDP request/response round-trip latency on another topology, with other softirq settings or under a flood.\n\nExamples:\n  ksim whatif net --topology veth-bridge\n  ksim whatif net traces/net-loopback-udp64-pinned.trace.gz --topology veth-bridge\n  ksim whatif net traces/net-veth-udp64-pinned.trace.gz --load max --json\n  ksim whatif net traces/net-loopback-udp64-pinned.trace.gz --topology veth --msg-size 1400 --dev-weight 16\n  ksim whatif net traces/net-veth-udp64-pinned.trace.gz --veth-gro on\n  ksim whatif net traces/net-veth-udp64-pinned.trace.gz --rps --json");
+        var cmd = new Command("net", "Predict the request/response round-trip latency of a UDP or TCP service on another topology, with other softirq settings or under a flood.\n\nExamples:\n  ksim whatif net --topology veth-bridge\n  ksim whatif net traces/net-loopback-udp64-pinned.trace.gz --topology veth-bridge\n  ksim whatif net traces/net-veth-udp64-pinned.trace.gz --load max --json\n  ksim whatif net traces/net-loopback-udp64-pinned.trace.gz --topology veth --msg-size 1400 --dev-weight 16\n  ksim whatif net traces/net-veth-udp64-pinned.trace.gz --veth-gro on\n  ksim whatif net traces/net-veth-udp64-pinned.trace.gz --rps --json");
         cmd.Arguments.Add(trace);
         cmd.Options.Add(topology);
         cmd.Options.Add(budget);
@@ -147,6 +147,8 @@ internal static class WhatIfNetCommand
         w.WriteNumber("round_trips", cal.Trace.Trips.Count);
         w.WriteNumber("round_trips_regular", cal.RegularTrips);
         w.WriteNumber("interval_ns", cal.Trace.IntervalNs);
+        w.WriteString("extraction", cal.Trace.Mode switch { NetExtractionMode.Flows => "flows", NetExtractionMode.Packets => "packets", _ => "ping-pong" });
+        w.WriteNumber("flows", cal.Trace.Flows);
         w.WriteEndObject();
         Prediction(w, p);
         w.WriteStartObject("baseline");
@@ -154,6 +156,8 @@ internal static class WhatIfNetCommand
         w.WriteEndObject();
         w.WriteStartObject("costs");
         w.WriteNumber("tracing_overhead_per_event_ns", cal.OverheadPerEventNs);
+        w.WriteString("tracing_overhead_source", cal.OverheadSource);
+        w.WriteString("vm_stalls", cal.RecordsItsHost ? "the capture's own (it records its host)" : "the lab VM's pooled stall process (the capture does not record its host)");
         w.WriteNumber("traced_events_per_round_trip", Math.Round(cal.EventsPerTrip, 2));
         w.WriteNumber("client_user_ns", cal.ClientUserNs);
         w.WriteString("client_user_source", cal.ClientUserSource);
@@ -216,12 +220,18 @@ internal static class WhatIfNetCommand
 
     private static void WriteTable(string name, NetCalibration cal, NetPrediction p, NetPrediction baseline)
     {
-        AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"[bold]{Markup.Escape(name)}[/]: {cal.Trace.Trips.Count:N0} round trips ({cal.RegularTrips:N0} split into stages), captured on {cal.Trace.Topology}, {cal.MessageBytes} B, netdev_budget {cal.CapturedConfig.NetdevBudget}, dev_weight {cal.CapturedConfig.DevWeight}, backlog {cal.CapturedConfig.NetdevMaxBacklog}"));
+        string found = cal.Trace.Mode switch
+        {
+            NetExtractionMode.Flows => string.Create(CultureInfo.InvariantCulture, $" from {cal.Trace.Flows} flow(s) matched by socket and skb"),
+            NetExtractionMode.Packets => " from packets and wakeups (no syscalls: transmit to the client's switch-in)",
+            _ => string.Empty,
+        };
+        AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"[bold]{Markup.Escape(name)}[/]: {cal.Trace.Trips.Count:N0} round trips{found} ({cal.RegularTrips:N0} split into stages), captured on {cal.Trace.Topology}, {cal.MessageBytes} B, netdev_budget {cal.CapturedConfig.NetdevBudget}, dev_weight {cal.CapturedConfig.DevWeight}, backlog {cal.CapturedConfig.NetdevMaxBacklog}"));
         var t = new Table().AddColumn("round trip").AddColumn("n").AddColumn("p50").AddColumn("p90").AddColumn("p99").AddColumn("p99.9").AddColumn("max").AddColumn("mean");
         AddRow(t, "model as captured", baseline.Latency);
         AddRow(t, "[bold]model " + Markup.Escape(Describe(p)) + "[/]", p.Latency);
         TableOutput.Write(t);
-        AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"[grey]µs, untraced (tracing netted out: {cal.OverheadPerEventNs} ns x {cal.EventsPerTrip:F0} events per round trip), as sockperf ping-pong measures a round trip[/]"));
+        AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"[grey]µs, untraced (tracing netted out: {cal.OverheadPerEventNs} ns x {cal.EventsPerTrip:F0} events per round trip), {(cal.Trace.Mode == NetExtractionMode.Packets ? "from the request's first transmit to the client's switch-in" : cal.ClientUserSource.StartsWith("sockperf", StringComparison.Ordinal) ? "as sockperf ping-pong measures a round trip" : "from the client's send syscall to its receive's return, plus " + cal.ClientUserNs + " ns of its own time")}[/]"));
         AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
             $"NET_RX softirqs {p.NetRxPasses:N0}, napi_polls {p.NapiPolls:N0} taking {p.NapiPollWork:N0} packets, backlog drops {p.BacklogDrops:N0}, time_squeeze {p.TimeSqueeze:N0}, ksoftirqd hand-offs {p.KsoftirqdWakeups:N0}, lost {p.Lost}{(p.VethGro ? $", veth ring drops {p.RingDrops:N0}" : string.Empty)}{(p.Rps ? $", RPS IPIs {p.RpsIpis:N0}" : string.Empty)}"));
         if (p.LoadPps > 0)

@@ -62,6 +62,16 @@ internal sealed record NetCalibration
 
     public required long OverheadPerEventNs { get; init; }
 
+    /// <summary>
+    /// Whether the capture's manifest records its host (host_facts, ksim-capture since issue 14). Such a capture keeps
+    /// its own silent vCPU stalls in a prediction; the others (the lab VM's committed captures) take the pooled lab
+    /// stall process instead (<see cref="NetWhatIf"/>, NetLabHops.VmStallsPerSecond).
+    /// </summary>
+    public bool RecordsItsHost { get; init; }
+
+    /// <summary>Where <see cref="OverheadPerEventNs"/> came from (the default, the capture's manifest, or the caller).</summary>
+    public string OverheadSource { get; init; } = "given";
+
     /// <summary>The client's own time inside its measured round trip outside sendto/recvfrom (sockperf report mean minus the traced syscall-to-syscall mean).</summary>
     public required long ClientUserNs { get; init; }
 
@@ -98,7 +108,11 @@ internal sealed record NetCalibration
     /// <summary>Round trip <paramref name="i"/>'s calibrated stages added up (with its residual), ns.</summary>
     public long TripTotalNs(int i) => NetWhatIf.TotalNs(Trips[i], Means.EntryNs);
 
-    /// <summary>Calibrates from a capture file (its sockperf report and manifest beside it, when present), read leniently.</summary>
+    /// <summary>
+    /// Calibrates from a capture file (its sockperf report and manifest beside it, when present), read leniently. With
+    /// the default overhead, a manifest that carries this host's own (host.net_tracing_overhead, net-overhead-probe)
+    /// replaces it.
+    /// </summary>
     public static NetCalibration FromFile(string tracePath, long overheadPerEventNs = DefaultOverheadPerEventNs) =>
         FromFile(tracePath, overheadPerEventNs, TraceReaderOptions.Default with { Lenient = true });
 
@@ -112,8 +126,18 @@ internal sealed record NetCalibration
         int msg = 64;
         var config = new NetRxConfig();
         int cpus = 2;
+        bool recordsHost = false;
+        string overheadSource = overheadPerEventNs == DefaultOverheadPerEventNs ? "default: fitted on the lab VM's pinned sockperf pairs" : "given";
         using (CaptureManifest? m = CaptureManifest.TryLoadFor(tracePath))
         {
+            if (m is not null && overheadPerEventNs == DefaultOverheadPerEventNs && m.GetInt64("host.net_tracing_overhead.ns_per_event") is long probed and > 0 and < 10_000)
+            {
+                // this host's own cost, measured by traces/capture/net-overhead-probe next to the capture
+                overheadPerEventNs = probed;
+                overheadSource = "manifest: host.net_tracing_overhead (net-overhead-probe on the capture's host)";
+            }
+
+            recordsHost = m?.Document.RootElement.TryGetProperty("host_facts", out System.Text.Json.JsonElement facts) == true && facts.ValueKind == System.Text.Json.JsonValueKind.Object;
             if (m is not null)
             {
                 int Get(string key, int fallback) => m.GetInt64(key) is long v and > 0 and < int.MaxValue ? (int)v : fallback;
@@ -188,8 +212,15 @@ internal sealed record NetCalibration
             }
         }
 
+        if (userNs is null && t.Mode == NetExtractionMode.Packets)
+        {
+            // packet mode: the round trip ends at the client's switch-in, before any user time of the client
+            userNs = 0;
+            userSource = "0: packet mode (no syscalls in the capture; the round trip runs from the request's first transmit to the client's switch-in)";
+        }
+
         NetCalibration c = Calibrate(t, overheadPerEventNs, userNs ?? DefaultClientUserNs, msg);
-        return c with { ClientUserSource = userSource, CapturedConfig = config, Cpus = cpus, Reader = reader };
+        return c with { ClientUserSource = userSource, CapturedConfig = config, Cpus = cpus, Reader = reader, OverheadSource = overheadSource, RecordsItsHost = recordsHost };
     }
 
     /// <summary>Calibrates from an extracted ping-pong.</summary>

@@ -18,14 +18,50 @@ internal static class NetPingPongExtractor
 
     internal static NetPingPongTrace Extract(List<NetEvent> ev, string source)
     {
-        (int client, int server) = FindPair(ev) ?? throw new InvalidDataException($"{source}: no UDP ping-pong found (needs sys_enter_sendto and sys_exit_recvfrom of two tasks and the net events)");
+        // One client and one server (sockperf's ping-pong, a service with one connection): the original extraction,
+        // unchanged. Several request/response flows: the same walk per flow, matched by socket (fd) and skb. No
+        // syscall events at all: requests and responses from the packets and the receivers' wakeups.
+        if (NetServiceFlows.Missing(ev).Count > 0)
+        {
+            throw new InvalidDataException(NetServiceFlows.Refusal(ev, source));
+        }
+
+        List<NetFlow> flows = NetServiceFlows.Find(ev, packets: false);
+        if (FindPair(ev) is { } pair && flows.Count <= 1 && SendFds(ev, pair.Client) <= 1)
+        {
+            return Extract(ev, source, [new NetFlow(pair.Client, pair.Server)], NetExtractionMode.PingPong);
+        }
+
+        if (flows.Count > 0)
+        {
+            return Extract(ev, source, flows, NetExtractionMode.Flows);
+        }
+
+        if (!NetServiceFlows.HasSyscalls(ev) && NetServiceFlows.Find(ev, packets: true) is { Count: > 0 } packetFlows)
+        {
+            return NetServiceFlows.ExtractPackets(ev, source, packetFlows);
+        }
+
+        throw new InvalidDataException(NetServiceFlows.Refusal(ev, source));
+    }
+
+    private static NetPingPongTrace Extract(List<NetEvent> ev, string source, List<NetFlow> flowList, NetExtractionMode mode)
+    {
+        bool byFlow = mode == NetExtractionMode.Flows;
+        var serverOf = new Dictionary<int, int>();
+        foreach (NetFlow f in flowList)
+        {
+            serverOf.TryAdd(f.Client, f.Server);
+        }
+
+        int client = flowList[0].Client, server = flowList[0].Server;
         var trips = new List<NetTripStages>();
         var polls = new Dictionary<(int, int), int>();
         int softirqs = 0, inKsoftirqd = 0, softirqsTotal = 0;
         var hopVotes = new Dictionary<int, int>();
         bool loopback = false;
         int cpu = -1;
-        var sendTimes = new List<long>();
+        var sendTimes = new Dictionary<int, List<long>>();
         int clientSwitches = 0, clientSwitchesRunnable = 0;
 
         foreach (NetEvent e in ev)
@@ -34,30 +70,39 @@ internal static class NetPingPongExtractor
             {
                 softirqsTotal++;
             }
-            else if (e.Kind == NetEventKind.Switch && e.Pid == client && e.A != client)
+            else if (e.Kind == NetEventKind.Switch && serverOf.ContainsKey(e.Pid) && e.A != e.Pid)
             {
                 clientSwitches++;
                 clientSwitchesRunnable += e.B;
             }
         }
 
+        var done = new HashSet<int>();
         for (int i = 0; i < ev.Count; i++)
         {
-            if (ev[i].Kind != NetEventKind.SendEnter || ev[i].Pid != client)
+            if (ev[i].Kind != NetEventKind.SendEnter || done.Contains(ev[i].Pid) || !serverOf.TryGetValue(ev[i].Pid, out server))
             {
                 continue;
             }
 
-            sendTimes.Add(ev[i].Ns);
-            int c = ev[i].Cpu;
-            cpu = cpu < 0 ? c : cpu;
-            int j = Next(ev, i + 1, ev.Count, x => x.Kind == NetEventKind.RecvExit && x.Pid == client);
-            if (j < 0)
+            client = ev[i].Pid;
+            int fd = ev[i].Fd;
+            if (!sendTimes.TryGetValue(client, out List<long>? times))
             {
-                break;
+                sendTimes[client] = times = [];
             }
 
-            int nextSend = Next(ev, i + 1, j, x => x.Kind == NetEventKind.SendEnter && x.Pid == client);
+            times.Add(ev[i].Ns);
+            int c = ev[i].Cpu;
+            cpu = cpu < 0 ? c : cpu;
+            int j = Next(ev, i + 1, ev.Count, x => x.Kind == NetEventKind.RecvExit && x.Pid == client && (!byFlow || x.Fd == fd));
+            if (j < 0)
+            {
+                done.Add(client);
+                continue;
+            }
+
+            int nextSend = Next(ev, i + 1, j, x => x.Kind == NetEventKind.SendEnter && x.Pid == client && (!byFlow || x.Fd == fd));
             if (nextSend >= 0)
             {
                 continue; // a send without its reply (lost, or not a ping-pong step)
@@ -136,6 +181,11 @@ internal static class NetPingPongExtractor
             throw new InvalidDataException($"{source}: the ping-pong's client (pid {client}) never got a reply");
         }
 
+        if (byFlow)
+        {
+            trips.Sort((a, b) => a.StartNs.CompareTo(b.StartNs)); // flows walked one after the other
+        }
+
         int hops = 1;
         int best = -1;
         foreach ((int h, int n) in hopVotes)
@@ -157,10 +207,13 @@ internal static class NetPingPongExtractor
 
         MarkStalls(trips);
 
-        var gaps = new List<long>(sendTimes.Count);
-        for (int k = 1; k < sendTimes.Count; k++)
+        var gaps = new List<long>();
+        foreach (List<long> times in sendTimes.Values)
         {
-            gaps.Add(sendTimes[k] - sendTimes[k - 1]);
+            for (int k = 1; k < times.Count; k++)
+            {
+                gaps.Add(times[k] - times[k - 1]);
+            }
         }
 
         gaps.Sort();
@@ -178,8 +231,8 @@ internal static class NetPingPongExtractor
         {
             CrossCpu = cross > pinned,
             Source = source,
-            ClientPid = client,
-            ServerPid = server,
+            ClientPid = flowList[0].Client,
+            ServerPid = flowList[0].Server,
             Cpu = cpu,
             Hops = hops,
             Loopback = loopback,
@@ -190,21 +243,45 @@ internal static class NetPingPongExtractor
             NetRxSoftirqsTotal = softirqsTotal,
             IntervalNs = gaps.Count > 0 ? gaps[gaps.Count / 2] : 500_000,
             ClientRunnableShare = clientSwitches == 0 ? 0 : (double)clientSwitchesRunnable / clientSwitches,
+            Mode = mode,
+            Flows = flowList.Count,
         };
     }
 
     // One packet, from the sender's sys_enter_sendto at i to the peer's sys_exit_recvfrom (returned in peerRecvExit).
+    // One packet, from the sender's send-syscall entry at i to the peer's receive-syscall return (returned in
+    // peerRecvExit). Hops are the same skb's (skbaddr) net_dev_queue/netif_receive_skb; another skb's in the same
+    // softirq (a TCP ACK the receive sent) belongs to the stage it falls in.
     private static NetDirectionStages? ParseDirection(List<NetEvent> ev, int i, int end, int cpu, int sender, int peer, out int peerRecvExit, out int hops, out bool loopback)
     {
         peerRecvExit = -1;
         hops = 0;
         loopback = false;
         int q0 = Next(ev, i + 1, end, x => x.Cpu == cpu && x.Kind == NetEventKind.DevQueue && x.Pid == sender);
-        if (q0 < 0)
+        return q0 < 0 ? null : ParseFollowingSkb(ev, i, q0, end, cpu, sender, peer, out peerRecvExit, out hops, out loopback);
+    }
+
+    // How many sockets (fds) a task sent on: more than one means concurrent requests on several connections.
+    private static int SendFds(List<NetEvent> ev, int pid)
+    {
+        var fds = new HashSet<int>();
+        foreach (NetEvent e in ev)
         {
-            return null;
+            if (e.Kind == NetEventKind.SendEnter && e.Pid == pid)
+            {
+                fds.Add(e.Fd);
+            }
         }
 
+        return fds.Count;
+    }
+
+    // ParseDirection for one skb followed through its hops (service flows): the sender's syscall entry i, its
+    // net_dev_queue q0, and the peer's receive-syscall return.
+    private static NetDirectionStages? ParseFollowingSkb(List<NetEvent> ev, int i, int q0, int end, int cpu, int sender, int peer, out int peerRecvExit, out int hops, out bool loopback)
+    {
+        peerRecvExit = -1;
+        hops = 0;
         loopback = ev[q0].B == 1;
         int se = Next(ev, q0 + 1, end, x => x.Cpu == cpu && x.Kind is NetEventKind.SoftirqEntry or NetEventKind.SendExit);
         if (se < 0 || ev[se].Kind != NetEventKind.SoftirqEntry || ev[se].InKsoftirqd)
@@ -212,20 +289,51 @@ internal static class NetPingPongExtractor
             return null;
         }
 
+        if (FollowSkb(ev, q0, se, end, cpu) is not { } path)
+        {
+            return null;
+        }
+
+        int sx = Next(ev, path.Poll + 1, end, x => x.Cpu == cpu && (x.Kind is NetEventKind.SendExit or NetEventKind.SoftirqEntry or NetEventKind.DevQueue));
+        if (sx < 0 || ev[sx].Kind != NetEventKind.SendExit || ev[sx].Pid != sender)
+        {
+            return null;
+        }
+
+        int rx = Next(ev, sx + 1, end + 1, x => x.Kind == NetEventKind.RecvExit && x.Pid == peer);
+        if (rx < 0)
+        {
+            return null;
+        }
+
+        hops = path.Receives.Count;
+        peerRecvExit = rx;
+        return Build(ev, i, q0, se, path.Queues, path.Receives, path.Poll, sx, rx, cpu);
+    }
+
+    /// <summary>
+    /// The hops of the skb transmitted at <paramref name="q0"/> inside the NET_RX softirq entered at <paramref name="se"/>:
+    /// its netif_receive_skb per hop, its net_dev_queue per forward (the same skbaddr: veth and the bridge pass the skb
+    /// on, drivers/net/veth.c veth_xmit, net/bridge/br_forward.c), up to the napi_poll that ends the backlog poll.
+    /// Another skb's events in between (an ACK the receive sent) stay inside the stage they fall in.
+    /// </summary>
+    internal static (List<int> Queues, List<int> Receives, int Poll)? FollowSkb(List<NetEvent> ev, int q0, int se, int end, int cpu)
+    {
+        long skb = ev[q0].Skb;
+        bool Same(long x) => skb == 0 || x == 0 || x == skb;
         var queues = new List<int> { q0 };
         var receives = new List<int>();
         int k = se + 1;
-        int poll = -1;
         while (k <= end)
         {
-            int r = Next(ev, k, end, x => x.Cpu == cpu && x.Kind is NetEventKind.ReceiveSkb or NetEventKind.NapiPoll or NetEventKind.SoftirqExit);
+            int r = Next(ev, k, end, x => x.Cpu == cpu && ((x.Kind == NetEventKind.ReceiveSkb && Same(x.Skb)) || x.Kind is NetEventKind.NapiPoll or NetEventKind.SoftirqExit));
             if (r < 0 || ev[r].Kind != NetEventKind.ReceiveSkb)
             {
                 return null;
             }
 
             receives.Add(r);
-            int after = Next(ev, r + 1, end, x => x.Cpu == cpu && x.Kind is NetEventKind.DevQueue or NetEventKind.NapiPoll or NetEventKind.ReceiveSkb or NetEventKind.SoftirqExit);
+            int after = Next(ev, r + 1, end, x => x.Cpu == cpu && ((x.Kind is NetEventKind.DevQueue or NetEventKind.ReceiveSkb && Same(x.Skb)) || x.Kind is NetEventKind.NapiPoll or NetEventKind.SoftirqExit));
             if (after < 0)
             {
                 return null;
@@ -238,33 +346,21 @@ internal static class NetPingPongExtractor
                 continue;
             }
 
-            if (ev[after].Kind != NetEventKind.NapiPoll)
-            {
-                return null;
-            }
-
-            poll = after;
-            break;
+            return ev[after].Kind == NetEventKind.NapiPoll && queues.Count == receives.Count ? (queues, receives, after) : null;
         }
 
-        if (poll < 0 || queues.Count != receives.Count)
-        {
-            return null;
-        }
+        return null;
+    }
 
-        int sx = Next(ev, poll + 1, end, x => x.Cpu == cpu && (x.Kind is NetEventKind.SendExit or NetEventKind.SoftirqEntry or NetEventKind.DevQueue));
-        if (sx < 0 || ev[sx].Kind != NetEventKind.SendExit || ev[sx].Pid != sender)
-        {
-            return null;
-        }
-
-        int rx = Next(ev, sx + 1, end + 1, x => x.Kind == NetEventKind.RecvExit && x.Pid == peer);
-        if (rx < 0)
-        {
-            return null;
-        }
-
-        hops = receives.Count;
+    /// <summary>
+    /// One direction's stages from its boundary events: the send's start <paramref name="i"/> (the syscall entry, or the
+    /// net_dev_queue itself when the capture has no syscalls: then the send stage is empty), the hops, the napi_poll,
+    /// the sender's end <paramref name="sx"/> (syscall exit or softirq exit) and the peer's <paramref name="rx"/> (its
+    /// receive-syscall return, or its switch-in). Same stage rules as the ping-pong's.
+    /// </summary>
+    internal static NetDirectionStages Build(List<NetEvent> ev, int i, int q0, int se, List<int> queues, List<int> receives, int poll, int sx, int rx, int cpu)
+    {
+        int hops = receives.Count;
         int peerCpu = ev[rx].Cpu;
         bool crossCpu = peerCpu != cpu;
         var d = new NetDirectionStages(hops)
@@ -294,10 +390,10 @@ internal static class NetPingPongExtractor
         if (crossCpu)
         {
             // The peer sleeps on another CPU: the last receive queues its wakeup there and sends an IPI; the critical
-            // path runs from that receive to the peer's recvfrom return on its CPU, while the sender's softirq exit and
-            // syscall return go on in parallel (kernel/sched/core.c ttwu_queue_wakelist). Only events on the critical
-            // path are counted: the sender's up to its napi_poll, the peer CPU's up to the recvfrom return; the return
-            // and wake stages stay 0 (off the critical path).
+            // path runs from that receive to the peer's return on its CPU, while the sender's softirq exit and syscall
+            // return go on in parallel (kernel/sched/core.c ttwu_queue_wakelist). Only events on the critical path are
+            // counted: the sender's up to its napi_poll, the peer CPU's up to its return; the return and wake stages
+            // stay 0 (off the critical path).
             d.ReceiveNs[last] = ev[rx].Ns - ev[receives[last]].Ns;
             d.ReceiveEvents[last] += CountOn(ev, receives[last], rx, peerCpu);
         }
@@ -309,7 +405,6 @@ internal static class NetPingPongExtractor
             d.WakeEvents = CountOn(ev, sx, rx, cpu);
         }
 
-        peerRecvExit = rx;
         return d;
     }
 
@@ -385,7 +480,7 @@ internal static class NetPingPongExtractor
         return server < 0 ? null : (client, server);
     }
 
-    private static int Next(List<NetEvent> ev, int from, int toExclusive, Func<NetEvent, bool> match)
+    internal static int Next(List<NetEvent> ev, int from, int toExclusive, Func<NetEvent, bool> match)
     {
         for (int k = from; k < toExclusive && k < ev.Count; k++)
         {
@@ -402,7 +497,7 @@ internal static class NetPingPongExtractor
     internal const long StallGapNs = 8_000;
 
     // Marks each round trip's silent stall: its longest gap beyond the median longest gap of all round trips.
-    private static void MarkStalls(List<NetTripStages> trips)
+    internal static void MarkStalls(List<NetTripStages> trips)
     {
         var gaps = new List<long>(trips.Count);
         foreach (NetTripStages t in trips)
@@ -426,7 +521,7 @@ internal static class NetPingPongExtractor
         }
     }
 
-    private static long MaxGapOn(List<NetEvent> ev, int from, int to, int cpu)
+    internal static long MaxGapOn(List<NetEvent> ev, int from, int to, int cpu)
     {
         long max = 0, prev = -1;
         for (int k = from; k <= to; k++)
@@ -447,7 +542,7 @@ internal static class NetPingPongExtractor
         return max;
     }
 
-    private static int CountOn(List<NetEvent> ev, int from, int toExclusive, int cpu)
+    internal static int CountOn(List<NetEvent> ev, int from, int toExclusive, int cpu)
     {
         int n = 0;
         for (int k = from; k < toExclusive; k++)

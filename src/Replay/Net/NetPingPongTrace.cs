@@ -197,4 +197,28 @@ internal sealed record NetPingPongTrace
     /// <summary>Share of the client's switches away from the CPU in state R (busy-polling between requests rather than sleeping).</summary>
     public required double ClientRunnableShare { get; init; }
 
+    /// <summary>How the requests and responses were found.</summary>
+    public NetExtractionMode Mode { get; init; } = NetExtractionMode.PingPong;
+
+    /// <summary>Request/response flows (client task, server task) the round trips come from.</summary>
+    public int Flows { get; init; } = 1;
+
 }
+
+/// <summary>How <see cref="NetPingPongExtractor"/> found the requests and responses of a capture.</summary>
+internal enum NetExtractionMode
+{
+    /// <summary>One client and one server task exchanging over send and receive syscalls (sockperf's ping-pong; a service with one connection).</summary>
+    PingPong,
+
+    /// <summary>Several client/server flows, each matched by socket (the fd of the client's send and receive) and by the skb of each packet.</summary>
+    Flows,
+
+    /// <summary>No syscall events: a request is a packet a task transmits in process context, its receiver the task its last receive wakes; the round trip runs from the request's net_dev_queue to the client's switch-in after the reply woke it.</summary>
+    Packets,
+}
+
+/// <summary>A request/response flow: the task that sent first (the client) and the task it talks to.</summary>
+/// <param name="Client">Client task (pid as traced: the thread).</param>
+/// <param name="Server">Server task.</param>
+internal readonly record struct NetFlow(int Client, int Server);

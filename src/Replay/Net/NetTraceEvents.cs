@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using KernelSim.Replay.Capture;
+using KernelSim.Replay.Events;
 using KernelSim.Replay.Formats;
 using KernelSim.Tracing;
 
@@ -23,6 +24,18 @@ internal enum NetEventKind : byte
     NapiPoll,
     Wakeup,
     Switch,
+
+    /// <summary>read/readv entry, until the post-pass knows whether its fd is a socket (then <see cref="RecvEnter"/>).</summary>
+    ReadEnter,
+    ReadExit,
+
+    /// <summary>write/writev entry, until the post-pass knows whether its fd is a socket (then <see cref="SendEnter"/>).</summary>
+    WriteEnter,
+    WriteExit,
+
+    /// <summary>A readiness wait (epoll_wait, epoll_pwait, poll, ppoll) entry; part of the wake stage, never a boundary.</summary>
+    PollEnter,
+    PollExit,
 }
 
 /// <summary>One event of a net capture, reduced to what the ping-pong extractor needs (a value, no strings).</summary>
@@ -33,7 +46,10 @@ internal enum NetEventKind : byte
 /// <param name="A">Kind-specific: napi_poll work, sched_wakeup target pid, sched_switch next pid.</param>
 /// <param name="B">Kind-specific: napi_poll budget, sched_switch prev_state is runnable (1) or not (0); net_dev_queue: device is lo (1).</param>
 /// <param name="InKsoftirqd">The event ran in a ksoftirqd thread.</param>
-internal readonly record struct NetEvent(long Ns, int Cpu, int Pid, NetEventKind Kind, int A, int B, bool InKsoftirqd);
+/// <param name="Fd">Syscall entries and exits: the file descriptor (exits take their entry's); -1 otherwise.</param>
+/// <param name="Skb">net_dev_queue, netif_receive_skb: skbaddr (the hashed pointer ftrace prints; stable within a capture); 0 otherwise.</param>
+/// <remarks>Syscall exits carry the return value (clamped to int) in <paramref name="A"/>; net_dev_queue and netif_receive_skb their len.</remarks>
+internal readonly record struct NetEvent(long Ns, int Cpu, int Pid, NetEventKind Kind, int A, int B, bool InKsoftirqd, int Fd = -1, long Skb = 0);
 
 /// <summary>Reads a capture into the compact event list the extractor walks (one pass, streaming).</summary>
 internal static class NetTraceEvents
@@ -61,48 +77,107 @@ internal static class NetTraceEvents
         while (reader.Read())
         {
             RawEvent e = reader.Current;
-            NetEventKind kind = Classify(e, out int a, out int b);
+            NetEventKind kind = Classify(e, out int a, out int b, out int fd, out long skb);
             bool ksoftirqd = e.Comm.StartsWith("ksoftirqd"u8);
-            if (kind is NetEventKind.SendEnter or NetEventKind.RecvExit && !comms.ContainsKey(e.Pid))
+            if (kind is NetEventKind.SendEnter or NetEventKind.RecvExit or NetEventKind.WriteEnter or NetEventKind.ReadExit or NetEventKind.DevQueue && !comms.ContainsKey(e.Pid))
             {
                 comms[e.Pid] = Encoding.UTF8.GetString(e.Comm);
             }
 
-            list.Add(new NetEvent(e.Timestamp.TotalNanoseconds, e.Cpu, e.Pid, kind, a, b, ksoftirqd));
+            list.Add(new NetEvent(e.Timestamp.TotalNanoseconds, e.Cpu, e.Pid, kind, a, b, ksoftirqd, fd, skb));
         }
 
         diagnostics = reader.Diagnostics;
+        ResolveSockets(list);
         return list;
     }
 
-    private static NetEventKind Classify(in RawEvent e, out int a, out int b)
+    /// <summary>
+    /// The post-pass over syscalls: every exit takes its entry's fd; read/readv and write/writev become receives and
+    /// sends when their fd is a socket, and anything else (files, pipes, a terminal) becomes <see cref="NetEventKind.Other"/>;
+    /// a receive that returned nothing (EAGAIN, EOF, an error) is not a response and becomes Other too.
+    /// </summary>
+    /// <remarks>
+    /// A syscall's fd is a socket when the task used it with a socket-only call (sendto/recvfrom/sendmsg/recvmsg and
+    /// their mmsg forms) or when a write on it transmitted: a net_dev_queue of the same task on the same CPU between
+    /// its entry and exit (net/socket.c sock_write_iter reaches the protocol's sendmsg, which transmits in the caller's
+    /// context unless the data has to wait for the window). Sockets are keyed by (task, fd): threads of one process that
+    /// share an fd learn it separately, which only leaves out some reads of a thread that never sent.
+    /// </remarks>
+    internal static void ResolveSockets(List<NetEvent> ev)
+    {
+        var sockets = new HashSet<(int Pid, int Fd)>();
+        var open = new Dictionary<int, (int Index, bool Transmitted)>();
+        for (int i = 0; i < ev.Count; i++)
+        {
+            NetEvent e = ev[i];
+            switch (e.Kind)
+            {
+                case NetEventKind.SendEnter or NetEventKind.RecvEnter or NetEventKind.WriteEnter or NetEventKind.ReadEnter or NetEventKind.PollEnter:
+                    open[e.Pid] = (i, false);
+                    if (e.Kind is NetEventKind.SendEnter or NetEventKind.RecvEnter && e.Fd >= 0)
+                    {
+                        sockets.Add((e.Pid, e.Fd));
+                    }
+
+                    break;
+                case NetEventKind.DevQueue when open.TryGetValue(e.Pid, out (int Index, bool Transmitted) o) && ev[o.Index].Cpu == e.Cpu:
+                    open[e.Pid] = (o.Index, true);
+                    break;
+                case NetEventKind.SendExit or NetEventKind.RecvExit or NetEventKind.WriteExit or NetEventKind.ReadExit or NetEventKind.PollExit:
+                    if (open.Remove(e.Pid, out (int Index, bool Transmitted) entry))
+                    {
+                        NetEvent en = ev[entry.Index];
+                        ev[i] = e with { Fd = en.Fd };
+                        if (en.Kind == NetEventKind.WriteEnter && entry.Transmitted && en.Fd >= 0)
+                        {
+                            sockets.Add((e.Pid, en.Fd));
+                        }
+                    }
+
+                    break;
+            }
+        }
+
+        // second pass: read/write on sockets become receives/sends; empty receives are no responses
+        for (int i = 0; i < ev.Count; i++)
+        {
+            NetEvent e = ev[i];
+            switch (e.Kind)
+            {
+                case NetEventKind.ReadEnter or NetEventKind.WriteEnter:
+                    bool socket = sockets.Contains((e.Pid, e.Fd));
+                    ev[i] = e with { Kind = !socket ? NetEventKind.Other : e.Kind == NetEventKind.ReadEnter ? NetEventKind.RecvEnter : NetEventKind.SendEnter };
+                    break;
+                case NetEventKind.ReadExit or NetEventKind.WriteExit:
+                    bool s = e.Fd >= 0 && sockets.Contains((e.Pid, e.Fd));
+                    NetEventKind k = !s ? NetEventKind.Other : e.Kind == NetEventKind.ReadExit ? NetEventKind.RecvExit : NetEventKind.SendExit;
+                    ev[i] = e with { Kind = k == NetEventKind.RecvExit && e.A <= 0 ? NetEventKind.Other : k };
+                    break;
+                case NetEventKind.RecvExit when e.A <= 0:
+                    ev[i] = e with { Kind = NetEventKind.Other };
+                    break;
+            }
+        }
+    }
+
+    private static NetEventKind Classify(in RawEvent e, out int a, out int b, out int fd, out long skb)
     {
         a = 0;
         b = 0;
+        fd = -1;
+        skb = 0;
         ReadOnlySpan<byte> n = e.Name;
-        if (n.SequenceEqual("sys_enter_sendto"u8) || n.SequenceEqual("sys_enter_sendmsg"u8))
+        if (n.StartsWith("sys_"u8))
         {
-            return NetEventKind.SendEnter;
-        }
-
-        if (n.SequenceEqual("sys_exit_sendto"u8) || n.SequenceEqual("sys_exit_sendmsg"u8))
-        {
-            return NetEventKind.SendExit;
-        }
-
-        if (n.SequenceEqual("sys_enter_recvfrom"u8) || n.SequenceEqual("sys_enter_recvmsg"u8))
-        {
-            return NetEventKind.RecvEnter;
-        }
-
-        if (n.SequenceEqual("sys_exit_recvfrom"u8) || n.SequenceEqual("sys_exit_recvmsg"u8))
-        {
-            return NetEventKind.RecvExit;
+            return ClassifySyscall(e, n, ref a, ref fd);
         }
 
         if (n.SequenceEqual("net_dev_queue"u8))
         {
             b = IndexOf(e.Payload, "dev=lo "u8) >= 0 || IndexOf(e.Payload, "name=lo"u8) >= 0 ? 1 : 0;
+            a = IntAfter(e.Payload, "len="u8);
+            skb = SkbAddr(e.Payload);
             return NetEventKind.DevQueue;
         }
 
@@ -113,6 +188,8 @@ internal static class NetTraceEvents
 
         if (n.SequenceEqual("netif_receive_skb"u8))
         {
+            a = IntAfter(e.Payload, "len="u8);
+            skb = SkbAddr(e.Payload);
             return NetEventKind.ReceiveSkb;
         }
 
@@ -153,6 +230,54 @@ internal static class NetTraceEvents
         }
 
         return NetEventKind.Other;
+    }
+
+    // The send/receive family (sendto, sendmsg, sendmmsg / recvfrom, recvmsg, recvmmsg: sockets by definition),
+    // read/write and their vector forms (sockets only if the post-pass says so) and the readiness waits.
+    private static NetEventKind ClassifySyscall(in RawEvent e, ReadOnlySpan<byte> n, ref int a, ref int fd)
+    {
+        bool enter = n.StartsWith("sys_enter_"u8);
+        if (!enter && !n.StartsWith("sys_exit_"u8))
+        {
+            return NetEventKind.Other;
+        }
+
+        ReadOnlySpan<byte> call = n[(enter ? 10 : 9)..];
+        NetEventKind kind = call switch
+        {
+            _ when call.SequenceEqual("sendto"u8) || call.SequenceEqual("sendmsg"u8) || call.SequenceEqual("sendmmsg"u8) => enter ? NetEventKind.SendEnter : NetEventKind.SendExit,
+            _ when call.SequenceEqual("recvfrom"u8) || call.SequenceEqual("recvmsg"u8) || call.SequenceEqual("recvmmsg"u8) => enter ? NetEventKind.RecvEnter : NetEventKind.RecvExit,
+            _ when call.SequenceEqual("write"u8) || call.SequenceEqual("writev"u8) => enter ? NetEventKind.WriteEnter : NetEventKind.WriteExit,
+            _ when call.SequenceEqual("read"u8) || call.SequenceEqual("readv"u8) => enter ? NetEventKind.ReadEnter : NetEventKind.ReadExit,
+            _ when call.SequenceEqual("epoll_wait"u8) || call.SequenceEqual("epoll_pwait"u8) || call.SequenceEqual("poll"u8) || call.SequenceEqual("ppoll"u8) => enter ? NetEventKind.PollEnter : NetEventKind.PollExit,
+            _ => NetEventKind.Other,
+        };
+        if (kind == NetEventKind.Other)
+        {
+            return kind;
+        }
+
+        if (enter)
+        {
+            var r = new PayloadReader(e.Payload);
+            fd = r.TryGetInt32("fd"u8, out int f) ? f : -1;
+        }
+        else if (SyscallText.TryGetRet(e.Payload, out long ret))
+        {
+            a = (int)Math.Clamp(ret, int.MinValue, int.MaxValue);
+        }
+        else
+        {
+            a = 1; // a return the reader cannot parse counts as data (the committed sockperf captures all parse)
+        }
+
+        return kind;
+    }
+
+    private static long SkbAddr(ReadOnlySpan<byte> payload)
+    {
+        var r = new PayloadReader(payload);
+        return r.TryGetHex("skbaddr"u8, out ulong v) ? unchecked((long)v) : 0;
     }
 
     // vec=3 is NET_RX (include/linux/interrupt.h NET_RX_SOFTIRQ)

@@ -158,9 +158,12 @@ public static class NetWhatIf
             trips.Add(Napi(Retarget(t, cal.Trace, hops, lo, copy, user), gro));
         }
 
-        if (cal.OverheadPerEventNs > 0 && !cal.Trace.CrossCpu)
+        if (cal.OverheadPerEventNs > 0 && !cal.Trace.CrossCpu && !cal.RecordsItsHost)
         {
-            // a prediction (untraced): the capture's own vCPU stalls out, the pooled stall process over the predicted trips
+            // a prediction (untraced): the capture's own vCPU stalls out, the pooled stall process over the predicted
+            // trips. That process was measured on the lab VM, whose captures do not record their host; a capture that
+            // records its host (host_facts) keeps its own stalls: they are its host's (LAB-NOTES: no constant measured
+            // on one VM decides a prediction for another).
             VmStalls(trips, cal, m.EntryNs);
         }
 
