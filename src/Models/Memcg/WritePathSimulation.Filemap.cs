@@ -49,7 +49,8 @@ public sealed partial class WritePathSimulation
                 continue;
             }
 
-            int order = dirty ? FolioOrderAt(r, p) : 0;
+            // A data fill comes in the folios the trace showed (readahead's large folios); other fills page by page.
+            int order = dirty ? FolioOrderAt(r, p) : r.DataFill ? FillOrderAt(r, p, maxOrder) : 0;
             while (order > 0 && !_cache.RangeFree(r.FileKey, p, 1 << order, maxOrder))
             {
                 // filemap_add_folio found part of the range cached (-EEXIST): __filemap_get_folio retries one order lower.
@@ -189,6 +190,19 @@ public sealed partial class WritePathSimulation
     }
 
     // Spread the footprint's mapped pages evenly over the fills (mapped_file / fill pages of the workload).
+    // The captured folio order where the page is aligned to it and the folio stays inside the fill.
+    private int FillOrderAt(in WriteRequest r, long page, int maxOrder)
+    {
+        int order = Math.Clamp(r.FillOrder, 0, Math.Max(0, maxOrder));
+        long end = (r.Offset + r.Bytes) / _pageBytes;
+        while (order > 0 && ((page & ((1L << order) - 1)) != 0 || page + (1L << order) > end))
+        {
+            order--;
+        }
+
+        return order;
+    }
+
     private bool IsMappedFill(int pages)
     {
         _mappedAcc += pages * _mappedPpm;

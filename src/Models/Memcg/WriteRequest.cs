@@ -78,6 +78,9 @@ public readonly record struct WriteRequest(
     /// </summary>
     public bool DataFill { get; init; }
 
+    /// <summary>For a <see cref="DataFill"/>: the order of the folios the capture added (readahead's large folios), used where the pages align to it.</summary>
+    public int FillOrder { get; init; }
+
     /// <summary>
     /// Index of another thread's request this one may not begin before (-1: none): a truncation follows the last write of
     /// the file that came before it in the capture, however much later that write runs in the replay.

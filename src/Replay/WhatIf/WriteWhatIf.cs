@@ -218,7 +218,7 @@ public static class WriteWhatIf
                     SimDuration.FromNanoseconds(Math.Max(0, t - prevT)),
                     SimDuration.Zero,
                     0)
-                { DataFill = true };
+                { DataFill = true, FillOrder = fill.Order };
                 lastFill[fill.Pid] = (t, nextPage);
                 continue;
             }

@@ -60,7 +60,7 @@ internal sealed partial class WorkloadExtraction
             // the workload's threads (those that made file calls, and their siblings with the same comm, such as
             // fio's main process) count: they share the memcg.
             NoteComm(e);
-            AddFillCandidate(e.Timestamp.TotalNanoseconds, e.Pid, dev.ToKernel(), ino, (long)Math.Min(index, long.MaxValue / 2), pages);
+            AddFillCandidate(e.Timestamp.TotalNanoseconds, e.Pid, dev.ToKernel(), ino, (long)Math.Min(index, long.MaxValue / 2), pages, order);
 
             return;
         }
@@ -116,20 +116,20 @@ internal sealed partial class WorkloadExtraction
 
     // A page added outside any call, kept with its file until the end (only then is every workload file's inode known):
     // contiguous adds of one file by one thread within a millisecond are one candidate.
-    private void AddFillCandidate(long timeNs, int pid, uint dev, ulong ino, long index, long pages)
+    private void AddFillCandidate(long timeNs, int pid, uint dev, ulong ino, long index, long pages, byte order)
     {
         int last = _fillCandidates.Count - 1;
         if (last >= 0)
         {
             FillCandidate c = _fillCandidates[last];
-            if (c.Pid == pid && c.Dev == dev && c.Ino == ino && c.FirstPage + c.Pages == index && timeNs - c.TimeNs < 1_000_000)
+            if (c.Pid == pid && c.Dev == dev && c.Ino == ino && c.Order == order && c.FirstPage + c.Pages == index && timeNs - c.TimeNs < 1_000_000)
             {
                 _fillCandidates[last] = c with { Pages = c.Pages + pages };
                 return;
             }
         }
 
-        _fillCandidates.Add(new FillCandidate(timeNs, pid, dev, ino, index, pages));
+        _fillCandidates.Add(new FillCandidate(timeNs, pid, dev, ino, index, pages, order));
     }
 
     // Fills are bucketed per thread and millisecond so a long read stays a handful of records.
@@ -184,6 +184,7 @@ internal sealed partial class WorkloadExtraction
                 {
                     FileKey = _keyAlias.TryGetValue(key, out long canonical) ? canonical : key,
                     FirstPage = f.FirstPage,
+                    Order = f.Order,
                 });
                 _diag.FileDataFillPages += f.Pages;
                 continue;

@@ -68,7 +68,11 @@ internal sealed partial class WorkloadExtraction
         }
     }
 
-    private void OnEnter(in RawEvent e, FileOpKind kind, bool positional)
+    // Bytes a vectored call is taken to cover until its return says (its iovec lengths are not in the event): a range
+    // that page-cache adds at or after its offset fall in, for learning the file's inode.
+    private const long VectoredBytesUntilExit = 1L << 40;
+
+    private void OnEnter(in RawEvent e, FileOpKind kind, bool positional, bool vectored = false)
     {
         _syscallEvents++;
         if (_tree is not null && !_tree.Contains(e.Pid) && !_tree.Contains(e.Tgid))
@@ -96,7 +100,25 @@ internal sealed partial class WorkloadExtraction
         long count = 0;
         long pos = 0;
         bool transfer = kind is FileOpKind.Write or FileOpKind.Read;
-        if (transfer && (!p.TryGetInt64("count"u8, out count) || (positional && !p.TryGetInt64("pos"u8, out pos))))
+        if (vectored)
+        {
+            // writev/pwritev/readv/preadv (fs/read_write.c do_writev, do_pwritev): fd, vec, vlen, and for the positional
+            // ones pos_l/pos_h (the offset's low and high words; on 64-bit hosts pos_l holds all of it). The byte count is
+            // the return value.
+            count = VectoredBytesUntilExit;
+            if (positional)
+            {
+                if (!p.TryGetInt64("pos_l"u8, out long low))
+                {
+                    _undecoded++;
+                    return;
+                }
+
+                long high = p.TryGetInt64("pos_h"u8, out long h) ? h : 0;
+                pos = high != 0 && low is >= 0 and <= uint.MaxValue ? (high << 32) | low : low;
+            }
+        }
+        else if (transfer && (!p.TryGetInt64("count"u8, out count) || (positional && !p.TryGetInt64("pos"u8, out pos))))
         {
             _undecoded++;
             return;
@@ -172,6 +194,12 @@ internal sealed partial class WorkloadExtraction
         }
 
         FdState fd = t.File!;
+        if (t.Bytes == VectoredBytesUntilExit)
+        {
+            // A vectored call covered what it returned.
+            t.Bytes = Math.Max(0, ret);
+        }
+
         if (kind is FileOpKind.Write or FileOpKind.Read)
         {
             if (!positional && ret > 0)

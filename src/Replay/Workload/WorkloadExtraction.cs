@@ -79,6 +79,14 @@ internal sealed partial class WorkloadExtraction
         ExitRead,
         EnterPread,
         ExitPread,
+        EnterWritev,
+        ExitWritev,
+        EnterPwritev,
+        ExitPwritev,
+        EnterReadv,
+        ExitReadv,
+        EnterPreadv,
+        ExitPreadv,
         ExitOpenat,
         EnterDup,
         ExitDup,
@@ -178,6 +186,26 @@ internal sealed partial class WorkloadExtraction
                 case Kind.ExitPread:
                     OnExit(e, FileOpKind.Read, positional: true);
                     break;
+                case Kind.EnterWritev:
+                    OnEnter(e, FileOpKind.Write, positional: false, vectored: true);
+                    break;
+                case Kind.EnterPwritev:
+                    OnEnter(e, FileOpKind.Write, positional: true, vectored: true);
+                    break;
+                case Kind.EnterReadv:
+                    OnEnter(e, FileOpKind.Read, positional: false, vectored: true);
+                    break;
+                case Kind.EnterPreadv:
+                    OnEnter(e, FileOpKind.Read, positional: true, vectored: true);
+                    break;
+                case Kind.ExitWritev:
+                case Kind.ExitReadv:
+                    OnExit(e, KindOf(e.TypeId) == Kind.ExitWritev ? FileOpKind.Write : FileOpKind.Read, positional: false);
+                    break;
+                case Kind.ExitPwritev:
+                case Kind.ExitPreadv:
+                    OnExit(e, KindOf(e.TypeId) == Kind.ExitPwritev ? FileOpKind.Write : FileOpKind.Read, positional: true);
+                    break;
                 case Kind.ExitOpenat:
                     OnOpenatExit(e);
                     break;
@@ -276,6 +304,14 @@ internal sealed partial class WorkloadExtraction
         "sys_exit_read" => Kind.ExitRead,
         "sys_enter_pread64" => Kind.EnterPread,
         "sys_exit_pread64" => Kind.ExitPread,
+        "sys_enter_writev" => Kind.EnterWritev,
+        "sys_exit_writev" => Kind.ExitWritev,
+        "sys_enter_pwritev" or "sys_enter_pwritev2" => Kind.EnterPwritev,
+        "sys_exit_pwritev" or "sys_exit_pwritev2" => Kind.ExitPwritev,
+        "sys_enter_readv" => Kind.EnterReadv,
+        "sys_exit_readv" => Kind.ExitReadv,
+        "sys_enter_preadv" or "sys_enter_preadv2" => Kind.EnterPreadv,
+        "sys_exit_preadv" or "sys_exit_preadv2" => Kind.ExitPreadv,
         "sys_exit_openat" => Kind.ExitOpenat,
         "sys_enter_dup" or "sys_enter_dup2" or "sys_enter_dup3" => Kind.EnterDup,
         "sys_exit_dup" or "sys_exit_dup2" or "sys_exit_dup3" => Kind.ExitDup,
@@ -303,7 +339,7 @@ internal sealed partial class WorkloadExtraction
 
     private static TracedEventGroups GroupOf(Kind k) => k switch
     {
-        >= Kind.EnterWrite and <= Kind.ExitPread => TracedEventGroups.Syscalls,
+        >= Kind.EnterWrite and <= Kind.ExitPreadv => TracedEventGroups.Syscalls,
         >= Kind.MemcgReclaimBegin and <= Kind.ShrinkInactive => TracedEventGroups.Reclaim,
         Kind.Throttled => TracedEventGroups.ReclaimThrottle,
         Kind.BalanceDirtyPages => TracedEventGroups.DirtyThrottle,
@@ -460,5 +496,5 @@ internal sealed partial class WorkloadExtraction
     }
 
     // A page-cache add outside any call: when, by whom, which file's pages.
-    private readonly record struct FillCandidate(long TimeNs, int Pid, uint Dev, ulong Ino, long FirstPage, long Pages);
+    private readonly record struct FillCandidate(long TimeNs, int Pid, uint Dev, ulong Ino, long FirstPage, long Pages, byte Order);
 }

@@ -67,6 +67,9 @@ public sealed record CacheFill(SimTime Time, int Pid, long Pages)
 
     /// <summary>The first page (file index) of a fill with a <see cref="FileKey"/>; 0 otherwise.</summary>
     public long FirstPage { get; init; }
+
+    /// <summary>The order of the folios of a fill with a <see cref="FileKey"/> (as mm_filemap_add_to_page_cache showed them).</summary>
+    public int Order { get; init; }
 }
 
 /// <summary>Block-layer activity: requests issued and completed, bytes moved and busy time.</summary>

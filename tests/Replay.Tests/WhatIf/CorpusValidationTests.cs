@@ -112,9 +112,11 @@ public class CorpusValidationRequestTests
     private static readonly Lazy<CorpusResult> Result = new(() =>
     {
         string dir = Directory.CreateTempSubdirectory("ksim-corpus-").FullName;
-        foreach (string ext in new[] { ".trace.gz", ".manifest.json" })
+        // The capture is .trace.gz or .trace.xz (large captures are committed xz-compressed).
+        string corpus = Path.Combine(Fixtures.RepoRoot, "traces", "corpus");
+        foreach (string file in Directory.GetFiles(corpus, "pgbench-tpcb-memcg256M.*"))
         {
-            File.Copy(Path.Combine(Fixtures.RepoRoot, "traces", "corpus", "pgbench-tpcb-memcg256M" + ext), Path.Combine(dir, "pgbench-tpcb-memcg256M" + ext));
+            File.Copy(file, Path.Combine(dir, Path.GetFileName(file)));
         }
 
         try

@@ -141,4 +141,37 @@ public class ReadExtractionTests
         Assert.Equal(writes[0].FileKey, syncs[0].FileKey);
         Assert.Equal(writes[1].FileKey, syncs[1].FileKey);
     }
+
+    [Fact]
+    public void Extract_VectoredCalls_AreWritesAndReadsOfWhatTheyReturned()
+    {
+        // PostgreSQL writes its WAL with pwritev: the byte count is the return value, the offset pos_l.
+        string text = string.Join('\n',
+            "# tracer: nop",
+            "        postgres-100     [000] ..... 10.000000: sys_openat -> 0x5",
+            "        postgres-100     [000] ..... 10.000010: sys_pwritev(fd: 5, vec: 0x7f0000, vlen: 2, pos_l: 0x4000, pos_h: 0)",
+            "        postgres-100     [000] ..... 10.000012: mm_filemap_add_to_page_cache: dev 254:0 ino 3c pfn=0x100 ofs=16384 order=0",
+            "        postgres-100     [000] ..... 10.000013: mm_filemap_add_to_page_cache: dev 254:0 ino 3c pfn=0x101 ofs=20480 order=0",
+            "        postgres-100     [000] ..... 10.000020: sys_pwritev -> 0x2000",
+            "        postgres-100     [000] ..... 10.000030: sys_writev(fd: 5, vec: 0x7f0000, vlen: 1)",
+            "        postgres-100     [000] ..... 10.000035: sys_writev -> 0x200",
+            "        postgres-100     [000] ..... 10.000040: sys_preadv(fd: 5, vec: 0x7f0000, vlen: 1, pos_l: 0x4000, pos_h: 0)",
+            "        postgres-100     [000] ..... 10.000042: sys_preadv -> 0x1000",
+            string.Empty);
+        using TraceReader r = TraceReader.FromStream(new MemoryStream(Encoding.UTF8.GetBytes(text)), "synthetic");
+        WriteWorkload w = WorkloadExtractor.Extract(r);
+        FileOp[] writes = w.Ops.Where(o => o.Kind == FileOpKind.Write).ToArray();
+        Assert.Equal(2, writes.Length);
+        Assert.True(writes[0].Positional);
+        Assert.Equal(0x4000, writes[0].Offset);
+        Assert.Equal(0x2000, writes[0].Bytes);
+        Assert.Equal(2, writes[0].PagesAdded);
+        Assert.True(writes[0].PageCacheFile);
+        Assert.False(writes[1].Positional);
+        Assert.Equal(0x200, writes[1].Bytes);
+        FileOp read = Assert.Single(w.Ops, o => o.Kind == FileOpKind.Read);
+        Assert.Equal(0x1000, read.Bytes);
+        Assert.Equal(0x4000, read.Offset);
+        Assert.Equal(writes[0].FileKey, read.FileKey);
+    }
 }
