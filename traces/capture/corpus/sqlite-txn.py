@@ -13,8 +13,9 @@ the end. Removes DBFILE and its -wal/-shm files afterwards unless --keep.
 
 Under ksim-capture (KSIM_TRACE_MARKER names the tracing instance's trace_marker) every transaction is bracketed in
 the trace by "ksim-request-begin" and "ksim-request-end" markers, just outside the timed region: the request
-boundaries ksim groups the transaction's file calls by. They are written with writev(2), which the capture profile
-does not trace, so each marker adds one trace line and not three (the capture stays small); write(2) works too.
+boundaries ksim groups the transaction's file calls by. They are written with writev(2); the committed capture was made
+when the profile did not trace writev (one trace line per marker); since 2026-12-08 it does (three lines, read by ksim
+as a write(2) marker is).
 Untraced runs (no KSIM_TRACE_MARKER) write no markers.
 """
 import json
