@@ -82,7 +82,7 @@ public class WhatIfNetCommandTests
     public async Task Check_Json_NetCapture_ReportsTheNetModel()
     {
         using var stdout = new MemoryStream();
-        int rc = await CheckCommand.RunAsync(Capture("net-veth-bridge-udp64-pinned.trace.gz"), json: true, stdout, CancellationToken.None);
+        int rc = await CheckCommand.RunAsync(new CheckOptions { Trace = Capture("net-veth-bridge-udp64-pinned.trace.gz"), Json = true }, stdout, CancellationToken.None);
         Assert.Equal(0, rc);
         using JsonDocument doc = JsonDocument.Parse(stdout.ToArray());
         JsonElement net = doc.RootElement.GetProperty("models").GetProperty("net");
