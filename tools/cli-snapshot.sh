@@ -115,6 +115,9 @@ run net-bad-rps whatif net --rps
 run net-bad-budget whatif net --netdev-budget 0
 run net-missing whatif net /nonexistent/x.trace
 run net-memtrace whatif net $T/fio-seq64k-memcg128M.trace.gz
+run net-redis whatif net $T/net-services/redis-get-rr-loopback.trace.gz --topology veth-bridge
+run net-redis-json whatif net $T/net-services/redis-get-rr-loopback.trace.gz --topology veth-bridge --json
+run net-redis-c4-json whatif net $T/net-services/redis-bench-c4-loopback.trace.gz --json
 
 # whatif stop
 run stop-shell whatif stop $T/stop/shell-pid1.json
