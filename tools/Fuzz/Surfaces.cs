@@ -230,7 +230,7 @@ internal sealed class OptionSurface : Surface
                 _ = KernelSim.Units.Bytes.Parse(a[1]);
                 break;
             case "proposal":
-                _ = WhatIfMemoryCommand.ParseProposal(a[1], a[2], a[3], a[4], new WhatIfMemoryCommand.MemoryExtras(a[5], a[5], a[5], a[5], "6.1"));
+                _ = WhatIfMemoryCommand.ParseProposal(new WhatIfMemoryOptions { MemoryLimit = a[1], MemoryHigh = a[2], Cgroup = a[3], DirtyBytes = a[4], ParentLimit = a[5], MemoryMin = a[5], MemoryLow = a[5], Anon = a[5], Kernel = "6.1" });
                 break;
             case "duration":
                 _ = WhatIfStopCommand.ParseDuration(a[1]);

@@ -36,17 +36,18 @@ internal static class CheckCommand
         cmd.Options.Add(strict);
         cmd.SetAction(async (r, ct) =>
         {
-            // A pipe or "-" is copied to a temp file first: the trace is read more than once, by path.
-            using TraceArgument input = TraceArgument.Resolve(r.GetValue(trace), DefaultTrace.Extract, spoolPipes: true);
-            FileInfo file = input.File;
+            var options = new CheckOptions { Trace = r.GetValue(trace), Json = r.GetValue(json), Strict = r.GetValue(strict) };
             using Stream stdout = Console.OpenStandardOutput();
-            return await RunAsync(file, r.GetValue(json), stdout, ct, r.GetValue(strict)).ConfigureAwait(false);
+            return await RunAsync(options, stdout, ct).ConfigureAwait(false);
         });
         return cmd;
     }
 
-    internal static async Task<int> RunAsync(FileInfo file, bool json, Stream stdout, CancellationToken ct, bool strict = false)
+    internal static async Task<int> RunAsync(CheckOptions o, Stream stdout, CancellationToken ct)
     {
+        // A pipe or "-" is copied to a temp file first: the trace is read more than once, by path.
+        using TraceArgument input = TraceArgument.Resolve(o.Trace, DefaultTrace.Extract, spoolPipes: true);
+        FileInfo file = input.File;
         if (TraceArgument.Problem(file) is string missing)
         {
             await Console.Error.WriteLineAsync("ksim: " + missing).ConfigureAwait(false);
@@ -55,7 +56,7 @@ internal static class CheckCommand
 
         var results = new List<ModelCheckResult>();
         var skipped = new List<(string Model, string Reason)>();
-        TraceReaderOptions options = ReaderReport.Options(strict);
+        TraceReaderOptions options = ReaderReport.Options(o.Strict);
         TraceSummary summary;
         try
         {
@@ -76,7 +77,7 @@ internal static class CheckCommand
                 }
                 else
                 {
-                    results.Add(await CliProgress.StatusAsync(CliProgress.Allowed(json), $"checking the {c.Model} model against {file.Name}", () => c.Run(file.FullName, options), ct).ConfigureAwait(false));
+                    results.Add(await CliProgress.StatusAsync(CliProgress.Allowed(o.Json), $"checking the {c.Model} model against {file.Name}", () => c.Run(file.FullName, options), ct).ConfigureAwait(false));
                 }
             }
         }
@@ -101,7 +102,7 @@ internal static class CheckCommand
 
         // Every applicable check needed a manifest that is not there: nothing was checked.
         int rc = results.Count == 0 && skipped.Count > 0 ? ExitCodes.NoInput : ExitCodes.Ok;
-        if (json)
+        if (o.Json)
         {
             using var w = new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = true });
             w.WriteStartObject();

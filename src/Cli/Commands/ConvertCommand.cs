@@ -27,13 +27,16 @@ internal static class ConvertCommand
                 return ExitCodes.Usage;
             }
 
-            return await RunAsync(TraceArgument.StandardInputIfDash(r.GetValue(trace)!), r.GetValue(output)!, common.Build(r), ct).ConfigureAwait(false);
+            var options = new ConvertOptions { Trace = r.GetValue(trace)!, Output = r.GetValue(output)!, Reader = common.Build(r) };
+            return await RunAsync(options, ct).ConfigureAwait(false);
         });
         return cmd;
     }
 
-    internal static async Task<int> RunAsync(FileInfo input, FileInfo output, TraceReaderOptions options, CancellationToken ct)
+    internal static async Task<int> RunAsync(ConvertOptions o, CancellationToken ct)
     {
+        FileInfo input = TraceArgument.StandardInputIfDash(o.Trace);
+        TraceReaderOptions options = o.Reader;
         if (TraceArgument.Problem(input) is string missing)
         {
             await Console.Error.WriteLineAsync("ksim: " + missing).ConfigureAwait(false);
@@ -50,7 +53,7 @@ internal static class ConvertCommand
 
         // Written beside the output and moved over it only when complete; removed on every other path
         // (bad input, no events, a write error, cancellation).
-        string temp = output.FullName + ".tmp";
+        string temp = o.Output.FullName + ".tmp";
         bool moved = false;
         long written;
         try
@@ -73,14 +76,14 @@ internal static class ConvertCommand
                 return ExitCodes.BadInput;
             }
 
-            File.Move(temp, output.FullName, overwrite: true);
+            File.Move(temp, o.Output.FullName, overwrite: true);
             moved = true;
             foreach (string w in reader.Diagnostics.Warnings())
             {
                 await Console.Error.WriteLineAsync("ksim: warning: " + w).ConfigureAwait(false);
             }
 
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{written} events -> {output.FullName} (lost {reader.Diagnostics.LostEvents}, malformed lines {reader.Diagnostics.MalformedLines})"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{written} events -> {o.Output.FullName} (lost {reader.Diagnostics.LostEvents}, malformed lines {reader.Diagnostics.MalformedLines})"));
         }
         catch (TraceFormatException ex)
         {

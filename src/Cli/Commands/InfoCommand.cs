@@ -27,16 +27,18 @@ internal static class InfoCommand
                 return ExitCodes.Usage;
             }
 
-            // Read once, streaming: a pipe needs no copy (Parquet from a pipe is spooled by the reader).
-            using TraceArgument input = TraceArgument.Resolve(r.GetValue(trace), DefaultTrace.Extract, spoolPipes: false);
+            var options = new InfoOptions { Trace = r.GetValue(trace), Json = r.GetValue(json), Reader = common.Build(r) };
             using Stream stdout = Console.OpenStandardOutput();
-            return await RunAsync(input.File, r.GetValue(json), common.Build(r), stdout, ct).ConfigureAwait(false);
+            return await RunAsync(options, stdout, ct).ConfigureAwait(false);
         });
         return cmd;
     }
 
-    internal static async Task<int> RunAsync(FileInfo file, bool json, TraceReaderOptions options, Stream stdout, CancellationToken ct)
+    internal static async Task<int> RunAsync(InfoOptions o, Stream stdout, CancellationToken ct)
     {
+        // Read once, streaming: a pipe needs no copy (Parquet from a pipe is spooled by the reader).
+        using TraceArgument input = TraceArgument.Resolve(o.Trace, DefaultTrace.Extract, spoolPipes: false);
+        FileInfo file = input.File;
         if (TraceArgument.Problem(file) is string missing)
         {
             await Console.Error.WriteLineAsync("ksim: " + missing).ConfigureAwait(false);
@@ -46,12 +48,12 @@ internal static class InfoCommand
         TraceSummary s;
         try
         {
-            bool showProgress = CliProgress.Allowed(json) && IsLargeRegularFile(file);
+            bool showProgress = CliProgress.Allowed(o.Json) && IsLargeRegularFile(file);
             s = await CliProgress.ProgressAsync(
                 showProgress,
                 "reading " + file.Name,
                 showProgress ? file.Length : 0,
-                report => TraceInspector.SummarizeFileAsync(file.FullName, options, report is null ? null : (done, _) => report(done), ct)).ConfigureAwait(false);
+                report => TraceInspector.SummarizeFileAsync(file.FullName, o.Reader, report is null ? null : (done, _) => report(done), ct)).ConfigureAwait(false);
         }
         catch (TraceFormatException ex)
         {
@@ -70,7 +72,7 @@ internal static class InfoCommand
             await Console.Error.WriteLineAsync("ksim: warning: " + w).ConfigureAwait(false);
         }
 
-        if (json)
+        if (o.Json)
         {
             WriteJson(stdout, s);
             return ExitCodes.Ok;

@@ -14,7 +14,7 @@ internal static class SweepMemoryCommand
     public static Command Create()
     {
         var trace = new Argument<FileInfo?>("trace") { Description = "A capture with write syscalls. Default: the capture embedded in ksim.", Arity = ArgumentArity.ZeroOrOne };
-        var limits = new Option<string>("--memory-limit") { Description = "Comma-separated limits to try, e.g. 64M,128M,256M,512M,1G,max.", DefaultValueFactory = _ => "64M,128M,256M,512M,1G,2G,max" };
+        var limits = new Option<string>("--memory-limit") { Description = "Comma-separated limits to try, e.g. 64M,128M,256M,512M,1G,max.", DefaultValueFactory = _ => SweepMemoryOptions.DefaultMemoryLimits };
         var plot = new Option<FileInfo?>("--plot") { Description = "Write a PNG of p50 and p99 against the limit." };
         var strict = new Option<bool>("--strict") { Description = "Fail on the first malformed trace line instead of skipping and counting it." };
         var json = new Option<bool>("--json") { Description = "Print a JSON array, one object per limit (same members as `whatif memory --json`)." };
@@ -30,11 +30,18 @@ internal static class SweepMemoryCommand
         cmd.Options.Add(workload);
         cmd.SetAction(async (r, ct) =>
         {
-            // A pipe or "-" is copied to a temp file first: the trace is read more than once, by path.
-            using TraceArgument input = TraceArgument.Resolve(r.GetValue(trace), DefaultTrace.Extract, spoolPipes: true);
-            FileInfo file = input.File;
+            var options = new SweepMemoryOptions
+            {
+                Trace = r.GetValue(trace),
+                MemoryLimits = r.GetValue(limits)!,
+                Plot = r.GetValue(plot),
+                GroundTruth = r.GetValue(groundTruth),
+                Workload = r.GetValue(workload),
+                Json = r.GetValue(json),
+                Strict = r.GetValue(strict),
+            };
             using Stream stdout = Console.OpenStandardOutput();
-            return await RunAsync(file, r.GetValue(limits)!, r.GetValue(plot), r.GetValue(json), stdout, ct, r.GetValue(groundTruth), r.GetValue(workload), r.GetValue(strict)).ConfigureAwait(false);
+            return await RunAsync(options, stdout, ct).ConfigureAwait(false);
         });
         return cmd;
     }
@@ -76,8 +83,11 @@ internal static class SweepMemoryCommand
         return points.Count == 0 ? (null, $"{csv.Name}: no rows for workload '{workload}'") : (points.OrderBy(p => p.Item1).ToList(), null);
     }
 
-    internal static async Task<int> RunAsync(FileInfo file, string limits, FileInfo? plot, bool json, Stream stdout, CancellationToken ct, FileInfo? groundTruth = null, string? workload = null, bool strict = false)
+    internal static async Task<int> RunAsync(SweepMemoryOptions o, Stream stdout, CancellationToken ct)
     {
+        // A pipe or "-" is copied to a temp file first: the trace is read more than once, by path.
+        using TraceArgument input = TraceArgument.Resolve(o.Trace, DefaultTrace.Extract, spoolPipes: true);
+        FileInfo file = input.File;
         if (TraceArgument.Problem(file) is string missing)
         {
             await Console.Error.WriteLineAsync("ksim: " + missing).ConfigureAwait(false);
@@ -87,7 +97,7 @@ internal static class SweepMemoryCommand
         var proposals = new List<WriteProposal>();
         try
         {
-            foreach (string part in limits.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            foreach (string part in o.MemoryLimits.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
                 long? l = WhatIfMemoryCommand.ParseLimit(part, "--memory-limit");
                 proposals.Add(l is null ? new WriteProposal { Unlimited = true } : new WriteProposal { LimitBytes = l });
@@ -95,7 +105,7 @@ internal static class SweepMemoryCommand
 
             if (proposals.Count == 0)
             {
-                throw new FormatException($"--memory-limit '{limits}': expected a comma-separated list of sizes such as 64M,128M,max");
+                throw new FormatException($"--memory-limit '{o.MemoryLimits}': expected a comma-separated list of sizes such as 64M,128M,max");
             }
         }
         catch (FormatException ex)
@@ -124,7 +134,7 @@ internal static class SweepMemoryCommand
             }
         }
 
-        (WriteReplay? loaded, int rc) = await ReplayLoader.LoadAsync(file, ct, showStatus: !json, strict).ConfigureAwait(false);
+        (WriteReplay? loaded, int rc) = await ReplayLoader.LoadAsync(file, ct, showStatus: !o.Json, o.Strict).ConfigureAwait(false);
         if (loaded is not WriteReplay replay)
         {
             return rc;
@@ -133,17 +143,17 @@ internal static class SweepMemoryCommand
         // The trust report is independent of the sweep: it runs beside it.
         Task<WriteTrust> assessing = TrustOutput.AssessAsync(replay, capture, file.FullName, ct);
         IReadOnlyList<WritePrediction> results = await CliProgress.StatusAsync(
-            CliProgress.Allowed(json),
+            CliProgress.Allowed(o.Json),
             $"replaying {proposals.Count} limits",
             () => WriteWhatIf.Sweep(replay.Workload, replay.Costs, capture, proposals),
             ct).ConfigureAwait(false);
         WriteTrust trust = await assessing.ConfigureAwait(false);
-        if (plot is not null)
+        if (o.Plot is FileInfo plot)
         {
             IReadOnlyList<(double, double, double)>? measured = null;
-            if (groundTruth is not null)
+            if (o.GroundTruth is FileInfo groundTruth)
             {
-                (measured, string? problem) = MeasuredMedians(groundTruth, workload ?? WorkloadFromName(file.Name));
+                (measured, string? problem) = MeasuredMedians(groundTruth, o.Workload ?? WorkloadFromName(file.Name));
                 if (problem is not null)
                 {
                     await Console.Error.WriteLineAsync("ksim: " + problem).ConfigureAwait(false);
@@ -154,7 +164,7 @@ internal static class SweepMemoryCommand
             Plots.LatencyVsLimit(results, plot.FullName, file.Name, measured);
         }
 
-        if (json)
+        if (o.Json)
         {
             using var w = new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = true });
             w.WriteStartArray();
@@ -187,9 +197,9 @@ internal static class SweepMemoryCommand
 
         TableOutput.Write(t);
         TrustOutput.Print(trust);
-        if (plot is not null)
+        if (o.Plot is FileInfo written)
         {
-            AnsiConsole.MarkupLine("plot: " + Markup.Escape(plot.FullName));
+            AnsiConsole.MarkupLine("plot: " + Markup.Escape(written.FullName));
         }
 
         return ExitCodes.Ok;

@@ -31,36 +31,46 @@ internal static class ValidateCommand
         cmd.Options.Add(strict);
         cmd.SetAction(async (r, ct) =>
         {
+            var options = new ValidateOptions
+            {
+                Traces = r.GetValue(traces)!,
+                GroundTruth = r.GetValue(truth)!,
+                NetGroundTruth = r.GetValue(netTruth),
+                Corpus = r.GetValue(corpus),
+                CorpusGroundTruth = r.GetValue(corpusTruth),
+                Json = r.GetValue(json),
+                Strict = r.GetValue(strict),
+            };
             using Stream stdout = Console.OpenStandardOutput();
-            return await RunAsync(r.GetValue(traces)!, r.GetValue(truth)!, r.GetValue(json), stdout, ct, r.GetValue(netTruth), r.GetValue(corpus), r.GetValue(corpusTruth), r.GetValue(strict)).ConfigureAwait(false);
+            return await RunAsync(options, stdout, ct).ConfigureAwait(false);
         });
         return cmd;
     }
 
-    internal static async Task<int> RunAsync(DirectoryInfo traces, FileInfo truth, bool json, Stream stdout, CancellationToken ct, FileInfo? netTruth = null, DirectoryInfo? corpusDir = null, FileInfo? corpusTruth = null, bool strict = false)
+    internal static async Task<int> RunAsync(ValidateOptions o, Stream stdout, CancellationToken ct)
     {
-        if (!traces.Exists || !truth.Exists)
+        if (!o.Traces.Exists || !o.GroundTruth.Exists)
         {
-            await Console.Error.WriteLineAsync($"ksim: need {traces.FullName} and {truth.FullName}").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync($"ksim: need {o.Traces.FullName} and {o.GroundTruth.FullName}").ConfigureAwait(false);
             return ExitCodes.NoInput;
         }
 
         IReadOnlyList<ValidationPoint> points;
         IReadOnlyList<NetValidationPoint> net;
         CorpusResult corpus;
-        TraceReaderOptions options = ReaderReport.Options(strict);
+        TraceReaderOptions options = ReaderReport.Options(o.Strict);
         var corpusReads = new List<CaptureRead>();
         var writeReads = new List<CaptureRead>();
         var netReads = new List<CaptureRead>();
         try
         {
-            bool show = CliProgress.Allowed(json);
-            corpus = corpusDir is { Exists: true } && corpusTruth is { Exists: true }
+            bool show = CliProgress.Allowed(o.Json);
+            corpus = o.Corpus is { Exists: true } corpusDir && o.CorpusGroundTruth is { Exists: true } corpusTruth
                 ? await CliProgress.StatusAsync(show, "predicting the corpus of foreign workloads", () => CorpusValidation.Evaluate(corpusDir.FullName, corpusTruth.FullName, null, options, corpusReads), ct).ConfigureAwait(false)
                 : new CorpusResult([], []);
-            points = await CliProgress.StatusAsync(show, "predicting every measured write point from every capture", () => WriteValidation.Run(traces.FullName, truth.FullName, options, writeReads), ct).ConfigureAwait(false);
-            net = netTruth is { Exists: true }
-                ? await CliProgress.StatusAsync(show, "predicting the measured round trips from the net captures", () => NetValidation.Run(traces.FullName, netTruth.FullName, options, netReads), ct).ConfigureAwait(false)
+            points = await CliProgress.StatusAsync(show, "predicting every measured write point from every capture", () => WriteValidation.Run(o.Traces.FullName, o.GroundTruth.FullName, options, writeReads), ct).ConfigureAwait(false);
+            net = o.NetGroundTruth is { Exists: true } netTruth
+                ? await CliProgress.StatusAsync(show, "predicting the measured round trips from the net captures", () => NetValidation.Run(o.Traces.FullName, netTruth.FullName, options, netReads), ct).ConfigureAwait(false)
                 : [];
         }
         catch (Exception ex) when (ex is InvalidDataException or TraceFormatException)
@@ -85,7 +95,7 @@ internal static class ValidateCommand
         }
 
         int inside = points.Count(p => p.Inside);
-        if (json)
+        if (o.Json)
         {
             using var w = new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = true });
             w.WriteStartObject();

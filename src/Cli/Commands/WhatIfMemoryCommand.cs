@@ -47,21 +47,34 @@ internal static class WhatIfMemoryCommand
         cmd.Options.Add(requests);
         cmd.SetAction(async (r, ct) =>
         {
-            // A pipe or "-" is copied to a temp file first: the trace is read more than once, by path.
-            using TraceArgument input = TraceArgument.Resolve(r.GetValue(trace), DefaultTrace.Extract, spoolPipes: true);
-            FileInfo file = input.File;
+            var options = new WhatIfMemoryOptions
+            {
+                Trace = r.GetValue(trace),
+                MemoryLimit = r.GetValue(limit),
+                MemoryHigh = r.GetValue(high),
+                Cgroup = r.GetValue(cgroup),
+                DirtyBytes = r.GetValue(dirtyBytes),
+                ParentLimit = r.GetValue(parentLimit),
+                MemoryMin = r.GetValue(memoryMin),
+                MemoryLow = r.GetValue(memoryLow),
+                Anon = r.GetValue(anon),
+                Kernel = r.GetValue(kernel),
+                CaptureLimit = r.GetValue(captureLimit),
+                Requests = r.GetValue(requests),
+                Json = r.GetValue(json),
+                Strict = r.GetValue(strict),
+            };
             using Stream stdout = Console.OpenStandardOutput();
-            var extra = new MemoryExtras(r.GetValue(parentLimit), r.GetValue(memoryMin), r.GetValue(memoryLow), r.GetValue(anon), r.GetValue(kernel), r.GetValue(requests));
-            return await RunAsync(file, r.GetValue(limit), r.GetValue(high), r.GetValue(cgroup), r.GetValue(dirtyBytes), r.GetValue(captureLimit), r.GetValue(json), stdout, ct, extra, r.GetValue(strict)).ConfigureAwait(false);
+            return await RunAsync(options, stdout, ct).ConfigureAwait(false);
         });
         return cmd;
     }
 
-    /// <summary>The hierarchy and footprint options (all optional).</summary>
-    internal sealed record MemoryExtras(string? ParentLimit, string? Min, string? Low, string? Anon, string? Kernel = null, string? Requests = null);
-
-    internal static async Task<int> RunAsync(FileInfo file, string? limit, string? high, string? cgroup, string? dirtyBytes, string? captureLimit, bool json, Stream stdout, CancellationToken ct, MemoryExtras? extra = null, bool strict = false)
+    internal static async Task<int> RunAsync(WhatIfMemoryOptions o, Stream stdout, CancellationToken ct)
     {
+        // A pipe or "-" is copied to a temp file first: the trace is read more than once, by path.
+        using TraceArgument input = TraceArgument.Resolve(o.Trace, DefaultTrace.Extract, spoolPipes: true);
+        FileInfo file = input.File;
         if (TraceArgument.Problem(file) is string missing)
         {
             await Console.Error.WriteLineAsync("ksim: " + missing).ConfigureAwait(false);
@@ -73,10 +86,10 @@ internal static class WhatIfMemoryCommand
         RequestGrouping grouping;
         try
         {
-            grouping = RequestOutput.Parse(extra?.Requests);
-            proposal = ParseProposal(limit, high, cgroup, dirtyBytes, extra);
+            grouping = RequestOutput.Parse(o.Requests);
+            proposal = ParseProposal(o);
             capture = CaptureConfig.ForTrace(file.FullName);
-            if (captureLimit is not null)
+            if (o.CaptureLimit is string captureLimit)
             {
                 capture = capture with { LimitBytes = ParseLimit(captureLimit, "--capture-limit") };
             }
@@ -97,7 +110,7 @@ internal static class WhatIfMemoryCommand
             return ExitCodes.Usage;
         }
 
-        (WriteReplay? loaded, int rc) = await ReplayLoader.LoadAsync(file, ct, showStatus: !json, strict).ConfigureAwait(false);
+        (WriteReplay? loaded, int rc) = await ReplayLoader.LoadAsync(file, ct, showStatus: !o.Json, o.Strict).ConfigureAwait(false);
         if (loaded is not WriteReplay replay)
         {
             return rc;
@@ -107,7 +120,7 @@ internal static class WhatIfMemoryCommand
         // independent and deterministic: run them side by side (bench/README.md, "1 GiB-write replay").
         Task<WriteTrust> assessing = TrustOutput.AssessAsync(replay, capture, file.FullName, ct);
         IReadOnlyList<WritePrediction> both = await CliProgress.StatusAsync(
-            CliProgress.Allowed(json),
+            CliProgress.Allowed(o.Json),
             "replaying the captured and the proposed configuration",
             () => WriteWhatIf.Sweep(replay.Workload, replay.Costs, capture, [new WriteProposal(), proposal]),
             ct).ConfigureAwait(false);
@@ -116,7 +129,7 @@ internal static class WhatIfMemoryCommand
         RequestPrediction? requestsBaseline = RequestWhatIf.Predict(replay.Workload, baseline, grouping);
         RequestPrediction? requestsPredicted = RequestWhatIf.Predict(replay.Workload, predicted, grouping);
         IReadOnlyList<PercentileInterval> intervals = PercentileInterval.For(predicted.Latency, trust.SelfReplay, replay.Observed, trust.TracedFrameOffset);
-        if (json)
+        if (o.Json)
         {
             WriteJson(stdout, file.FullName, capture, predicted, baseline, replay, trust, intervals, requestsBaseline, requestsPredicted);
         }
@@ -131,39 +144,36 @@ internal static class WhatIfMemoryCommand
         return ExitCodes.Ok;
     }
 
-    internal static WriteProposal ParseProposal(string? limit, string? high, string? cgroup, string? dirtyBytes, MemoryExtras? extra = null)
+    /// <summary>The proposal the options describe; a value that is not valid throws <see cref="FormatException"/> naming its option.</summary>
+    internal static WriteProposal ParseProposal(WhatIfMemoryOptions o)
     {
-        var p = new WriteProposal();
-        if (extra is not null)
+        var p = new WriteProposal
         {
-            p = p with
+            ParentLimitBytes = o.ParentLimit is string pl ? ParseLimit(pl, "--parent-limit") : null,
+            MinBytes = o.MemoryMin is string mn ? Bytes.Parse(mn).Value : null,
+            LowBytes = o.MemoryLow is string lo ? Bytes.Parse(lo).Value : null,
+            AnonBytes = o.Anon is string an ? Bytes.Parse(an).Value : null,
+            Kernel = o.Kernel switch
             {
-                ParentLimitBytes = extra.ParentLimit is string pl ? ParseLimit(pl, "--parent-limit") : null,
-                MinBytes = extra.Min is string mn ? Bytes.Parse(mn).Value : null,
-                LowBytes = extra.Low is string lo ? Bytes.Parse(lo).Value : null,
-                AnonBytes = extra.Anon is string an ? Bytes.Parse(an).Value : null,
-                Kernel = extra.Kernel switch
-                {
-                    null => null,
-                    "6.1" => KernelProfile.Linux6_1,
-                    "6.18" => KernelProfile.Linux6_18,
-                    _ => throw new FormatException($"--kernel '{extra.Kernel}': expected 6.1 or 6.18"),
-                },
-            };
-        }
+                null => null,
+                "6.1" => KernelProfile.Linux6_1,
+                "6.18" => KernelProfile.Linux6_18,
+                _ => throw new FormatException($"--kernel '{o.Kernel}': expected 6.1 or 6.18"),
+            },
+        };
 
-        if (limit is not null)
+        if (o.MemoryLimit is string limit)
         {
             long? l = ParseLimit(limit, "--memory-limit");
             p = l is null ? p with { Unlimited = true } : p with { LimitBytes = l };
         }
 
-        if (high is not null)
+        if (o.MemoryHigh is string high)
         {
             p = p with { HighBytes = Bytes.Parse(high).Value };
         }
 
-        if (cgroup is not null)
+        if (o.Cgroup is string cgroup)
         {
             p = p with
             {
@@ -176,7 +186,7 @@ internal static class WhatIfMemoryCommand
             };
         }
 
-        if (dirtyBytes is not null)
+        if (o.DirtyBytes is string dirtyBytes)
         {
             p = p with { DirtyBytes = Bytes.Parse(dirtyBytes).Value };
         }
@@ -277,7 +287,7 @@ internal static class WhatIfMemoryCommand
         TableOutput.Write(b);
         MemcgCounters c = p.Counters;
         AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
-            $"reclaim episodes {c.ReclaimEpisodes:N0} (as captured: {baseline.Counters.ReclaimEpisodes:N0}; trace: {replay.Workload.Reclaim.MemcgEpisodes:N0}), failcnt {c.Failcnt:N0}, throttles {c.WritebackThrottles:N0}, OOM {c.OomEvents}{(c.LowEvents > 0 ? $", memory.low breached {c.LowEvents:N0}" : string.Empty)}{(c.MinProtectedSkips > 0 ? $", min-protected skips {c.MinProtectedSkips:N0}" : string.Empty)}, peak usage {TextUnits.Size(c.MaxUsagePages * 4096)}, throughput {p.ThroughputBytesPerSecond / 1048576:F0} MiB/s"));
+            $"reclaim episodes {c.ReclaimEpisodes:N0} (as captured: {baseline.Counters.ReclaimEpisodes:N0}; trace: {replay.Workload.Reclaim.MemcgEpisodes:N0}), failcnt {c.Failcnt:N0}, throttles {c.WritebackThrottles:N0}, OOM {c.OomEvents}{(c.LowEvents > 0 ? $", memory.low breached {c.LowEvents:N0}" : string.Empty)}{(c.MinProtectedSkips > 0 ? $", min-protected skips {c.MinProtectedSkips:N0}" : string.Empty)}, peak usage {TextUnits.Size(c.MaxUsagePages * p.Config.Kernel.PageSize.Value)}, throughput {p.ThroughputBytesPerSecond / 1048576:F0} MiB/s"));
     }
 
     // Microseconds with one decimal: the unit of write latency.

@@ -38,23 +38,31 @@ internal static class WhatIfNetCommand
         cmd.Options.Add(strict);
         cmd.SetAction(async (r, ct) =>
         {
-            // A pipe or "-" is copied to a temp file first: the trace is read more than once, by path.
-            using TraceArgument input = TraceArgument.Resolve(r.GetValue(trace), DefaultTrace.ExtractNet, spoolPipes: true);
-            FileInfo file = input.File;
+            var options = new WhatIfNetOptions
+            {
+                Trace = r.GetValue(trace),
+                Topology = r.GetValue(topology),
+                NetdevBudget = r.GetValue(budget),
+                DevWeight = r.GetValue(weight),
+                Backlog = r.GetValue(backlog),
+                Load = r.GetValue(load),
+                MessageBytes = r.GetValue(size),
+                VethGro = r.GetValue(gro),
+                Rps = r.GetValue(rps),
+                Json = r.GetValue(json),
+                Strict = r.GetValue(strict),
+            };
             using Stream stdout = Console.OpenStandardOutput();
-            return await RunAsync(file, r.GetValue(topology), r.GetValue(budget), r.GetValue(weight), r.GetValue(backlog), r.GetValue(load), r.GetValue(size), r.GetValue(json), stdout, ct, r.GetValue(gro), r.GetValue(rps), r.GetValue(strict)).ConfigureAwait(false);
+            return await RunAsync(options, stdout, ct).ConfigureAwait(false);
         });
         return cmd;
     }
 
-    internal static async Task<int> RunAsync(FileInfo? file, string? topology, int? budget, int? weight, int? backlog, string? load, int? size, bool json, Stream stdout, CancellationToken ct, string? vethGro = null, bool rps = false, bool strict = false)
+    internal static async Task<int> RunAsync(WhatIfNetOptions o, Stream stdout, CancellationToken ct)
     {
-        if (file is null)
-        {
-            await Console.Error.WriteLineAsync("ksim: give a net capture").ConfigureAwait(false);
-            return ExitCodes.NoInput;
-        }
-
+        // A pipe or "-" is copied to a temp file first: the trace is read more than once, by path.
+        using TraceArgument input = TraceArgument.Resolve(o.Trace, DefaultTrace.ExtractNet, spoolPipes: true);
+        FileInfo file = input.File;
         if (TraceArgument.Problem(file) is string missing)
         {
             await Console.Error.WriteLineAsync("ksim: " + missing).ConfigureAwait(false);
@@ -62,7 +70,7 @@ internal static class WhatIfNetCommand
         }
 
         long pps = 0;
-        if (load is not null)
+        if (o.Load is string load)
         {
             string l = load.Trim();
             if (l is "max" or "MAX")
@@ -76,31 +84,31 @@ internal static class WhatIfNetCommand
             }
         }
 
-        if (topology is not null && !NetWhatIf.Topologies.Contains(topology))
+        if (o.Topology is string topology && !NetWhatIf.Topologies.Contains(topology))
         {
             await Console.Error.WriteLineAsync($"ksim: --topology '{topology}': expected one of {string.Join(", ", NetWhatIf.Topologies)}").ConfigureAwait(false);
             return ExitCodes.Usage;
         }
 
-        bool? groOn = vethGro?.Trim().ToLowerInvariant() switch
+        bool? groOn = o.VethGro?.Trim().ToLowerInvariant() switch
         {
             null => null,
             "on" => true,
             "off" => false,
             _ => null,
         };
-        if (vethGro is not null && groOn is null)
+        if (o.VethGro is string vethGro && groOn is null)
         {
             await Console.Error.WriteLineAsync($"ksim: --veth-gro '{vethGro}': expected on or off").ConfigureAwait(false);
             return ExitCodes.Usage;
         }
 
-        var proposal = new NetProposal { Topology = topology, NetdevBudget = budget, DevWeight = weight, Backlog = backlog, LoadPps = pps, MessageBytes = size, VethGro = groOn, Rps = rps };
+        var proposal = new NetProposal { Topology = o.Topology, NetdevBudget = o.NetdevBudget, DevWeight = o.DevWeight, Backlog = o.Backlog, LoadPps = pps, MessageBytes = o.MessageBytes, VethGro = groOn, Rps = o.Rps };
         NetCalibration cal;
         NetPrediction p;
         try
         {
-            cal = await Task.Run(() => NetCalibration.FromFile(file.FullName, NetCalibration.DefaultOverheadPerEventNs, ReaderReport.Options(strict)), ct).ConfigureAwait(false);
+            cal = await Task.Run(() => NetCalibration.FromFile(file.FullName, NetCalibration.DefaultOverheadPerEventNs, ReaderReport.Options(o.Strict)), ct).ConfigureAwait(false);
             p = NetWhatIf.Predict(cal, proposal);
         }
         catch (ArgumentException ex)
@@ -117,7 +125,7 @@ internal static class WhatIfNetCommand
 
         NetPrediction baseline = NetWhatIf.Predict(cal, new NetProposal());
         await ReaderReport.PrintAsync(cal.Reader?.Warnings() ?? []).ConfigureAwait(false);
-        if (json)
+        if (o.Json)
         {
             WriteJson(stdout, file.FullName, cal, p, baseline);
         }

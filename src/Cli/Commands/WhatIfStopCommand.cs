@@ -31,17 +31,27 @@ internal static class WhatIfStopCommand
         cmd.Options.Add(rootPid);
         cmd.SetAction(async (r, ct) =>
         {
+            var options = new WhatIfStopOptions
+            {
+                Scenario = r.GetValue(scenario)!,
+                RootPid = r.GetValue(rootPid),
+                Grace = r.GetValue(grace),
+                Signal = r.GetValue(signal),
+                Init = r.GetValue(init),
+                Pid1HandlesTermMs = r.GetValue(handle),
+                Json = r.GetValue(json),
+            };
             using Stream stdout = Console.OpenStandardOutput();
-            return await RunAsync(r.GetValue(scenario)!, r.GetValue(grace), r.GetValue(signal), r.GetValue(init), r.GetValue(handle), r.GetValue(json), stdout, r.GetValue(rootPid)).ConfigureAwait(false);
+            return await RunAsync(options, stdout).ConfigureAwait(false);
         });
         return cmd;
     }
 
-    internal static async Task<int> RunAsync(FileInfo scenario, string? grace, string? signal, string? init, int? pid1HandlesTermMs, bool json, Stream stdout, int? rootPid = null)
+    internal static async Task<int> RunAsync(WhatIfStopOptions o, Stream stdout)
     {
-        if (!scenario.Exists)
+        if (!o.Scenario.Exists)
         {
-            await Console.Error.WriteLineAsync($"ksim: {scenario.FullName}: no such file").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync($"ksim: {o.Scenario.FullName}: no such file").ConfigureAwait(false);
             return ExitCodes.NoInput;
         }
 
@@ -49,19 +59,19 @@ internal static class WhatIfStopCommand
         StopPolicy policy;
         try
         {
-            string ext = scenario.Extension.ToUpperInvariant();
+            string ext = o.Scenario.Extension.ToUpperInvariant();
             if (ext is ".JSON" or ".YAML" or ".YML")
             {
-                (tree, policy) = StopScenarioFile.Load(scenario.FullName);
+                (tree, policy) = StopScenarioFile.Load(o.Scenario.FullName);
             }
-            else if (rootPid is int root)
+            else if (o.RootPid is int root)
             {
-                tree = StopScenarioFromTrace.Build(scenario.FullName, root);
+                tree = StopScenarioFromTrace.Build(o.Scenario.FullName, root);
                 policy = StopPolicy.DockerDefault;
             }
             else
             {
-                await Console.Error.WriteLineAsync($"ksim: {scenario.Name} looks like a trace: give the container's PID 1 with --root HOSTPID").ConfigureAwait(false);
+                await Console.Error.WriteLineAsync($"ksim: {o.Scenario.Name} looks like a trace: give the container's PID 1 with --root HOSTPID").ConfigureAwait(false);
                 return ExitCodes.Usage;
             }
         }
@@ -75,17 +85,17 @@ internal static class WhatIfStopCommand
         StopPolicy proposedPolicy = policy;
         try
         {
-            if (grace is not null)
+            if (o.Grace is string grace)
             {
                 proposedPolicy = proposedPolicy with { Grace = ParseDuration(grace) };
             }
 
-            if (signal is not null)
+            if (o.Signal is string signal)
             {
                 proposedPolicy = proposedPolicy with { Signal = StopScenarioFile.ParseSignal(signal) };
             }
 
-            if (pid1HandlesTermMs is int ms)
+            if (o.Pid1HandlesTermMs is int ms)
             {
                 if (ms < 0 || ms > StopScenarioFile.MaxDurationMs)
                 {
@@ -97,7 +107,7 @@ internal static class WhatIfStopCommand
                     : p).ToList();
             }
 
-            if (init is not null)
+            if (o.Init is string init)
             {
                 if (!string.Equals(init, "tini", StringComparison.OrdinalIgnoreCase))
                 {
@@ -110,11 +120,11 @@ internal static class WhatIfStopCommand
 
             StopOutcome baseline = ContainerStop.Predict(tree, policy);
             StopOutcome proposed = ContainerStop.Predict(proposedTree, proposedPolicy);
-            if (json)
+            if (o.Json)
             {
                 using var w = new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = true });
                 w.WriteStartObject();
-                w.WriteString("scenario", scenario.FullName);
+                w.WriteString("scenario", o.Scenario.FullName);
                 Write(w, "baseline", baseline, policy);
                 Write(w, "proposed", proposed, proposedPolicy);
                 w.WriteEndObject();
@@ -127,10 +137,10 @@ internal static class WhatIfStopCommand
                 t.AddRow("as described", SignalNumbers.Name(policy.Signal), TextUnits.Duration(policy.Grace), TextUnits.Duration(baseline.TimeToStop), baseline.NeededKill ? "yes" : "no", Markup.Escape(string.Join(", ", baseline.ZombiesBeforeTeardown)));
                 t.AddRow("[bold]proposed[/]", SignalNumbers.Name(proposedPolicy.Signal), TextUnits.Duration(proposedPolicy.Grace), TextUnits.Duration(proposed.TimeToStop), proposed.NeededKill ? "yes" : "no", Markup.Escape(string.Join(", ", proposed.ZombiesBeforeTeardown)));
                 TableOutput.Write(t);
-                foreach ((string label, StopOutcome o, StopPolicy pol) in new[] { ("as described", baseline, policy), ("proposed", proposed, proposedPolicy) })
+                foreach ((string label, StopOutcome outcome, StopPolicy pol) in new[] { ("as described", baseline, policy), ("proposed", proposed, proposedPolicy) })
                 {
                     var pt = new Table().AddColumn("process (" + label + ")").AddColumn(SignalNumbers.Name(pol.Signal) + " from the stop").AddColumn("ended by").AddColumn("at");
-                    foreach (StopProcessOutcome po in o.Processes)
+                    foreach (StopProcessOutcome po in outcome.Processes)
                     {
                         pt.AddRow(Markup.Escape(po.Name), po.StopSignal, Markup.Escape(EndedBy(po, pol)), po.At is SimDuration poAt ? TextUnits.Duration(poAt) : "-");
                     }

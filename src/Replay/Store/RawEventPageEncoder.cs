@@ -1,5 +1,8 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace KernelSim.Replay.Store;
@@ -39,62 +42,55 @@ internal static class RawEventPageEncoder
         ArgumentNullException.ThrowIfNull(s);
         var g = new EncodedRowGroup(b.Count);
         int n = b.Count;
-        Longs(g, s, 0, b.Ts.AsSpan(0, n));
-        Ints(g, s, 1, b.Cpu.AsSpan(0, n));
-        Ints(g, s, 2, b.Pid.AsSpan(0, n));
-        Ints(g, s, 3, b.Tgid.AsSpan(0, n));
+        Integers(g, s, 0, b.Ts.AsSpan(0, n));
+        Integers(g, s, 1, b.Cpu.AsSpan(0, n));
+        Integers(g, s, 2, b.Pid.AsSpan(0, n));
+        Integers(g, s, 3, b.Tgid.AsSpan(0, n));
         Bytes(g, s, 4, b.Comm);
         TypeStrings(g, s, 5, b, static t => t.Full, static t => t.FullUtf8);
         TypeStrings(g, s, 6, b, static t => t.System, static t => t.SystemUtf8);
         TypeStrings(g, s, 7, b, static t => t.Name, static t => t.NameUtf8);
         Bytes(g, s, 8, b.Payload);
         Bytes(g, s, 9, b.Flags);
-        Longs(g, s, 10, b.Line.AsSpan(0, n));
-        Longs(g, s, 11, b.Offset.AsSpan(0, n));
+        Integers(g, s, 10, b.Line.AsSpan(0, n));
+        Integers(g, s, 11, b.Offset.AsSpan(0, n));
         return g;
     }
 
-    private static void Longs(EncodedRowGroup g, Scratch s, int column, ReadOnlySpan<long> values)
+    /// <summary>An INT64 or INT32 column (ts, line, offset; cpu, pid, tgid): the values little-endian, back to back.</summary>
+    private static void Integers<T>(EncodedRowGroup g, Scratch s, int column, ReadOnlySpan<T> values)
+        where T : unmanaged, IBinaryInteger<T>, IMinMaxValue<T>
     {
-        Span<byte> page = s.Page(values.Length * sizeof(long));
-        long min = long.MaxValue, max = long.MinValue;
+        int size = Unsafe.SizeOf<T>();
+        Span<byte> page = s.Page(values.Length * size);
+        T min = T.MaxValue, max = T.MinValue;
         for (int i = 0; i < values.Length; i++)
         {
-            long v = values[i];
-            BinaryPrimitives.WriteInt64LittleEndian(page[(i * sizeof(long))..], v);
-            min = Math.Min(min, v);
-            max = Math.Max(max, v);
+            T v = values[i];
+            min = T.Min(min, v);
+            max = T.Max(max, v);
+        }
+
+        // On a little-endian CPU the values' memory is the page: one copy. Written value by value through the generic
+        // WriteLittleEndian, convert took 15% more CPU (2.5 s against 2.2 s for 571 MB of text, bench/front-door.sh).
+        if (BitConverter.IsLittleEndian)
+        {
+            MemoryMarshal.AsBytes(values).CopyTo(page);
+        }
+        else
+        {
+            for (int i = 0; i < values.Length; i++)
+            {
+                values[i].WriteLittleEndian(page[(i * size)..]);
+            }
         }
 
         // No values: Parquet.Net's statistics say min = max = 0.
-        byte[] minBytes = new byte[sizeof(long)], maxBytes = new byte[sizeof(long)];
+        byte[] minBytes = new byte[size], maxBytes = new byte[size];
         if (values.Length > 0)
         {
-            BinaryPrimitives.WriteInt64LittleEndian(minBytes, min);
-            BinaryPrimitives.WriteInt64LittleEndian(maxBytes, max);
-        }
-
-        Finish(g, s, column, page, values.Length, minBytes, maxBytes);
-    }
-
-    private static void Ints(EncodedRowGroup g, Scratch s, int column, ReadOnlySpan<int> values)
-    {
-        Span<byte> page = s.Page(values.Length * sizeof(int));
-        int min = int.MaxValue, max = int.MinValue;
-        for (int i = 0; i < values.Length; i++)
-        {
-            int v = values[i];
-            BinaryPrimitives.WriteInt32LittleEndian(page[(i * sizeof(int))..], v);
-            min = Math.Min(min, v);
-            max = Math.Max(max, v);
-        }
-
-        // No values: Parquet.Net's statistics say min = max = 0.
-        byte[] minBytes = new byte[sizeof(int)], maxBytes = new byte[sizeof(int)];
-        if (values.Length > 0)
-        {
-            BinaryPrimitives.WriteInt32LittleEndian(minBytes, min);
-            BinaryPrimitives.WriteInt32LittleEndian(maxBytes, max);
+            min.WriteLittleEndian(minBytes);
+            max.WriteLittleEndian(maxBytes);
         }
 
         Finish(g, s, column, page, values.Length, minBytes, maxBytes);
@@ -125,9 +121,7 @@ internal static class RawEventPageEncoder
         for (int i = 0; i < n; i++)
         {
             ReadOnlySpan<byte> v = c[i];
-            BinaryPrimitives.WriteInt32LittleEndian(page[at..], v.Length);
-            v.CopyTo(page[(at + sizeof(int))..]);
-            at += sizeof(int) + v.Length;
+            at = WriteValue(page, at, v);
             if (i == 0)
             {
                 min = max = v;
@@ -164,10 +158,7 @@ internal static class RawEventPageEncoder
         int at = WriteLevels(page, n);
         for (int i = 0; i < n; i++)
         {
-            byte[] v = utf8(types[ids[i]]);
-            BinaryPrimitives.WriteInt32LittleEndian(page[at..], v.Length);
-            v.CopyTo(page[(at + sizeof(int))..]);
-            at += sizeof(int) + v.Length;
+            at = WriteValue(page, at, utf8(types[ids[i]]));
         }
 
         // Min and max over the types present, compared as the strings are.
@@ -223,6 +214,14 @@ internal static class RawEventPageEncoder
         }
 
         Finish(g, s, column, page[..at], n, min is null ? null : Encoding.UTF8.GetBytes(min), max is null ? null : Encoding.UTF8.GetBytes(max));
+    }
+
+    // A PLAIN BYTE_ARRAY value at page[at..]: its 4-byte little-endian length, then its bytes. Returns the offset after it.
+    private static int WriteValue(Span<byte> page, int at, ReadOnlySpan<byte> v)
+    {
+        BinaryPrimitives.WriteInt32LittleEndian(page[at..], v.Length);
+        v.CopyTo(page[(at + sizeof(int))..]);
+        return at + sizeof(int) + v.Length;
     }
 
     // Definition levels of n present values: a 4-byte length, then one RLE run (count << 1 as a ULEB128 varint, then

@@ -29,7 +29,7 @@ public class BadInputCommandTests
     private static string Sample(string name) => Path.Combine(RepoRoot, "traces", "samples", name);
 
     private static Task<int> Info(string path, TraceReaderOptions o, Stream? stdout = null) =>
-        InfoCommand.RunAsync(new FileInfo(path), true, o, stdout ?? new MemoryStream(), CancellationToken.None);
+        InfoCommand.RunAsync(new InfoOptions { Trace = new FileInfo(path), Json = true, Reader = o }, stdout ?? new MemoryStream(), CancellationToken.None);
 
     [Theory]
     [InlineData("corrupt.gz")]
@@ -105,7 +105,7 @@ public class BadInputCommandTests
         try
         {
             string pq = Path.Combine(dir, "x.parquet");
-            Assert.Equal(ExitCodes.BadInput, await ConvertCommand.RunAsync(new FileInfo(Bad(file)), new FileInfo(pq), Lenient, CancellationToken.None));
+            Assert.Equal(ExitCodes.BadInput, await ConvertCommand.RunAsync(new ConvertOptions { Trace = new FileInfo(Bad(file)), Output = new FileInfo(pq), Reader = Lenient }, CancellationToken.None));
             Assert.Empty(Directory.GetFiles(dir));
         }
         finally
@@ -125,7 +125,7 @@ public class BadInputCommandTests
             try
             {
                 // Small inputs may finish before the token is looked at: either way no .tmp is left.
-                await ConvertCommand.RunAsync(new FileInfo(Sample("perf-script.txt")), new FileInfo(Path.Combine(dir, "x.parquet")), Lenient, cts.Token);
+                await ConvertCommand.RunAsync(new ConvertOptions { Trace = new FileInfo(Sample("perf-script.txt")), Output = new FileInfo(Path.Combine(dir, "x.parquet")), Reader = Lenient }, cts.Token);
             }
             catch (OperationCanceledException)
             {

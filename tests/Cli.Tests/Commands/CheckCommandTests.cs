@@ -24,7 +24,7 @@ public class CheckCommandTests
     {
         var file = new FileInfo(Path.Combine(RepoRoot, "traces", "pidns-signals.trace.gz"));
         using var stdout = new MemoryStream();
-        int rc = await CheckCommand.RunAsync(file, json: true, stdout, CancellationToken.None);
+        int rc = await CheckCommand.RunAsync(new CheckOptions { Trace = file, Json = true }, stdout, CancellationToken.None);
         Assert.Equal(0, rc);
         using JsonDocument doc = JsonDocument.Parse(stdout.ToArray());
         JsonElement signals = doc.RootElement.GetProperty("models").GetProperty("signals");

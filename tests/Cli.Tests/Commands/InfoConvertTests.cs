@@ -47,7 +47,7 @@ public class InfoConvertTests
         {
             string pq = Path.Combine(dir, "x.parquet");
             TraceReaderOptions o = TraceReaderOptions.Default with { Lenient = true };
-            Assert.Equal(ExitCodes.Ok, await ConvertCommand.RunAsync(new FileInfo(Sample("perf-script.txt")), new FileInfo(pq), o, CancellationToken.None));
+            Assert.Equal(ExitCodes.Ok, await ConvertCommand.RunAsync(new ConvertOptions { Trace = new FileInfo(Sample("perf-script.txt")), Output = new FileInfo(pq), Reader = o }, CancellationToken.None));
             JsonElement text = await InfoJson(Sample("perf-script.txt"), o);
             JsonElement parquet = await InfoJson(pq, o);
             Assert.Equal("parquet", parquet.GetProperty("format").GetString());
@@ -64,7 +64,7 @@ public class InfoConvertTests
 
     [Fact]
     public async Task Info_MissingFile_ExitCodeNoInput() =>
-        Assert.Equal(ExitCodes.NoInput, await InfoCommand.RunAsync(new FileInfo("/nonexistent/x.trace"), true, TraceReaderOptions.Default, new MemoryStream(), CancellationToken.None));
+        Assert.Equal(ExitCodes.NoInput, await InfoCommand.RunAsync(new InfoOptions { Trace = new FileInfo("/nonexistent/x.trace"), Json = true }, new MemoryStream(), CancellationToken.None));
 
     [Fact]
     public async Task Info_StrictOnGarbage_ExitCodeBadInput()
@@ -73,7 +73,7 @@ public class InfoConvertTests
         try
         {
             await File.WriteAllTextAsync(path, "  a-1 [000] ..... 1.000000: x: y\nnot a trace line\n");
-            Assert.Equal(ExitCodes.BadInput, await InfoCommand.RunAsync(new FileInfo(path), true, TraceReaderOptions.Default, new MemoryStream(), CancellationToken.None));
+            Assert.Equal(ExitCodes.BadInput, await InfoCommand.RunAsync(new InfoOptions { Trace = new FileInfo(path), Json = true }, new MemoryStream(), CancellationToken.None));
             JsonElement lenient = await InfoJson(path, TraceReaderOptions.Default with { Lenient = true });
             Assert.Equal(1, lenient.GetProperty("malformed_lines").GetInt64());
             Assert.Equal(2, lenient.GetProperty("issues")[0].GetProperty("line").GetInt64());
@@ -114,7 +114,7 @@ public class InfoConvertTests
     private static async Task<JsonElement> InfoJson(string path, TraceReaderOptions options)
     {
         var ms = new MemoryStream();
-        Assert.Equal(ExitCodes.Ok, await InfoCommand.RunAsync(new FileInfo(path), true, options, ms, CancellationToken.None));
+        Assert.Equal(ExitCodes.Ok, await InfoCommand.RunAsync(new InfoOptions { Trace = new FileInfo(path), Json = true, Reader = options }, ms, CancellationToken.None));
         return JsonDocument.Parse(Encoding.UTF8.GetString(ms.ToArray())).RootElement.Clone();
     }
 }

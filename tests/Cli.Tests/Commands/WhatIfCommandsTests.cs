@@ -26,7 +26,7 @@ public class WhatIfCommandsTests
     public async Task WhatIfMemory_Json_HasLatencyNsAndBreakdown()
     {
         var ms = new MemoryStream();
-        int rc = await WhatIfMemoryCommand.RunAsync(Trace("fio-seq64k-memcg1G.trace.gz"), "256M", null, null, null, null, true, ms, CancellationToken.None);
+        int rc = await WhatIfMemoryCommand.RunAsync(new WhatIfMemoryOptions { Trace = Trace("fio-seq64k-memcg1G.trace.gz"), MemoryLimit = "256M", Json = true }, ms, CancellationToken.None);
         Assert.Equal(ExitCodes.Ok, rc);
         JsonElement root = JsonDocument.Parse(Encoding.UTF8.GetString(ms.ToArray())).RootElement;
         JsonElement lat = root.GetProperty("latency_ns");
@@ -43,14 +43,14 @@ public class WhatIfCommandsTests
     [Fact]
     public async Task WhatIfMemory_BadLimit_UsageExitCode()
     {
-        int rc = await WhatIfMemoryCommand.RunAsync(Trace("fio-seq64k-memcg1G.trace.gz"), "lots", null, null, null, null, true, new MemoryStream(), CancellationToken.None);
+        int rc = await WhatIfMemoryCommand.RunAsync(new WhatIfMemoryOptions { Trace = Trace("fio-seq64k-memcg1G.trace.gz"), MemoryLimit = "lots", Json = true }, new MemoryStream(), CancellationToken.None);
         Assert.Equal(ExitCodes.Usage, rc);
     }
 
     [Fact]
     public async Task WhatIfMemory_TraceWithoutWrites_BadInputWithReason()
     {
-        int rc = await WhatIfMemoryCommand.RunAsync(new FileInfo(Path.Combine(RepoRoot, "traces", "samples", "ftrace-signal.txt")), "128M", null, null, null, null, true, new MemoryStream(), CancellationToken.None);
+        int rc = await WhatIfMemoryCommand.RunAsync(new WhatIfMemoryOptions { Trace = new FileInfo(Path.Combine(RepoRoot, "traces", "samples", "ftrace-signal.txt")), MemoryLimit = "128M", Json = true }, new MemoryStream(), CancellationToken.None);
         Assert.Equal(ExitCodes.BadInput, rc);
     }
 
@@ -61,7 +61,7 @@ public class WhatIfCommandsTests
         try
         {
             var ms = new MemoryStream();
-            int rc = await SweepMemoryCommand.RunAsync(Trace("fio-seq64k-memcg1G.trace.gz"), "128M,512M,max", new FileInfo(png), true, ms, CancellationToken.None);
+            int rc = await SweepMemoryCommand.RunAsync(new SweepMemoryOptions { Trace = Trace("fio-seq64k-memcg1G.trace.gz"), MemoryLimits = "128M,512M,max", Plot = new FileInfo(png), Json = true }, ms, CancellationToken.None);
             Assert.Equal(ExitCodes.Ok, rc);
             JsonElement arr = JsonDocument.Parse(Encoding.UTF8.GetString(ms.ToArray())).RootElement;
             Assert.Equal(3, arr.GetArrayLength());
@@ -82,10 +82,10 @@ public class WhatIfCommandsTests
         var csv = new FileInfo(Path.Combine(RepoRoot, "traces", "groundtruth", "write-latency.csv"));
         try
         {
-            int rc = await SweepMemoryCommand.RunAsync(Trace("fio-seq64k-memcg1G.trace.gz"), "128M,1G", new FileInfo(png), true, new MemoryStream(), CancellationToken.None, csv);
+            int rc = await SweepMemoryCommand.RunAsync(new SweepMemoryOptions { Trace = Trace("fio-seq64k-memcg1G.trace.gz"), MemoryLimits = "128M,1G", Plot = new FileInfo(png), Json = true, GroundTruth = csv }, new MemoryStream(), CancellationToken.None);
             Assert.Equal(ExitCodes.Ok, rc);
             Assert.True(new FileInfo(png).Length > 1000);
-            int bad = await SweepMemoryCommand.RunAsync(Trace("fio-seq64k-memcg1G.trace.gz"), "128M", new FileInfo(png), true, new MemoryStream(), CancellationToken.None, csv, "no-such-workload");
+            int bad = await SweepMemoryCommand.RunAsync(new SweepMemoryOptions { Trace = Trace("fio-seq64k-memcg1G.trace.gz"), MemoryLimits = "128M", Plot = new FileInfo(png), Json = true, GroundTruth = csv, Workload = "no-such-workload" }, new MemoryStream(), CancellationToken.None);
             Assert.Equal(ExitCodes.BadInput, bad);
         }
         finally
@@ -98,7 +98,7 @@ public class WhatIfCommandsTests
     public async Task Check_Json_ModelsMemcgHasComparedAndAgreed()
     {
         var ms = new MemoryStream();
-        int rc = await CheckCommand.RunAsync(Trace("fio-seq64k-memcg128M.trace.gz"), true, ms, CancellationToken.None);
+        int rc = await CheckCommand.RunAsync(new CheckOptions { Trace = Trace("fio-seq64k-memcg128M.trace.gz"), Json = true }, ms, CancellationToken.None);
         Assert.Equal(ExitCodes.Ok, rc);
         JsonElement memcg = JsonDocument.Parse(Encoding.UTF8.GetString(ms.ToArray())).RootElement.GetProperty("models").GetProperty("memcg");
         Assert.True(memcg.GetProperty("compared").GetInt64() >= memcg.GetProperty("agreed").GetInt64());

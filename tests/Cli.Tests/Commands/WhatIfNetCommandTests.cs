@@ -24,7 +24,7 @@ public class WhatIfNetCommandTests
     private static async Task<(int Rc, string Out)> Run(FileInfo? file, string? topology = null, int? budget = null, int? weight = null, int? backlog = null, string? load = null, int? size = null)
     {
         using var stdout = new MemoryStream();
-        int rc = await WhatIfNetCommand.RunAsync(file, topology, budget, weight, backlog, load, size, json: true, stdout, CancellationToken.None);
+        int rc = await WhatIfNetCommand.RunAsync(new WhatIfNetOptions { Trace = file, Topology = topology, NetdevBudget = budget, DevWeight = weight, Backlog = backlog, Load = load, MessageBytes = size, Json = true }, stdout, CancellationToken.None);
         return (rc, System.Text.Encoding.UTF8.GetString(stdout.ToArray()));
     }
 
@@ -58,14 +58,14 @@ public class WhatIfNetCommandTests
     {
         FileInfo veth = Capture("net-veth-udp64-pinned.trace.gz");
         using var stdout = new MemoryStream();
-        Assert.Equal(ExitCodes.Ok, await WhatIfNetCommand.RunAsync(veth, null, null, null, null, null, null, json: true, stdout, CancellationToken.None, vethGro: "off", rps: true));
+        Assert.Equal(ExitCodes.Ok, await WhatIfNetCommand.RunAsync(new WhatIfNetOptions { Trace = veth, Json = true, VethGro = "off", Rps = true }, stdout, CancellationToken.None));
         using JsonDocument doc = JsonDocument.Parse(stdout.ToArray());
         JsonElement p = doc.RootElement.GetProperty("proposal");
         Assert.True(!p.GetProperty("veth_gro").GetBoolean() && p.GetProperty("rps").GetBoolean());
         Assert.True(doc.RootElement.GetProperty("rps_ipis").GetInt64() > 0);
-        Assert.Equal(ExitCodes.Usage, await WhatIfNetCommand.RunAsync(veth, null, null, null, null, null, null, json: true, Stream.Null, CancellationToken.None, vethGro: "on", rps: true));
-        Assert.Equal(ExitCodes.Usage, await WhatIfNetCommand.RunAsync(veth, null, null, null, null, null, null, json: true, Stream.Null, CancellationToken.None, vethGro: "maybe"));
-        Assert.Equal(ExitCodes.Usage, await WhatIfNetCommand.RunAsync(Capture("net-loopback-udp64-pinned.trace.gz"), null, null, null, null, null, null, json: true, Stream.Null, CancellationToken.None, rps: true));
+        Assert.Equal(ExitCodes.Usage, await WhatIfNetCommand.RunAsync(new WhatIfNetOptions { Trace = veth, Json = true, VethGro = "on", Rps = true }, Stream.Null, CancellationToken.None));
+        Assert.Equal(ExitCodes.Usage, await WhatIfNetCommand.RunAsync(new WhatIfNetOptions { Trace = veth, Json = true, VethGro = "maybe" }, Stream.Null, CancellationToken.None));
+        Assert.Equal(ExitCodes.Usage, await WhatIfNetCommand.RunAsync(new WhatIfNetOptions { Trace = Capture("net-loopback-udp64-pinned.trace.gz"), Json = true, Rps = true }, Stream.Null, CancellationToken.None));
     }
 
     [Fact]
@@ -82,7 +82,7 @@ public class WhatIfNetCommandTests
     public async Task Check_Json_NetCapture_ReportsTheNetModel()
     {
         using var stdout = new MemoryStream();
-        int rc = await CheckCommand.RunAsync(Capture("net-veth-bridge-udp64-pinned.trace.gz"), json: true, stdout, CancellationToken.None);
+        int rc = await CheckCommand.RunAsync(new CheckOptions { Trace = Capture("net-veth-bridge-udp64-pinned.trace.gz"), Json = true }, stdout, CancellationToken.None);
         Assert.Equal(0, rc);
         using JsonDocument doc = JsonDocument.Parse(stdout.ToArray());
         JsonElement net = doc.RootElement.GetProperty("models").GetProperty("net");
@@ -96,7 +96,7 @@ public class WhatIfNetCommandTests
     {
         using var stdout = new MemoryStream();
         var traces = new DirectoryInfo(Path.Combine(RepoRoot, "traces"));
-        int rc = await ValidateCommand.RunAsync(traces, new FileInfo(Path.Combine(traces.FullName, "groundtruth", "write-latency.csv")), json: true, stdout, CancellationToken.None, new FileInfo(Path.Combine(traces.FullName, "groundtruth", "net-latency.csv")));
+        int rc = await ValidateCommand.RunAsync(new ValidateOptions { Traces = traces, GroundTruth = new FileInfo(Path.Combine(traces.FullName, "groundtruth", "write-latency.csv")), NetGroundTruth = new FileInfo(Path.Combine(traces.FullName, "groundtruth", "net-latency.csv")), Json = true }, stdout, CancellationToken.None);
         Assert.Equal(0, rc);
         using JsonDocument doc = JsonDocument.Parse(stdout.ToArray());
         JsonElement net = doc.RootElement.GetProperty("net");
@@ -120,7 +120,7 @@ public class WhatIfNetCommandTests
         {
             // no captures (nothing to predict), so the ground truth is all that is read
             DirectoryInfo traces = Directory.CreateTempSubdirectory("ksim-empty-traces");
-            int rc = await ValidateCommand.RunAsync(traces, new FileInfo(Path.Combine(RepoRoot, "traces", "groundtruth", "write-latency.csv")), json: true, Stream.Null, CancellationToken.None, new FileInfo(path));
+            int rc = await ValidateCommand.RunAsync(new ValidateOptions { Traces = traces, GroundTruth = new FileInfo(Path.Combine(RepoRoot, "traces", "groundtruth", "write-latency.csv")), NetGroundTruth = new FileInfo(path), Json = true }, Stream.Null, CancellationToken.None);
             traces.Delete();
             Assert.Equal(3, rc);
             Assert.Contains(path, err.ToString());

@@ -25,7 +25,7 @@ public class WhatIfNetServiceTests
     {
         var file = new FileInfo(Path.Combine(RepoRoot, "traces", "net-services", "redis-get-rr-loopback.trace.gz"));
         using var stdout = new MemoryStream();
-        int rc = await WhatIfNetCommand.RunAsync(file, "veth-bridge", null, null, null, null, null, json: true, stdout, CancellationToken.None);
+        int rc = await WhatIfNetCommand.RunAsync(new WhatIfNetOptions { Trace = file, Topology = "veth-bridge", Json = true }, stdout, CancellationToken.None);
         Assert.Equal(ExitCodes.Ok, rc);
         using JsonDocument doc = JsonDocument.Parse(stdout.ToArray());
         JsonElement root = doc.RootElement;
@@ -49,7 +49,7 @@ public class WhatIfNetServiceTests
         Console.SetError(err);
         try
         {
-            int rc = await WhatIfNetCommand.RunAsync(fio, null, null, null, null, null, null, json: true, Stream.Null, CancellationToken.None);
+            int rc = await WhatIfNetCommand.RunAsync(new WhatIfNetOptions { Trace = fio, Json = true }, Stream.Null, CancellationToken.None);
             Assert.Equal(ExitCodes.BadInput, rc);
             Assert.Contains("no request/response found; missing events: net:net_dev_queue", err.ToString(), StringComparison.Ordinal);
             Assert.Contains("napi:napi_poll", err.ToString(), StringComparison.Ordinal);

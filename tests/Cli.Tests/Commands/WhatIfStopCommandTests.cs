@@ -21,7 +21,7 @@ public class WhatIfStopCommandTests
     public async Task WhatIfStop_ShellPid1_BaselineNeedsKill_HandlerProposalStopsIn200ms()
     {
         var ms = new MemoryStream();
-        Assert.Equal(ExitCodes.Ok, await WhatIfStopCommand.RunAsync(Scenario(), null, null, null, 200, true, ms));
+        Assert.Equal(ExitCodes.Ok, await WhatIfStopCommand.RunAsync(new WhatIfStopOptions { Scenario = Scenario(), Pid1HandlesTermMs = 200, Json = true }, ms));
         JsonElement root = JsonDocument.Parse(Encoding.UTF8.GetString(ms.ToArray())).RootElement;
         Assert.True(root.GetProperty("baseline").GetProperty("needed_kill").GetBoolean());
         Assert.Equal(10_000_000_000L, root.GetProperty("baseline").GetProperty("time_to_stop_ns").GetInt64());
@@ -40,7 +40,7 @@ public class WhatIfStopCommandTests
     public async Task WhatIfStop_Json_SignalNamesAndPerProcessEnd()
     {
         var ms = new MemoryStream();
-        Assert.Equal(ExitCodes.Ok, await WhatIfStopCommand.RunAsync(Scenario(), null, null, null, null, true, ms));
+        Assert.Equal(ExitCodes.Ok, await WhatIfStopCommand.RunAsync(new WhatIfStopOptions { Scenario = Scenario(), Json = true }, ms));
         JsonElement baseline = JsonDocument.Parse(Encoding.UTF8.GetString(ms.ToArray())).RootElement.GetProperty("baseline");
         Assert.Equal("SIGTERM", baseline.GetProperty("signal").GetString());
         Dictionary<string, JsonElement> procs = baseline.GetProperty("processes").EnumerateArray().ToDictionary(p => p.GetProperty("name").GetString()!);
@@ -53,7 +53,7 @@ public class WhatIfStopCommandTests
 
     [Fact]
     public async Task WhatIfStop_UnknownInit_UsageError() =>
-        Assert.Equal(ExitCodes.Usage, await WhatIfStopCommand.RunAsync(Scenario(), null, null, "systemd", null, true, new MemoryStream()));
+        Assert.Equal(ExitCodes.Usage, await WhatIfStopCommand.RunAsync(new WhatIfStopOptions { Scenario = Scenario(), Init = "systemd", Json = true }, new MemoryStream()));
 }
 
 public class WhatIfStopYamlTests
@@ -68,7 +68,7 @@ public class WhatIfStopYamlTests
         }
 
         var ms = new MemoryStream();
-        Assert.Equal(ExitCodes.Ok, await WhatIfStopCommand.RunAsync(new FileInfo(Path.Combine(dir!, "traces", "stop", "tini-app.yaml")), "1s", null, null, null, true, ms));
+        Assert.Equal(ExitCodes.Ok, await WhatIfStopCommand.RunAsync(new WhatIfStopOptions { Scenario = new FileInfo(Path.Combine(dir!, "traces", "stop", "tini-app.yaml")), Grace = "1s", Json = true }, ms));
         JsonElement root = JsonDocument.Parse(Encoding.UTF8.GetString(ms.ToArray())).RootElement;
         Assert.Equal(2_000_000_000L, root.GetProperty("baseline").GetProperty("time_to_stop_ns").GetInt64());
         Assert.False(root.GetProperty("baseline").GetProperty("needed_kill").GetBoolean());
@@ -83,7 +83,7 @@ public class WhatIfStopYamlTests
         await File.WriteAllTextAsync(path, "processes:\n  - name: [unclosed\n");
         try
         {
-            Assert.Equal(ExitCodes.BadInput, await WhatIfStopCommand.RunAsync(new FileInfo(path), null, null, null, null, true, new MemoryStream()));
+            Assert.Equal(ExitCodes.BadInput, await WhatIfStopCommand.RunAsync(new WhatIfStopOptions { Scenario = new FileInfo(path), Json = true }, new MemoryStream()));
         }
         finally
         {
