@@ -34,15 +34,19 @@ public sealed partial class WritePathSimulation
 
                 if (dirty)
                 {
+                    // Only a clean -> dirty transition counts as pages dirtied (mm/page-writeback.c folio_account_dirtied,
+                    // from __folio_mark_dirty when the flag was newly set); a write into a folio already dirty still
+                    // passes balance_dirty_pages_ratelimited, with nothing added.
+                    int newlyDirtied = (_cache.Flags(f) & FolioFlags.Dirty) != 0 ? 0 : have;
                     if (throttleFirst)
                     {
-                        BalanceDirtyPages(r.ThreadId, have);
+                        BalanceDirtyPages(r.ThreadId, newlyDirtied);
                     }
 
                     MarkDirty(f);
                     if (!throttleFirst)
                     {
-                        BalanceDirtyPages(r.ThreadId, have);
+                        BalanceDirtyPages(r.ThreadId, newlyDirtied);
                     }
                 }
 

@@ -42,17 +42,37 @@ public sealed partial class WritePathSimulation
             }
 
             list.Clear();
-            list.AddRange(keep);
             todo.Sort((a, b) => _cache.Key(a).CompareTo(_cache.Key(b)));
             long at = _now + _costs.FsyncWritebackStart.TotalNanoseconds;
             foreach (int f in todo)
             {
                 StartWriteback(f, at);
             }
+
+            // A data-integrity writeback (WB_SYNC_ALL) waits for a folio still under an earlier writeback and writes it
+            // again (fs/ext4/inode.c mpage_prepare_extent_to_map: folio_wait_writeback, then the folio is mapped and
+            // submitted): an application rewriting its log's last page at every commit has it written at every fsync.
+            foreach ((int f, int gen) in keep)
+            {
+                while ((_cache.Flags(f) & FolioFlags.Writeback) != 0 && _inflight.Count > 0)
+                {
+                    _now = Math.Max(_now, _cache.WritebackDone(_inflight.Peek()));
+                    AdvanceTo(_now);
+                }
+
+                if (gen == _cache.DirtyGen(f) && (_cache.Flags(f) & (FolioFlags.Dirty | FolioFlags.Writeback)) == FolioFlags.Dirty)
+                {
+                    StartWriteback(f, Math.Max(at, _now));
+                }
+                else if ((_cache.Flags(f) & FolioFlags.Dirty) != 0)
+                {
+                    list.Add((f, gen));
+                }
+            }
         }
 
         // filemap_fdatawait_range: until no folio of the file is under writeback.
-        long waitStart = _now;
+        long waitStart = begin + r.BaseCost.TotalNanoseconds;
         while (_fileWriteback.TryGetValue(r.FileKey, out long pages) && pages > 0 && _inflight.Count > 0)
         {
             long next = _cache.WritebackDone(_inflight.Peek());

@@ -16,6 +16,28 @@ public class WritePathSimulationTests
             Costs).Run(w, SimTime.FromSeconds(1), SimDuration.FromMilliseconds(1));
 
     [Fact]
+    public void Write_IntoAFolioAlreadyDirty_CountsNoPagesDirtied()
+    {
+        // One 2 MiB folio read in (a data fill of order 9), then 400 4 KiB writes into its first page, under a dirty limit
+        // of 8 MiB (freerun up to 6 MiB). Only the first write turns the folio dirty (512 pages); counting the whole
+        // folio again at every write (400 x 512 pages) would push the throttle far past its limit and pause the writer.
+        var list = new List<WriteRequest>
+        {
+            new(WriteRequestKind.CacheFill, -2, 7, 0, 512 * 4096L, SimDuration.Zero, SimDuration.Zero, 0) { DataFill = true, FillOrder = 9 },
+        };
+        for (int i = 0; i < 400; i++)
+        {
+            list.Add(new WriteRequest(WriteRequestKind.Write, 1, 7, 0, 4096, SimDuration.FromMicroseconds(20), SimDuration.FromMicroseconds(2), 0));
+        }
+
+        var writeback = new KernelSim.Models.Writeback.WritebackConfig { DirtyBytes = 8L << 20, DirtyBackgroundBytes = 4L << 20 };
+        WritePathResult r = new WritePathSimulation(new MemcgConfig { MaxFolioOrder = 9 }, Costs, writeback, dirtyablePages: 1L << 20)
+            .Run(list, SimTime.FromSeconds(1), SimDuration.FromMilliseconds(1));
+        Assert.All(r.Outcomes.Skip(1), o => Assert.Equal(SimDuration.Zero, o.DirtyPause));
+        Assert.Equal(512, r.Counters.DirtyPages);
+    }
+
+    [Fact]
     public void Truncate_After_WaitsForTheWriteItFollowed_HoweverLateThatRuns()
     {
         // A writer (thread 1) writes 100 pages of file 7, each call 1 ms apart; a truncation of file 7 on its own thread
