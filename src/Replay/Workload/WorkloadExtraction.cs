@@ -199,12 +199,16 @@ internal sealed partial class WorkloadExtraction
                     OnEnter(e, FileOpKind.Read, positional: true, vectored: true);
                     break;
                 case Kind.ExitWritev:
-                case Kind.ExitReadv:
-                    OnExit(e, KindOf(e.TypeId) == Kind.ExitWritev ? FileOpKind.Write : FileOpKind.Read, positional: false);
+                    OnExit(e, FileOpKind.Write, positional: false);
                     break;
                 case Kind.ExitPwritev:
+                    OnExit(e, FileOpKind.Write, positional: true);
+                    break;
+                case Kind.ExitReadv:
+                    OnExit(e, FileOpKind.Read, positional: false);
+                    break;
                 case Kind.ExitPreadv:
-                    OnExit(e, KindOf(e.TypeId) == Kind.ExitPwritev ? FileOpKind.Write : FileOpKind.Read, positional: true);
+                    OnExit(e, FileOpKind.Read, positional: true);
                     break;
                 case Kind.ExitOpenat:
                     OnOpenatExit(e);
