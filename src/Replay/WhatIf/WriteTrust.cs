@@ -129,12 +129,13 @@ public sealed record WriteTrust(IReadOnlyList<TrustReason> Reasons)
         // The baseline: the capture replayed against itself, with the reclaim costs as traced.
         WritePathCosts traced = WriteReplay.CostsFrom(replay.Calibration, w, netOfTracing: false);
         WritePrediction self = WriteWhatIf.Predict(w, traced, capture, new WriteProposal());
+        SimDuration frame = TracedFrameOffsetOf(replay, capture, traced);
         CompareCount(reasons, "reclaim_episodes", "reclaim episodes", w.Reclaim.MemcgEpisodes, self.Counters.ReclaimEpisodes, MemcgCheck.EpisodeTolerance, slack: 5);
         Compare(reasons, "reclaim_stall", "reclaim stall (ms)", w.Reclaim.TotalStall.TotalNanoseconds / 1e6, self.Counters.ReclaimStall.TotalNanoseconds / 1e6, MemcgCheck.StallTolerance, slack: 1.0);
         if (replay.Observed.Count > 0 && self.Latency.Count > 0)
         {
-            // The trace's latencies include the tracepoints the write fired; add them back to the replay's.
-            double perWrite = TracedFrameOffsetOf(replay, capture, traced).TotalNanoseconds / 1000.0;
+            // The trace's latencies include the tracepoints the write fired and not the crossing: move the replay's there.
+            double perWrite = frame.TotalNanoseconds / 1000.0;
             Compare(reasons, "write_p50", "write p50 (us)", replay.Observed.P50.TotalNanoseconds / 1000.0, (self.Latency.P50.TotalNanoseconds / 1000.0) + perWrite, P50Tolerance, slack: 1.0);
             if (replay.Observed.Count >= 200)
             {
@@ -142,7 +143,7 @@ public sealed record WriteTrust(IReadOnlyList<TrustReason> Reasons)
             }
         }
 
-        return new WriteTrust(reasons) { SelfReplay = self.Latency, TracedFrameOffset = TracedFrameOffsetOf(replay, capture, traced) };
+        return new WriteTrust(reasons) { SelfReplay = self.Latency, TracedFrameOffset = frame };
     }
 
     private static void CompareCount(List<TrustReason> reasons, string code, string label, long recorded, long model, double tolerance, long slack)
