@@ -181,7 +181,11 @@ public sealed class NetRxPropertiesTests
     /// let the packets behind go sooner (that is what RPS is for); a veth NAPI hop batches packets (a poll of up to its
     /// weight, GRO runs paying the stack once), so the hops after it need fewer polls and passes — FsCheck found that
     /// (replay seed (14404904818144930493,725658762720577289,68): an inserted NAPI hop with GRO runs of 4 delivered
-    /// packets 1-5 earlier). Both are what the modes are for, not a defect, so they are left out here.
+    /// packets 1-5 earlier). Both are what the modes are for, not a defect, so they are left out here. So is a run that
+    /// handed work to ksoftirqd (__do_softirq past MAX_SOFTIRQ_TIME or its restarts, kernel/softirq.c): which packet the
+    /// handoff falls before moves with the per-packet cost, so a longer chain can process a packet before the handoff
+    /// that otherwise waited for ksoftirqd - FsCheck found that too (replay seed (2345401163716094653,5310155358728178659):
+    /// dev_weight 2, a veth hop of 29 us receive cost, packet 33 earlier, one ksoftirqd wake-up in each run).
     /// </summary>
     [FsCheck.Xunit.Property(MaxTest = 200)]
     public Property AddingHop_NeverLowersLatency() =>
@@ -199,7 +203,8 @@ public sealed class NetRxPropertiesTests
                     .Where(p => p.Second.DeliveredNs < p.First.DeliveredNs)
                     .Select(p => p.First.Index)
                     .ToList();
-                return (a.Dropped == 0 && b.Dropped == 0 && worse.Count == 0).Label($"drops {a.Dropped}/{b.Dropped}; packets earlier with the extra hop: {string.Join(",", worse.Take(5))}");
+                bool deferred = a.KsoftirqdWakeups > 0 || b.KsoftirqdWakeups > 0;
+                return (deferred || (a.Dropped == 0 && b.Dropped == 0 && worse.Count == 0)).Label($"drops {a.Dropped}/{b.Dropped}; packets earlier with the extra hop: {string.Join(",", worse.Take(5))}; ksoftirqd {a.KsoftirqdWakeups}/{b.KsoftirqdWakeups}");
             });
 
     /// <summary>Replaying the same case twice gives the same packets, passes, polls and counters.</summary>
